@@ -1,0 +1,343 @@
+//! [`Client`]: the two endpoints, the retry loop and the mapping of transport failures.
+
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+
+use crate::config::{ClientBuilder, ProxySetting, Secret, ENV_API_KEY, ENV_APP_KEY};
+use crate::decode::{decode_body, error_messages};
+use crate::error::{Error, ErrorKind};
+use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
+use crate::path;
+use crate::rate_limit::RateLimit;
+use crate::response::Response;
+use crate::retry::{RetryPolicy, Sleeper};
+use crate::site::Site;
+
+/// Error bodies are read only this far: enough for Datadog's messages or an HTML error page.
+const MAX_ERROR_BODY: u64 = 64 * 1024;
+
+const SALESFORCE_ORGS_PATH: &str = "/api/v2/integration/salesforce-incidents/organizations";
+
+/// A client for Datadog's organization endpoints.
+///
+/// Cheap to clone (an `Arc` inside) and `Send + Sync`: share one across threads, and its pool of
+/// keep-alive connections with it. Built with [`Client::builder`] or [`Client::from_env`].
+///
+/// ```
+/// # let fake = ddorg_fake::FakeServer::start().unwrap();
+/// use ddorg_core::Client;
+/// let client = Client::builder()
+///     .api_key("my-api-key")
+///     .app_key("my-app-key")
+///     .base_url(fake.base_url()) // leave out to talk to api.datadoghq.com
+///     .build()?;
+/// let resp = client.get_org("abcdef12345")?;
+/// let org = resp.org.as_ref().unwrap();
+/// assert_eq!(org.name.as_deref(), Some("New child org"));
+/// println!("{} SAML enabled: {:?}", org.name.as_deref().unwrap_or("?"),
+///          org.settings.as_ref().and_then(|s| s.saml.as_ref()).and_then(|s| s.enabled));
+/// println!("requests left this minute: {:?}", resp.rate_limit().and_then(|r| r.remaining));
+/// # Ok::<(), ddorg_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    agent: ureq::Agent,
+    base_url: String,
+    site: Option<Site>,
+    api_key: Secret,
+    app_key: Secret,
+    timeout: Duration,
+    retry: RetryPolicy,
+    max_body_size: u64,
+    user_agent: String,
+    sleeper: Arc<dyn Sleeper>,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Client>();
+};
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &i.base_url)
+            .field("site", &i.site)
+            .field("timeout", &i.timeout)
+            .field("retry", &i.retry)
+            .field("max_body_size", &i.max_body_size)
+            .field("user_agent", &i.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with every option at its default; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `DD_API_KEY`, `DD_APP_KEY`, `DD_SITE` and `DDORG_BASE_URL`.
+    /// Missing keys are a [`ErrorKind::Config`] error here, before any request is made.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    pub(crate) fn from_builder(b: ClientBuilder) -> Result<Client, Error> {
+        if let Some((kind, message)) = b.deferred {
+            return Err(Error::new(kind, message));
+        }
+        let base = b.resolved_base_url()?;
+        let api_key = ClientBuilder::checked_key(&b.api_key, "API key", ENV_API_KEY)?.clone();
+        let app_key =
+            ClientBuilder::checked_key(&b.app_key, "application key", ENV_APP_KEY)?.clone();
+        if b.timeout.is_zero() || b.connect_timeout.is_zero() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "timeouts must be greater than zero",
+            ));
+        }
+        if b.user_agent.bytes().any(|c| c.is_ascii_control()) || !b.user_agent.is_ascii() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "the user agent must be printable ASCII",
+            ));
+        }
+        let proxy = match &b.proxy {
+            _ if base.loopback => None,
+            ProxySetting::FromEnv => ureq::Proxy::try_from_env(),
+            ProxySetting::None => None,
+            ProxySetting::Url(url) => Some(ureq::Proxy::new(url).map_err(|_| {
+                Error::new(
+                    ErrorKind::Config,
+                    "invalid proxy URL: expected http://, https:// or socks5://host:port",
+                )
+            })?),
+        };
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            // Redirects are refused, not followed: ureq would carry DD-API-KEY and
+            // DD-APPLICATION-KEY (plain custom headers) to whatever host the Location names.
+            .max_redirects(0)
+            .user_agent(b.user_agent.as_str())
+            .accept("application/json")
+            .timeout_connect(Some(b.connect_timeout))
+            .proxy(proxy)
+            .max_idle_connections(64)
+            .max_idle_connections_per_host(32)
+            .build();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                agent: ureq::Agent::new_with_config(config),
+                site: b.base_url.is_none().then(|| b.site.unwrap_or_default()),
+                base_url: base.url,
+                api_key,
+                app_key,
+                timeout: b.timeout,
+                retry: b.retry,
+                max_body_size: b.max_body_size,
+                user_agent: b.user_agent,
+                sleeper: b.sleeper,
+            }),
+        })
+    }
+
+    /// `GET /api/v1/org/{public_id}`: the organization's name, settings (SAML and more) and plan.
+    ///
+    /// `public_id` is percent-encoded as one path segment, so no value can request another path;
+    /// an empty one is an [`ErrorKind::InvalidArgument`] error.
+    pub fn get_org(&self, public_id: &str) -> Result<Response<OrganizationResponse>, Error> {
+        let segment = path::segment("public_id", public_id)?;
+        self.get(&format!("/api/v1/org/{segment}"))
+    }
+
+    /// `GET /api/v2/integration/salesforce-incidents/organizations`: every Salesforce organization
+    /// connected through the Salesforce integration (needs the `integrations_read` permission).
+    pub fn list_salesforce_organizations(
+        &self,
+    ) -> Result<Response<SalesforceIncidentsOrganizationsResponse>, Error> {
+        self.get(SALESFORCE_ORGS_PATH)
+    }
+
+    /// The base URL requests go to, e.g. `https://api.datadoghq.com`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The site, or `None` when a custom base URL is used.
+    pub fn site(&self) -> Option<Site> {
+        self.inner.site
+    }
+
+    /// The user agent sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
+    }
+
+    /// The overall deadline of one call.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Runs one GET with retries, all within the overall deadline.
+    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<Response<T>, Error> {
+        let inner = &*self.inner;
+        let url = format!("{}{path}", inner.base_url);
+        let deadline = Instant::now() + inner.timeout;
+        let mut attempts = 0u32;
+        loop {
+            attempts += 1;
+            let started = Instant::now();
+            let remaining = deadline.saturating_duration_since(started);
+            log::debug!(target: "ddorg", "GET {path}: attempt {attempts}");
+            let outcome = if remaining.is_zero() {
+                Err(self.deadline_error())
+            } else {
+                self.attempt::<T>(&url, remaining)
+            };
+            match outcome {
+                Ok((value, status, rate_limit)) => {
+                    log::debug!(target: "ddorg", "GET {path}: HTTP {status} in {:?}", started.elapsed());
+                    return Ok(Response {
+                        value,
+                        status,
+                        rate_limit,
+                        attempts,
+                    });
+                }
+                Err(err) => {
+                    let err = err.with_attempts(attempts);
+                    log::debug!(target: "ddorg", "GET {path}: {err} after {:?}", started.elapsed());
+                    let Some(delay) = inner.retry.delay_after(&err, attempts - 1) else {
+                        return Err(err);
+                    };
+                    if Instant::now() + delay >= deadline {
+                        log::info!(target: "ddorg", "GET {path}: not retrying {}: a {delay:?} wait would pass the {:?} deadline", err.kind(), inner.timeout);
+                        return Err(err);
+                    }
+                    log::info!(target: "ddorg", "GET {path}: retrying after {} in {delay:?} (retry {attempts} of {})", err.kind(), inner.retry.retries());
+                    if inner.sleeper.sleep(delay).is_break() {
+                        log::info!(target: "ddorg", "GET {path}: retry wait interrupted");
+                        return Err(err);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One HTTP exchange: request, status, headers, bounded body, decode.
+    fn attempt<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        remaining: Duration,
+    ) -> Result<(T, u16, Option<RateLimit>), Error> {
+        let inner = &*self.inner;
+        let mut response = inner
+            .agent
+            .get(url)
+            .header("DD-API-KEY", inner.api_key.expose())
+            .header("DD-APPLICATION-KEY", inner.app_key.expose())
+            .config()
+            .timeout_global(Some(remaining))
+            .build()
+            .call()
+            .map_err(|e| transport_error(e, remaining))?;
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let rate_limit = RateLimit::from_headers(header);
+        let content_type = header("content-type").map(str::to_owned);
+        let location = header("location").map(str::to_owned);
+
+        if !(200..300).contains(&status) {
+            let body = response
+                .body_mut()
+                .with_config()
+                .limit(MAX_ERROR_BODY.min(inner.max_body_size))
+                .read_to_vec()
+                .unwrap_or_default();
+            let mut err = Error::from_response(status, error_messages(&body), rate_limit);
+            if (300..400).contains(&status) {
+                err = Error::new(
+                    ErrorKind::UnexpectedStatus,
+                    format!(
+                        "refused to follow a redirect (HTTP {status}) to {}: keys are never sent to another location",
+                        location.as_deref().unwrap_or("an unnamed location")
+                    ),
+                )
+                .with_status(status)
+                .with_rate_limit(err.rate_limit().cloned());
+            }
+            return Err(err);
+        }
+
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(inner.max_body_size)
+            .read_to_vec()
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(_) => Error::new(
+                    ErrorKind::ResponseTooLarge,
+                    format!(
+                        "response body is larger than the {} byte limit",
+                        inner.max_body_size
+                    ),
+                ),
+                ureq::Error::Io(io) if io.kind() == io::ErrorKind::InvalidData => Error::new(
+                    ErrorKind::Decode,
+                    format!("response body could not be decompressed: {io}"),
+                )
+                .with_source(io),
+                other => transport_error(other, remaining),
+            })
+            .map_err(|e| e.with_status(status).with_rate_limit(rate_limit.clone()))?;
+        let value = decode_body(&body, content_type.as_deref())
+            .map_err(|e| e.with_status(status).with_rate_limit(rate_limit.clone()))?;
+        Ok((value, status, rate_limit))
+    }
+
+    fn deadline_error(&self) -> Error {
+        Error::new(
+            ErrorKind::Timeout,
+            format!("the {:?} overall timeout passed", self.inner.timeout),
+        )
+    }
+}
+
+/// Maps a ureq failure to our kinds. ureq's messages name the host, never our headers.
+fn transport_error(e: ureq::Error, budget: Duration) -> Error {
+    let (kind, message) = match &e {
+        ureq::Error::Timeout(which) => (
+            ErrorKind::Timeout,
+            format!("request timed out ({which}) with {budget:?} of the deadline left"),
+        ),
+        ureq::Error::Io(io) if matches!(io.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) => {
+            (ErrorKind::Timeout, format!("request timed out: {io}"))
+        }
+        ureq::Error::BodyExceedsLimit(limit) => (
+            ErrorKind::ResponseTooLarge,
+            format!("response body is larger than the {limit} byte limit"),
+        ),
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::InvalidProxyUrl => {
+            (ErrorKind::Config, format!("invalid request: {e}"))
+        }
+        ureq::Error::HostNotFound => (ErrorKind::Network, "could not resolve the host".to_string()),
+        _ => (ErrorKind::Network, format!("network error: {e}")),
+    };
+    Error::new(kind, message).with_source(e)
+}

@@ -1,0 +1,454 @@
+//! [`ClientBuilder`]: every option a [`Client`](crate::Client) has, with its default.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::client::Client;
+use crate::error::{Error, ErrorKind};
+use crate::retry::{RetryPolicy, Sleeper, SleeperDebug, ThreadSleeper};
+use crate::site::Site;
+
+/// Environment variable holding the API key.
+pub const ENV_API_KEY: &str = "DD_API_KEY";
+/// Environment variable holding the application key.
+pub const ENV_APP_KEY: &str = "DD_APP_KEY";
+/// Environment variable naming the site, e.g. `datadoghq.eu`.
+pub const ENV_SITE: &str = "DD_SITE";
+/// Environment variable holding a custom base URL (wins over the site).
+pub const ENV_BASE_URL: &str = "DDORG_BASE_URL";
+
+/// The default user agent: `ddorg/<version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("ddorg/", env!("CARGO_PKG_VERSION"));
+
+/// A key that never shows itself: `Debug` prints `"***"`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct Secret(Box<str>);
+
+impl Secret {
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "<unset>" } else { "***" })
+    }
+}
+
+/// Where the proxy comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub(crate) enum ProxySetting {
+    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY`, read when the client is built.
+    #[default]
+    FromEnv,
+    None,
+    Url(String),
+}
+
+/// Builds a [`Client`]. Every setter is infallible; [`build`](ClientBuilder::build) validates
+/// everything at once and returns a [`ErrorKind::Config`] error naming the first problem.
+///
+/// ```
+/// use std::time::Duration;
+/// use ddorg_core::{Client, Site};
+/// let client = Client::builder()
+///     .api_key("my-api-key")
+///     .app_key("my-app-key")
+///     .site(Site::Eu1)
+///     .timeout(Duration::from_secs(20))
+///     .max_retries(5)
+///     .build()
+///     .unwrap();
+/// assert_eq!(client.base_url(), "https://api.datadoghq.eu");
+/// assert!(!format!("{client:?}").contains("my-api-key"));
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    pub(crate) api_key: Option<Secret>,
+    pub(crate) app_key: Option<Secret>,
+    pub(crate) site: Option<Site>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_body_size: u64,
+    pub(crate) user_agent: String,
+    pub(crate) proxy: ProxySetting,
+    pub(crate) sleeper: Arc<dyn Sleeper>,
+    /// The first problem met while reading the environment, reported by `build`.
+    pub(crate) deferred: Option<(ErrorKind, String)>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            api_key: None,
+            app_key: None,
+            site: None,
+            base_url: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            max_body_size: 16 * 1024 * 1024,
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            proxy: ProxySetting::default(),
+            sleeper: Arc::new(ThreadSleeper),
+            deferred: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("app_key", &self.app_key)
+            .field("site", &self.site)
+            .field("base_url", &self.base_url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("max_body_size", &self.max_body_size)
+            .field("user_agent", &self.user_agent)
+            .field("proxy", &self.proxy.redacted())
+            .field("sleeper", &SleeperDebug)
+            .finish()
+    }
+}
+
+impl ProxySetting {
+    /// The proxy without any userinfo, for `Debug`.
+    fn redacted(&self) -> String {
+        match self {
+            ProxySetting::FromEnv => "from environment".into(),
+            ProxySetting::None => "none".into(),
+            ProxySetting::Url(url) => match url.rsplit_once('@') {
+                Some((scheme_and_user, host)) => {
+                    let scheme = scheme_and_user.split("://").next().unwrap_or("");
+                    format!("{scheme}://***@{host}")
+                }
+                None => url.clone(),
+            },
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with every option at its default and nothing read from the environment.
+    pub fn new() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A builder pre-filled from `DD_API_KEY`, `DD_APP_KEY`, `DD_SITE` and `DDORG_BASE_URL`
+    /// (unset or empty variables are skipped). Setters called afterwards win over the environment.
+    pub fn from_env() -> ClientBuilder {
+        let mut b = ClientBuilder::new();
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        if let Some(v) = var(ENV_API_KEY) {
+            b = b.api_key(v);
+        }
+        if let Some(v) = var(ENV_APP_KEY) {
+            b = b.app_key(v);
+        }
+        if let Some(v) = var(ENV_SITE) {
+            match v.parse::<Site>() {
+                Ok(site) => b = b.site(site),
+                Err(e) => {
+                    b.deferred = Some((ErrorKind::Config, format!("{ENV_SITE}: {e}")));
+                }
+            }
+        }
+        if let Some(v) = var(ENV_BASE_URL) {
+            b = b.base_url(v);
+        }
+        b
+    }
+
+    /// The API key sent as `DD-API-KEY`. Required; from `DD_API_KEY` with [`from_env`](Self::from_env).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(Secret(key.into().into_boxed_str()));
+        self
+    }
+
+    /// The application key sent as `DD-APPLICATION-KEY`. Required; from `DD_APP_KEY` with
+    /// [`from_env`](Self::from_env).
+    pub fn app_key(mut self, key: impl Into<String>) -> Self {
+        self.app_key = Some(Secret(key.into().into_boxed_str()));
+        self
+    }
+
+    /// The Datadog site. Defaults to [`Site::Us1`] (`datadoghq.com`). Ignored when a
+    /// [`base_url`](Self::base_url) is set.
+    pub fn site(mut self, site: Site) -> Self {
+        self.site = Some(site);
+        self
+    }
+
+    /// A custom base URL such as `https://proxy.example.com/datadog` or the fake server's
+    /// `http://127.0.0.1:PORT`. Must be https, except loopback hosts (127.0.0.0/8, `localhost`,
+    /// `[::1]`), and must carry no userinfo, query or fragment. Defaults to `https://api.<site>`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The longest wait to establish a connection (DNS, TCP, TLS). Defaults to 10 s.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+
+    /// The overall deadline of one call, retries and their waits included. Defaults to 60 s.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = d;
+        self
+    }
+
+    /// The whole retry policy. Defaults to [`RetryPolicy::default`] (3 retries).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Retries after the first attempt; `0` disables retrying. Defaults to 3.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.retry = self.retry.max_retries(n);
+        self
+    }
+
+    /// The largest response body accepted, after decompression; a larger one is a
+    /// [`ErrorKind::ResponseTooLarge`] error and is never held in memory whole. Defaults to 16 MiB.
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// Replaces the user agent. Defaults to `ddorg/<version>`.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    /// Appends a product token (e.g. `myapp/1.2`) to the user agent, after a space.
+    pub fn append_user_agent(mut self, token: &str) -> Self {
+        if !token.is_empty() {
+            self.user_agent.push(' ');
+            self.user_agent.push_str(token);
+        }
+        self
+    }
+
+    /// Sends every request through this proxy (`http://`, `https://`, `socks5://` URL). Defaults to
+    /// the `HTTPS_PROXY`/`ALL_PROXY` environment variables, honoring `NO_PROXY`; loopback base
+    /// URLs never use a proxy.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxySetting::Url(url.into());
+        self
+    }
+
+    /// Never use a proxy, whatever the environment says.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::None;
+        self
+    }
+
+    /// Who waits between retries. Defaults to `std::thread::sleep`; tests inject one that records
+    /// the waits instead, and bindings one that can be interrupted.
+    pub fn sleeper(mut self, sleeper: impl Sleeper) -> Self {
+        self.sleeper = Arc::new(sleeper);
+        self
+    }
+
+    /// Validates every option and builds the client. Makes no request.
+    pub fn build(self) -> Result<Client, Error> {
+        Client::from_builder(self)
+    }
+
+    /// The base URL this builder resolves to, validated.
+    pub(crate) fn resolved_base_url(&self) -> Result<BaseUrl, Error> {
+        match &self.base_url {
+            Some(url) => BaseUrl::parse(url),
+            None => Ok(BaseUrl {
+                url: self.site.unwrap_or_default().api_base_url(),
+                loopback: false,
+            }),
+        }
+    }
+
+    /// Checks a key: present, non-empty, printable ASCII only (a header cannot carry more, and a
+    /// CR/LF could smuggle a second header). The message names the variable, never the value.
+    pub(crate) fn checked_key<'a>(
+        key: &'a Option<Secret>,
+        what: &str,
+        env: &str,
+    ) -> Result<&'a Secret, Error> {
+        let config = |msg: String| Error::new(ErrorKind::Config, msg);
+        match key {
+            None => Err(config(format!(
+                "{what} is missing: set {env} or pass it to the client"
+            ))),
+            Some(k) if k.expose().trim().is_empty() => {
+                Err(config(format!("{what} is empty: check {env}")))
+            }
+            Some(k) if k.expose().bytes().any(|b| b.is_ascii_control()) => Err(config(format!(
+                "{what} contains a control character (such as CR or LF): check {env}"
+            ))),
+            Some(k) if !k.expose().is_ascii() => Err(config(format!(
+                "{what} contains a non-ASCII character: check {env}"
+            ))),
+            Some(k) => Ok(k),
+        }
+    }
+}
+
+/// A validated base URL without a trailing slash.
+pub(crate) struct BaseUrl {
+    pub(crate) url: String,
+    pub(crate) loopback: bool,
+}
+
+impl BaseUrl {
+    pub(crate) fn parse(raw: &str) -> Result<BaseUrl, Error> {
+        let config = |why: &str| {
+            Error::new(
+                ErrorKind::Config,
+                format!("invalid base URL {:?}: {why}", redact_userinfo(raw)),
+            )
+        };
+        let url = raw.trim().trim_end_matches('/');
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| config("it must start with https://"))?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "https" && scheme != "http" {
+            return Err(config("the scheme must be https"));
+        }
+        if url.bytes().any(|b| b.is_ascii_control() || b == b' ') {
+            return Err(config("it contains spaces or control characters"));
+        }
+        if url.contains(['?', '#']) {
+            return Err(config("it must not have a query or fragment"));
+        }
+        let authority = rest.split('/').next().unwrap_or("");
+        if authority.contains('@') {
+            return Err(config(
+                "it must not carry credentials (user:password@); keys go in DD_API_KEY and DD_APP_KEY",
+            ));
+        }
+        let host = host_of(authority).ok_or_else(|| config("it has no host"))?;
+        let loopback = is_loopback(&host);
+        if scheme == "http" && !loopback {
+            return Err(config(
+                "plain http is only allowed to loopback hosts (127.0.0.0/8, localhost, [::1]); use https",
+            ));
+        }
+        Ok(BaseUrl {
+            url: format!("{scheme}://{rest}"),
+            loopback,
+        })
+    }
+}
+
+/// The host of an authority (`host`, `host:port`, `[v6]:port`), lower-cased.
+fn host_of(authority: &str) -> Option<String> {
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        let end = v6.find(']')?;
+        &v6[..end]
+    } else {
+        authority.split(':').next()?
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+        || host.parse::<Ipv4Addr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+}
+
+/// `scheme://***@host…` for a URL with userinfo, so an error never repeats a password.
+fn redact_userinfo(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_and_loopback_http_base_urls_are_accepted() {
+        for (raw, want, loopback) in [
+            ("https://api.datadoghq.com/", "https://api.datadoghq.com", false),
+            ("https://proxy.example.com/dd", "https://proxy.example.com/dd", false),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080", true),
+            ("http://127.9.9.9", "http://127.9.9.9", true),
+            ("http://localhost:1", "http://localhost:1", true),
+            ("http://[::1]:9", "http://[::1]:9", true),
+        ] {
+            let b = BaseUrl::parse(raw).unwrap();
+            assert_eq!(b.url, want);
+            assert_eq!(b.loopback, loopback, "{raw}");
+        }
+    }
+
+    #[test]
+    fn unsafe_base_urls_are_config_errors_without_the_password() {
+        for raw in [
+            "http://api.datadoghq.com",
+            "http://10.0.0.1:80",
+            "http://localhost.evil.com",
+            "https://user:hunter2@api.datadoghq.com",
+            "ftp://x",
+            "api.datadoghq.com",
+            "https://",
+            "https://a.com/?x=1",
+            "https://a.com/#f",
+            "https://a.com/\r\nX: y",
+        ] {
+            let err = BaseUrl::parse(raw).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config, "{raw}");
+            assert!(!err.to_string().contains("hunter2"));
+        }
+    }
+
+    #[test]
+    fn keys_are_checked_without_showing_them() {
+        let check = |k: Option<&str>| {
+            ClientBuilder::checked_key(&k.map(|k| Secret(k.into())), "API key", ENV_API_KEY)
+                .map(|_| ())
+        };
+        assert!(check(Some("abc123")).is_ok());
+        for bad in [None, Some(""), Some("  "), Some("ab\r\nX-Evil: 1"), Some("key\0"), Some("clé")] {
+            let err = check(bad).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config);
+            assert!(err.to_string().contains("DD_API_KEY"));
+            assert!(!err.to_string().contains("X-Evil"));
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_keys_or_proxy_passwords() {
+        let b = ClientBuilder::new()
+            .api_key("sekrit-api")
+            .app_key("sekrit-app")
+            .proxy("http://bob:pw123@proxy:3128");
+        let dbg = format!("{b:?}");
+        assert!(!dbg.contains("sekrit"), "{dbg}");
+        assert!(!dbg.contains("pw123"), "{dbg}");
+    }
+}

@@ -1,0 +1,53 @@
+//! A small, fast, dependable client for Datadog's organization endpoints.
+//!
+//! - [`Client::get_org`]: `GET /api/v1/org/{public_id}` → [`OrganizationResponse`]
+//! - [`Client::list_salesforce_organizations`]:
+//!   `GET /api/v2/integration/salesforce-incidents/organizations` →
+//!   [`SalesforceIncidentsOrganizationsResponse`]
+//!
+//! Every documented field is decoded; unknown fields and enum values survive a round trip;
+//! every failure is one [`Error`] with an [`ErrorKind`]; rate-limit headers are kept on
+//! successes too; retries are bounded by an overall deadline; keys never appear in any output.
+//!
+//! ```
+//! # let fake = ddorg_fake::FakeServer::start().unwrap();
+//! # std::env::set_var("DDORG_BASE_URL", fake.base_url());
+//! # std::env::set_var("DD_API_KEY", "k"); std::env::set_var("DD_APP_KEY", "k");
+//! use ddorg_core::{Client, ErrorKind};
+//!
+//! let client = Client::from_env()?; // DD_API_KEY, DD_APP_KEY, DD_SITE, DDORG_BASE_URL
+//! for org in &client.list_salesforce_organizations()?.data {
+//!     println!("{} {:?}", org.id, org.attributes.name);
+//! }
+//! match client.get_org("") {
+//!     Err(e) if e.kind() == ErrorKind::InvalidArgument => {}
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok::<(), ddorg_core::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod client;
+mod config;
+mod decode;
+mod error;
+pub mod models;
+mod path;
+mod rate_limit;
+mod response;
+mod retry;
+mod site;
+
+pub use client::Client;
+pub use config::{
+    ClientBuilder, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_APP_KEY, ENV_BASE_URL, ENV_SITE,
+};
+pub use error::{Error, ErrorKind, Result};
+pub use models::*;
+pub use rate_limit::RateLimit;
+pub use response::Response;
+pub use retry::{RetryPolicy, Sleeper, ThreadSleeper};
+pub use site::Site;
+
+/// This crate's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,154 @@
+//! The Datadog sites (regions) and the API host each one answers on.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, ErrorKind};
+
+/// A Datadog site: the region an organization's data lives in.
+///
+/// Parses from the values people put in `DD_SITE` (`datadoghq.eu`, `us3.datadoghq.com`,
+/// `app.datadoghq.com`, `https://api.ddog-gov.com`, …). An unknown site is a
+/// [`ErrorKind::Config`] error that names the valid ones, never a panic.
+///
+/// ```
+/// use ddorg_core::Site;
+/// let site: Site = "datadoghq.eu".parse().unwrap();
+/// assert_eq!(site, Site::Eu1);
+/// assert_eq!(site.api_base_url(), "https://api.datadoghq.eu");
+/// assert!("datadoghq.moon".parse::<Site>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Site {
+    /// `datadoghq.com` (US1). The default.
+    #[default]
+    Us1,
+    /// `us3.datadoghq.com`.
+    Us3,
+    /// `us5.datadoghq.com`.
+    Us5,
+    /// `ap1.datadoghq.com` (Japan).
+    Ap1,
+    /// `ap2.datadoghq.com` (Australia).
+    Ap2,
+    /// `uk1.datadoghq.com` (United Kingdom).
+    Uk1,
+    /// `datadoghq.eu` (EU1).
+    Eu1,
+    /// `ddog-gov.com` (US1-FED).
+    Gov,
+    /// `us2.ddog-gov.com` (US2-FED).
+    Gov2,
+}
+
+impl Site {
+    /// Every site, in the order the API documentation lists them.
+    pub const ALL: [Site; 9] = [
+        Site::Us1,
+        Site::Us3,
+        Site::Us5,
+        Site::Ap1,
+        Site::Ap2,
+        Site::Uk1,
+        Site::Eu1,
+        Site::Gov,
+        Site::Gov2,
+    ];
+
+    /// The site's domain as written in `DD_SITE`, e.g. `"us3.datadoghq.com"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Site::Us1 => "datadoghq.com",
+            Site::Us3 => "us3.datadoghq.com",
+            Site::Us5 => "us5.datadoghq.com",
+            Site::Ap1 => "ap1.datadoghq.com",
+            Site::Ap2 => "ap2.datadoghq.com",
+            Site::Uk1 => "uk1.datadoghq.com",
+            Site::Eu1 => "datadoghq.eu",
+            Site::Gov => "ddog-gov.com",
+            Site::Gov2 => "us2.ddog-gov.com",
+        }
+    }
+
+    /// The API base URL for this site: `https://api.<site>`, as in Datadog's curl examples.
+    pub fn api_base_url(self) -> String {
+        format!("https://api.{}", self.as_str())
+    }
+
+    /// The valid `DD_SITE` values, comma separated, for error messages.
+    fn valid_list() -> String {
+        Site::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Site {
+    type Err = Error;
+
+    /// Accepts the bare domain, the `app.`/`api.` host people copy from the browser or docs,
+    /// with or without `https://` and a trailing `/`, in any letter case.
+    fn from_str(value: &str) -> Result<Site, Error> {
+        let mut s = value.trim().to_ascii_lowercase();
+        for prefix in ["https://", "http://"] {
+            if let Some(rest) = s.strip_prefix(prefix) {
+                s = rest.to_string();
+            }
+        }
+        let s = s.trim_end_matches('/');
+        let s = s
+            .strip_prefix("app.")
+            .or_else(|| s.strip_prefix("api."))
+            .unwrap_or(s);
+        Site::ALL
+            .iter()
+            .copied()
+            .find(|site| site.as_str() == s)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "unknown Datadog site {value:?}; valid sites are: {}",
+                        Site::valid_list()
+                    ),
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_site_parses_from_its_own_name_and_app_host() {
+        for site in Site::ALL {
+            assert_eq!(site.as_str().parse::<Site>().unwrap(), site);
+            assert_eq!(format!("app.{site}").parse::<Site>().unwrap(), site);
+            assert_eq!(
+                format!("https://api.{site}/").parse::<Site>().unwrap(),
+                site
+            );
+        }
+    }
+
+    #[test]
+    fn api_hosts_match_the_documentation() {
+        assert_eq!(Site::Us1.api_base_url(), "https://api.datadoghq.com");
+        assert_eq!(Site::Gov2.api_base_url(), "https://api.us2.ddog-gov.com");
+        assert_eq!(Site::Ap2.api_base_url(), "https://api.ap2.datadoghq.com");
+    }
+
+    #[test]
+    fn unknown_site_is_a_config_error_naming_valid_sites() {
+        let err = "datadoghq.moon".parse::<Site>().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("datadoghq.moon"));
+        assert!(err.to_string().contains("us5.datadoghq.com"));
+        assert!(err.to_string().contains("us2.ddog-gov.com"));
+    }
+}
