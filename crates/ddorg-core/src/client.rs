@@ -326,7 +326,12 @@ fn transport_error(e: ureq::Error, budget: Duration) -> Error {
             ErrorKind::Timeout,
             format!("request timed out ({which}) with {budget:?} of the deadline left"),
         ),
-        ureq::Error::Io(io) if matches!(io.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) => {
+        ureq::Error::Io(io)
+            if matches!(
+                io.kind(),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+            ) =>
+        {
             (ErrorKind::Timeout, format!("request timed out: {io}"))
         }
         ureq::Error::BodyExceedsLimit(limit) => (

@@ -369,7 +369,10 @@ fn is_loopback(host: &str) -> bool {
             .parse::<IpAddr>()
             .map(|ip| ip.is_loopback())
             .unwrap_or(false)
-        || host.parse::<Ipv4Addr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+        || host
+            .parse::<Ipv4Addr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
 }
 
 /// `scheme://***@host…` for a URL with userinfo, so an error never repeats a password.
@@ -393,8 +396,16 @@ mod tests {
     #[test]
     fn https_and_loopback_http_base_urls_are_accepted() {
         for (raw, want, loopback) in [
-            ("https://api.datadoghq.com/", "https://api.datadoghq.com", false),
-            ("https://proxy.example.com/dd", "https://proxy.example.com/dd", false),
+            (
+                "https://api.datadoghq.com/",
+                "https://api.datadoghq.com",
+                false,
+            ),
+            (
+                "https://proxy.example.com/dd",
+                "https://proxy.example.com/dd",
+                false,
+            ),
             ("http://127.0.0.1:8080", "http://127.0.0.1:8080", true),
             ("http://127.9.9.9", "http://127.9.9.9", true),
             ("http://localhost:1", "http://localhost:1", true),
@@ -433,7 +444,14 @@ mod tests {
                 .map(|_| ())
         };
         assert!(check(Some("abc123")).is_ok());
-        for bad in [None, Some(""), Some("  "), Some("ab\r\nX-Evil: 1"), Some("key\0"), Some("clé")] {
+        for bad in [
+            None,
+            Some(""),
+            Some("  "),
+            Some("ab\r\nX-Evil: 1"),
+            Some("key\0"),
+            Some("clé"),
+        ] {
             let err = check(bad).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Config);
             assert!(err.to_string().contains("DD_API_KEY"));

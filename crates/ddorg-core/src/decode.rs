@@ -147,7 +147,11 @@ mod tests {
             decode_body::<SalesforceIncidentsOrganizationsResponse>(br#"{"data":[]} x"#, None)
                 .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Decode);
-        let deep = format!(r#"{{"data":[],"x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        let deep = format!(
+            r#"{{"data":[],"x":{}{}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         let err = decode_body::<SalesforceIncidentsOrganizationsResponse>(deep.as_bytes(), None)
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Decode);
@@ -156,9 +160,14 @@ mod tests {
 
     #[test]
     fn error_bodies_in_every_known_shape() {
-        assert_eq!(error_messages(br#"{"errors":["Forbidden","x"]}"#), ["Forbidden", "x"]);
         assert_eq!(
-            error_messages(br#"{"errors":[{"status":"404","title":"Not found","detail":"no org"}]}"#),
+            error_messages(br#"{"errors":["Forbidden","x"]}"#),
+            ["Forbidden", "x"]
+        );
+        assert_eq!(
+            error_messages(
+                br#"{"errors":[{"status":"404","title":"Not found","detail":"no org"}]}"#
+            ),
             ["Not found: no org"]
         );
         assert_eq!(error_messages(br#"{"error":"boom"}"#), ["boom"]);

@@ -64,7 +64,11 @@ mod tests {
     #[test]
     fn absent_headers_give_none_and_garbage_numbers_are_skipped() {
         assert_eq!(RateLimit::from_headers(lookup(&[])), None);
-        let rl = RateLimit::from_headers(lookup(&[("x-ratelimit-reset", "soon"), ("x-ratelimit-limit", "5")])).unwrap();
+        let rl = RateLimit::from_headers(lookup(&[
+            ("x-ratelimit-reset", "soon"),
+            ("x-ratelimit-limit", "5"),
+        ]))
+        .unwrap();
         assert_eq!(rl.reset, None);
         assert_eq!(rl.limit, Some(5));
     }

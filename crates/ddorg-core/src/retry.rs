@@ -178,8 +178,14 @@ mod tests {
     #[test]
     fn rate_limited_waits_for_reset_capped() {
         let p = RetryPolicy::default().max_rate_limit_wait(Duration::from_secs(10));
-        assert_eq!(p.delay_after(&http(429, Some(3)), 0), Some(Duration::from_secs(3)));
-        assert_eq!(p.delay_after(&http(429, Some(3600)), 0), Some(Duration::from_secs(10)));
+        assert_eq!(
+            p.delay_after(&http(429, Some(3)), 0),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            p.delay_after(&http(429, Some(3600)), 0),
+            Some(Duration::from_secs(10))
+        );
     }
 
     #[test]
@@ -203,10 +209,16 @@ mod tests {
         for status in [400, 401, 403, 404, 501, 505, 302] {
             assert_eq!(p.delay_after(&http(status, None), 0), None, "{status}");
         }
-        for kind in [ErrorKind::Decode, ErrorKind::Timeout, ErrorKind::ResponseTooLarge] {
+        for kind in [
+            ErrorKind::Decode,
+            ErrorKind::Timeout,
+            ErrorKind::ResponseTooLarge,
+        ] {
             assert_eq!(p.delay_after(&Error::new(kind, "x"), 0), None);
         }
-        assert!(p.delay_after(&Error::new(ErrorKind::Network, "reset"), 0).is_some());
+        assert!(p
+            .delay_after(&Error::new(ErrorKind::Network, "reset"), 0)
+            .is_some());
     }
 
     #[test]

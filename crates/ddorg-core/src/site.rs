@@ -77,7 +77,11 @@ impl Site {
 
     /// The valid `DD_SITE` values, comma separated, for error messages.
     fn valid_list() -> String {
-        Site::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        Site::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

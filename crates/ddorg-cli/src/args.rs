@@ -1,0 +1,165 @@
+//! Command-line parsing, by hand: five flags do not justify a parser dependency's build time.
+
+use std::time::Duration;
+
+/// What the user asked for.
+#[derive(Debug, PartialEq)]
+pub enum Command {
+    OrgGet { public_id: String },
+    SalesforceList,
+    Demo { public_id: Option<String> },
+    Help,
+    Version,
+}
+
+/// Global options; each `None` leaves the environment or the core's default in place.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Options {
+    pub site: Option<String>,
+    pub base_url: Option<String>,
+    pub timeout: Option<Duration>,
+    pub max_retries: Option<u32>,
+    pub json: bool,
+    pub verbose: bool,
+}
+
+pub const USAGE: &str = "\
+ddorg: audit Datadog organizations
+
+Usage:
+  ddorg [OPTIONS] org get <PUBLIC_ID>   organization info: name, SAML settings, plan
+  ddorg [OPTIONS] salesforce list       Salesforce organizations connected to Datadog
+  ddorg [OPTIONS] demo [--public-id ID] run both calls and an error against an embedded
+                                        fake server (against the real site when
+                                        DD_API_KEY and DD_APP_KEY are set)
+
+Options:
+  --site <SITE>          datadoghq.com, us3.datadoghq.com, us5.datadoghq.com, ap1.datadoghq.com,
+                         ap2.datadoghq.com, uk1.datadoghq.com, datadoghq.eu, ddog-gov.com,
+                         us2.ddog-gov.com [env: DD_SITE; default: datadoghq.com]
+  --base-url <URL>       custom API base URL, https (http for loopback) [env: DDORG_BASE_URL]
+  --timeout <SECS>       overall deadline per call, retries included [default: 60]
+  --max-retries <N>      retries on 429, 5xx and network errors [default: 3]
+  --json                 print the response JSON (unknown fields included)
+  -v, --verbose          log each attempt and retry to stderr
+  -h, --help             this help
+  -V, --version          the version
+
+Keys come only from the environment (DD_API_KEY, DD_APP_KEY), never from arguments,
+where other users could read them in `ps`.
+
+Exit codes:
+  0 success                        4 rate limited after retries
+  2 usage or configuration error   5 server error after retries
+  3 API error (4xx other than 429) 6 network error or timeout
+                                   7 decode error or response too large
+";
+
+/// Parses the arguments after the program name. Options may come before or after the command.
+pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<(Command, Options), String> {
+    let mut opts = Options::default();
+    let mut words = Vec::new();
+    let mut demo_public_id = None;
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok((Command::Help, opts)),
+            "-V" | "--version" => return Ok((Command::Version, opts)),
+            "--json" => opts.json = true,
+            "-v" | "--verbose" => opts.verbose = true,
+            "--site" => opts.site = Some(value("--site")?),
+            "--base-url" => opts.base_url = Some(value("--base-url")?),
+            "--public-id" => demo_public_id = Some(value("--public-id")?),
+            "--timeout" => {
+                let v = value("--timeout")?;
+                let secs: f64 = v
+                    .parse()
+                    .map_err(|_| format!("--timeout takes seconds, got {v:?}"))?;
+                if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
+                    return Err(format!("--timeout must be between 0 and 86400 seconds, got {v}"));
+                }
+                opts.timeout = Some(Duration::from_secs_f64(secs));
+            }
+            "--max-retries" => {
+                let v = value("--max-retries")?;
+                opts.max_retries = Some(
+                    v.parse()
+                        .map_err(|_| format!("--max-retries takes a whole number, got {v:?}"))?,
+                );
+            }
+            "--api-key" | "--app-key" => {
+                return Err(format!(
+                    "{flag} is not accepted: keys on the command line show in `ps`; set DD_API_KEY and DD_APP_KEY"
+                ))
+            }
+            f if f.starts_with('-') && f.len() > 1 => return Err(format!("unknown option {f}")),
+            _ => words.push(arg),
+        }
+    }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    if demo_public_id.is_some() && words.as_slice() != ["demo"] {
+        return Err("--public-id only goes with demo".into());
+    }
+    let command = match words.as_slice() {
+        ["org", "get", id] => Command::OrgGet {
+            public_id: id.to_string(),
+        },
+        ["org", "get"] => return Err("org get needs a PUBLIC_ID".into()),
+        ["salesforce", "list"] => Command::SalesforceList,
+        ["demo"] => Command::Demo {
+            public_id: demo_public_id,
+        },
+        ["help"] | [] => Command::Help,
+        other => return Err(format!("unknown command: {}", other.join(" "))),
+    };
+    Ok((command, opts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<(Command, Options), String> {
+        parse(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn commands_and_options_in_any_order() {
+        let (cmd, opts) = p(&["--site", "datadoghq.eu", "org", "get", "abc", "--json"]).unwrap();
+        assert_eq!(
+            cmd,
+            Command::OrgGet {
+                public_id: "abc".into()
+            }
+        );
+        assert_eq!(opts.site.as_deref(), Some("datadoghq.eu"));
+        assert!(opts.json);
+        let (cmd, opts) =
+            p(&["salesforce", "list", "--timeout=2.5", "--max-retries", "0"]).unwrap();
+        assert_eq!(cmd, Command::SalesforceList);
+        assert_eq!(opts.timeout, Some(Duration::from_millis(2500)));
+        assert_eq!(opts.max_retries, Some(0));
+    }
+
+    #[test]
+    fn bad_usage_is_an_error() {
+        assert!(p(&["org", "get"]).is_err());
+        assert!(p(&["org", "list"]).is_err());
+        assert!(p(&["--timeout", "-1", "demo"]).is_err());
+        assert!(p(&["--timeout", "abc", "demo"]).is_err());
+        assert!(p(&["--max-retries", "x", "demo"]).is_err());
+        assert!(p(&["--bogus", "demo"]).is_err());
+        assert!(p(&["--site"]).is_err());
+        assert!(p(&["--api-key", "k", "demo"]).unwrap_err().contains("ps"));
+    }
+}
