@@ -298,9 +298,9 @@ impl Client {
                         inner.max_body_size
                     ),
                 ),
-                ureq::Error::Io(io) if io.kind() == io::ErrorKind::InvalidData => Error::new(
+                ureq::Error::Decompress(codec, io) => Error::new(
                     ErrorKind::Decode,
-                    format!("response body could not be decompressed: {io}"),
+                    format!("response body could not be decompressed ({codec}): {io}"),
                 )
                 .with_source(io),
                 other => transport_error(other, remaining),

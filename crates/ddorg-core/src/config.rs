@@ -305,6 +305,7 @@ impl ClientBuilder {
 }
 
 /// A validated base URL without a trailing slash.
+#[derive(Debug)]
 pub(crate) struct BaseUrl {
     pub(crate) url: String,
     pub(crate) loopback: bool,

@@ -105,28 +105,35 @@ type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// was not JSON, such as an HTML 502 page), the rate-limit headers and how many attempts were
 /// made. Its `Display` is one line; neither it nor `Debug` ever holds an API or application key.
 #[derive(thiserror::Error)]
-#[error("{message}")]
+#[error("{}", .details.message)]
 pub struct Error {
+    // Boxed so that `Result<T, Error>` stays small on the success path.
+    details: Box<Details>,
+    #[source]
+    source: Option<Source>,
+}
+
+struct Details {
     kind: ErrorKind,
     message: String,
     status: Option<u16>,
     errors: Vec<String>,
     rate_limit: Option<RateLimit>,
     attempts: u32,
-    #[source]
-    source: Option<Source>,
 }
 
 impl Error {
     /// An error of `kind` with a one-line message and no response details.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
-            kind,
-            message: message.into(),
-            status: None,
-            errors: Vec::new(),
-            rate_limit: None,
-            attempts: 0,
+            details: Box::new(Details {
+                kind,
+                message: message.into(),
+                status: None,
+                errors: Vec::new(),
+                rate_limit: None,
+                attempts: 0,
+            }),
             source: None,
         }
     }
@@ -143,12 +150,10 @@ impl Error {
             message.push_str(": ");
             message.push_str(&errors.join("; "));
         }
-        Error {
-            status: Some(status),
-            errors,
-            rate_limit,
-            ..Error::new(kind, message)
-        }
+        Error::new(kind, message)
+            .with_status(status)
+            .with_errors(errors)
+            .with_rate_limit(rate_limit)
     }
 
     pub(crate) fn with_source(mut self, source: impl Into<Source>) -> Error {
@@ -157,53 +162,53 @@ impl Error {
     }
 
     pub(crate) fn with_errors(mut self, errors: Vec<String>) -> Error {
-        self.errors = errors;
+        self.details.errors = errors;
         self
     }
 
     pub(crate) fn with_status(mut self, status: u16) -> Error {
-        self.status = Some(status);
+        self.details.status = Some(status);
         self
     }
 
     pub(crate) fn with_rate_limit(mut self, rate_limit: Option<RateLimit>) -> Error {
-        self.rate_limit = rate_limit;
+        self.details.rate_limit = rate_limit;
         self
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {
-        self.attempts = attempts;
+        self.details.attempts = attempts;
         self
     }
 
     /// What went wrong; match on this rather than on the message.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.details.kind
     }
 
     /// The one-line message (the same text as `Display`).
     pub fn message(&self) -> &str {
-        &self.message
+        &self.details.message
     }
 
     /// The HTTP status of the last response, if one came.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.details.status
     }
 
     /// Datadog's `errors` strings from the body, or a short snippet of a body that was not JSON.
     pub fn errors(&self) -> &[String] {
-        &self.errors
+        &self.details.errors
     }
 
     /// The `x-ratelimit-*` headers of the last response, if it had any.
     pub fn rate_limit(&self) -> Option<&RateLimit> {
-        self.rate_limit.as_ref()
+        self.details.rate_limit.as_ref()
     }
 
     /// How many HTTP attempts were made (0 when the error came before any request).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.details.attempts
     }
 }
 
@@ -225,13 +230,14 @@ impl ErrorKind {
 // but these fields can ever reach a log through `{:?}`.
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &self.details;
         let mut d = f.debug_struct("Error");
-        d.field("kind", &self.kind)
-            .field("message", &self.message)
-            .field("status", &self.status)
-            .field("errors", &self.errors)
-            .field("rate_limit", &self.rate_limit)
-            .field("attempts", &self.attempts);
+        d.field("kind", &e.kind)
+            .field("message", &e.message)
+            .field("status", &e.status)
+            .field("errors", &e.errors)
+            .field("rate_limit", &e.rate_limit)
+            .field("attempts", &e.attempts);
         if let Some(source) = &self.source {
             d.field("source", &source.to_string());
         }

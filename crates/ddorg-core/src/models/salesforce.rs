@@ -56,9 +56,3 @@ open_enum! {
         SalesforceIncidentsOrg = "salesforce-incidents-org",
     }
 }
-
-impl Default for SalesforceIncidentsOrganizationType {
-    fn default() -> Self {
-        SalesforceIncidentsOrganizationType::SalesforceIncidentsOrg
-    }
-}

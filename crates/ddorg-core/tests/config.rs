@@ -1,0 +1,130 @@
+//! Configuration problems are `Config` errors found before any request.
+
+mod common;
+
+use ddorg_core::{Client, ErrorKind, Site};
+use ddorg_fake::FakeServer;
+
+#[test]
+fn missing_keys_fail_before_any_request() {
+    let fake = FakeServer::start().unwrap();
+    for (api, app) in [
+        (None, Some("k")),
+        (Some("k"), None),
+        (None, None),
+        (Some(""), Some("k")),
+    ] {
+        let mut b = Client::builder().base_url(fake.base_url());
+        if let Some(k) = api {
+            b = b.api_key(k);
+        }
+        if let Some(k) = app {
+            b = b.app_key(k);
+        }
+        let err = b.build().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert_eq!(err.attempts(), 0);
+    }
+    assert_eq!(fake.request_count(), 0);
+}
+
+#[test]
+fn keys_with_control_characters_are_config_errors() {
+    for bad in ["abc\r\nX-Injected: 1", "abc\n", "a\tb", "a\0b"] {
+        let err = Client::builder()
+            .api_key(bad)
+            .app_key("ok")
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{bad:?}");
+        assert!(!err.to_string().contains("Injected"));
+        let err = Client::builder()
+            .api_key("ok")
+            .app_key(bad)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{bad:?}");
+    }
+}
+
+#[test]
+fn each_site_resolves_to_its_documented_api_host() {
+    let expected = [
+        (Site::Us1, "https://api.datadoghq.com"),
+        (Site::Us3, "https://api.us3.datadoghq.com"),
+        (Site::Us5, "https://api.us5.datadoghq.com"),
+        (Site::Ap1, "https://api.ap1.datadoghq.com"),
+        (Site::Ap2, "https://api.ap2.datadoghq.com"),
+        (Site::Uk1, "https://api.uk1.datadoghq.com"),
+        (Site::Eu1, "https://api.datadoghq.eu"),
+        (Site::Gov, "https://api.ddog-gov.com"),
+        (Site::Gov2, "https://api.us2.ddog-gov.com"),
+    ];
+    for (site, url) in expected {
+        let c = Client::builder()
+            .api_key("k")
+            .app_key("k")
+            .site(site)
+            .build()
+            .unwrap();
+        assert_eq!(c.base_url(), url);
+        assert_eq!(c.site(), Some(site));
+    }
+    let c = Client::builder().api_key("k").app_key("k").build().unwrap();
+    assert_eq!(c.base_url(), "https://api.datadoghq.com");
+}
+
+#[test]
+fn unsafe_base_urls_and_bad_proxies_are_config_errors() {
+    for url in [
+        "http://api.datadoghq.com",
+        "http://192.168.1.10:8080",
+        "https://user:pass@api.datadoghq.com",
+        "api.datadoghq.com",
+    ] {
+        let err = Client::builder()
+            .api_key("k")
+            .app_key("k")
+            .base_url(url)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+        assert!(!err.to_string().contains("pass@"), "{err}");
+    }
+    let err = Client::builder()
+        .api_key("k")
+        .app_key("k")
+        .proxy("::not a proxy::")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+}
+
+#[test]
+fn zero_timeouts_are_config_errors() {
+    let err = Client::builder()
+        .api_key("k")
+        .app_key("k")
+        .timeout(std::time::Duration::ZERO)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+}
+
+#[test]
+fn user_agent_can_be_replaced_and_appended() {
+    let fake = FakeServer::start().unwrap();
+    let c = Client::builder()
+        .api_key("k")
+        .app_key("k")
+        .base_url(fake.base_url())
+        .user_agent("ddorg-python/0.1.0")
+        .append_user_agent("audit-bot/2.0")
+        .build()
+        .unwrap();
+    c.get_org("abc").unwrap();
+    assert_eq!(
+        fake.requests()[0].header("user-agent"),
+        Some("ddorg-python/0.1.0 audit-bot/2.0")
+    );
+}
