@@ -1,0 +1,81 @@
+//! A fast, tiny-dependency fake of the Datadog organization endpoints, for
+//! testing ddorg's clients (Rust, Python and C), running demos, and
+//! benchmarking.
+//!
+//! [`FakeServer`] listens on a loopback port and answers
+//! `GET /api/v1/org/<public_id>` and
+//! `GET /api/v2/integration/salesforce-incidents/organizations` with the
+//! documented example bodies ([`ORG_EXAMPLE`], [`SALESFORCE_EXAMPLE`]) and
+//! Datadog's rate-limit headers, checks the `DD-API-KEY` /
+//! `DD-APPLICATION-KEY` headers, and records every request. Tests script it
+//! with [`Reply`]s: queued one-offs ([`FakeServer::enqueue`]), persistent
+//! per-endpoint replies ([`FakeServer::set_org`],
+//! [`FakeServer::set_salesforce`]), delays, gzip, redirects and transport
+//! [`Fault`]s (connections closed before, during or after a response).
+//!
+//! It is built on `std::net` alone: one thread per connection, HTTP/1.1
+//! keep-alive, `TCP_NODELAY`, buffered I/O and replies rendered to bytes once,
+//! so a single connection serves many thousands of requests per second.
+//!
+//! ```
+//! use ddorg_fake::{FakeServer, Reply};
+//! use std::io::{Read, Write};
+//! use std::net::TcpStream;
+//!
+//! let server = FakeServer::start()?;
+//! server.enqueue(Reply::errors(429, &["Too many requests"]).rate_limit(1000, 60, 0, 7, "org_get"));
+//!
+//! let mut conn = TcpStream::connect(("127.0.0.1", server.port()))?;
+//! conn.write_all(
+//!     b"GET /api/v1/org/abcdef12345 HTTP/1.1\r\nhost: fake\r\n\
+//!       dd-api-key: k\r\ndd-application-key: a\r\nconnection: close\r\n\r\n",
+//! )?;
+//! let mut response = String::new();
+//! conn.read_to_string(&mut response)?;
+//! assert!(response.starts_with("HTTP/1.1 429 Too Many Requests\r\n"));
+//! assert!(response.contains("x-ratelimit-reset: 7\r\n"));
+//!
+//! let seen = server.requests();
+//! assert_eq!(seen[0].path, "/api/v1/org/abcdef12345");
+//! assert_eq!(seen[0].header("DD-API-KEY"), Some("k"));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # Control API
+//!
+//! So that Python and C tests can drive the `ddorg-fake` binary (which prints
+//! `PORT <n>` on stdout once listening), the server also answers these
+//! requests under `/_fake/`; they are never key-checked, recorded or counted
+//! as API requests:
+//!
+//! | request | effect |
+//! |---|---|
+//! | `POST /_fake/enqueue`, body: reply JSON | [`FakeServer::enqueue`]; 204 |
+//! | `POST /_fake/org/<id>`, body: reply JSON | [`FakeServer::set_org`] (id percent-decoded); 204 |
+//! | `POST /_fake/salesforce`, body: reply JSON | [`FakeServer::set_salesforce`]; 204 |
+//! | `POST /_fake/require_keys`, body `{"api_key":"..","app_key":".."}` | [`FakeServer::require_keys`]; 204 |
+//! | `POST /_fake/reset` | [`FakeServer::reset`]; 204 |
+//! | `GET /_fake/requests` | 200, `[{"method":..,"path":..,"headers":[[name,value],..]},..]` |
+//! | `GET /_fake/stats` | 200, `{"requests":n,"connections":n}` |
+//!
+//! The reply JSON is described at [`Reply::from_json`]. A malformed body gets
+//! 400 with `{"errors":["<what is wrong>"]}`; a wrong method 405; an unknown
+//! control path 404.
+
+#![deny(missing_docs)]
+
+mod http;
+mod reply;
+mod server;
+
+pub use reply::{Fault, Reply};
+pub use server::{FakeServer, RecordedRequest};
+
+/// The documented 200 example body of `GET /api/v1/org/{public_id}`, served
+/// by default for any org id.
+pub const ORG_EXAMPLE: &str = r#"{"org":{"billing":{"type":"string"},"created":"2019-09-26T17:28:28Z","description":"some description","name":"New child org","public_id":"abcdef12345","settings":{"private_widget_share":false,"saml":{"enabled":false},"saml_autocreate_access_role":"ro","saml_autocreate_users_domains":{"domains":["example.com"],"enabled":false},"saml_can_be_enabled":false,"saml_idp_endpoint":"https://my.saml.endpoint","saml_idp_initiated_login":{"enabled":false},"saml_idp_metadata_uploaded":false,"saml_login_url":"https://my.saml.login.url","saml_strict_mode":{"enabled":false}},"subscription":{"type":"string"},"trial":false}}"#;
+
+/// The documented 200 example body of
+/// `GET /api/v2/integration/salesforce-incidents/organizations`, served by
+/// default.
+pub const SALESFORCE_EXAMPLE: &str = r#"{"data":[{"attributes":{"instance_url":"https://acme.my.salesforce.com","name":"Acme Production Org","sfdc_org_id":"00D000000000000","sfdc_org_type":"Production"},"id":"596da4af-0563-4097-90ff-07230c3f9db3","type":"salesforce-incidents-org"}]}"#;
