@@ -223,7 +223,8 @@ fn connection_faults_are_network_errors() {
 
 #[test]
 fn a_connection_closed_between_calls_does_not_fail_the_next_call() {
-    let (fake, client, _) = setup();
+    let fake = FakeServer::start().unwrap();
+    let client = no_retry_client(&fake);
     fake.enqueue(Reply::json(200, ddorg_fake::ORG_EXAMPLE).fault(Fault::CloseAfterResponse));
     client.get_org("abc").unwrap();
     let resp = client.get_org("abc").unwrap();
