@@ -211,7 +211,7 @@ impl Client {
             };
             match outcome {
                 Ok((value, status, rate_limit)) => {
-                    log::debug!(target: "ddorg", "GET {path}: HTTP {status} in {:?}", started.elapsed());
+                    log::debug!(target: "ddorg", "GET {path}: HTTP {status} in {:.1?}", started.elapsed());
                     return Ok(Response {
                         value,
                         status,
@@ -221,15 +221,15 @@ impl Client {
                 }
                 Err(err) => {
                     let err = err.with_attempts(attempts);
-                    log::debug!(target: "ddorg", "GET {path}: {err} after {:?}", started.elapsed());
+                    log::debug!(target: "ddorg", "GET {path}: {err} after {:.1?}", started.elapsed());
                     let Some(delay) = inner.retry.delay_after(&err, attempts - 1) else {
                         return Err(err);
                     };
                     if Instant::now() + delay >= deadline {
-                        log::info!(target: "ddorg", "GET {path}: not retrying {}: a {delay:?} wait would pass the {:?} deadline", err.kind(), inner.timeout);
+                        log::info!(target: "ddorg", "GET {path}: not retrying {}: a {delay:.0?} wait would pass the {:?} deadline", err.kind(), inner.timeout);
                         return Err(err);
                     }
-                    log::info!(target: "ddorg", "GET {path}: retrying after {} in {delay:?} (retry {attempts} of {})", err.kind(), inner.retry.retries());
+                    log::info!(target: "ddorg", "GET {path}: retrying after {} in {delay:.0?} (retry {attempts} of {})", err.kind(), inner.retry.retries());
                     if inner.sleeper.sleep(delay).is_break() {
                         log::info!(target: "ddorg", "GET {path}: retry wait interrupted");
                         return Err(err);
@@ -324,7 +324,10 @@ fn transport_error(e: ureq::Error, budget: Duration) -> Error {
     let (kind, message) = match &e {
         ureq::Error::Timeout(which) => (
             ErrorKind::Timeout,
-            format!("request timed out ({which}) with {budget:?} of the deadline left"),
+            format!(
+                "request timed out ({which} timeout; {} ms of the call's deadline were left for this attempt)",
+                budget.as_millis()
+            ),
         ),
         ureq::Error::Io(io)
             if matches!(
