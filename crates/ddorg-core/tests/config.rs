@@ -128,3 +128,44 @@ fn user_agent_can_be_replaced_and_appended() {
         Some("ddorg-python/0.1.0 audit-bot/2.0")
     );
 }
+
+#[test]
+fn a_configured_proxy_is_used_for_https_sites() {
+    // The fake plays the proxy: the client must ask it to CONNECT to the real API host, and the
+    // keys must not be visible to it (they travel inside the TLS tunnel, which never opens here).
+    let proxy = FakeServer::start().unwrap();
+    let client = Client::builder()
+        .api_key("proxy-test-api-key")
+        .app_key("proxy-test-app-key")
+        .site(Site::Eu1)
+        .proxy(proxy.base_url())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = client.get_org("abc").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Network, "{err:?}");
+    let reqs = proxy.requests();
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert_eq!(reqs[0].method, "CONNECT");
+    assert_eq!(reqs[0].path, "api.datadoghq.eu:443");
+    assert!(reqs[0]
+        .headers
+        .iter()
+        .all(|(_, v)| !v.contains("proxy-test")));
+}
+
+#[test]
+fn loopback_base_urls_never_use_the_proxy() {
+    let fake = FakeServer::start().unwrap();
+    let proxy = FakeServer::start().unwrap();
+    let client = Client::builder()
+        .api_key("k")
+        .app_key("k")
+        .base_url(fake.base_url())
+        .proxy(proxy.base_url())
+        .build()
+        .unwrap();
+    client.get_org("abc").unwrap();
+    assert_eq!(proxy.request_count(), 0);
+    assert_eq!(fake.request_count(), 1);
+}
