@@ -45,6 +45,32 @@ fn from_env_reads_keys_site_and_base_url() {
         .build()
         .unwrap();
     assert_eq!(c.base_url(), "https://api.datadoghq.eu");
+
+    // HTTPS_PROXY is honored, and NO_PROXY exempts a host from it.
+    std::env::remove_var("DDORG_BASE_URL");
+    let proxy = FakeServer::start().unwrap();
+    std::env::set_var("HTTPS_PROXY", proxy.base_url());
+    let c = ddorg_core::ClientBuilder::from_env()
+        .max_retries(0)
+        .build()
+        .unwrap();
+    assert_eq!(c.get_org("abc").unwrap_err().kind(), ErrorKind::Network);
+    assert_eq!(proxy.requests()[0].method, "CONNECT");
+    assert_eq!(proxy.requests()[0].path, "api.datadoghq.eu:443");
+    std::env::set_var("NO_PROXY", "api.datadoghq.eu");
+    let c = ddorg_core::ClientBuilder::from_env()
+        .max_retries(0)
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let _ = c.get_org("abc");
+    assert_eq!(
+        proxy.request_count(),
+        1,
+        "NO_PROXY host went around the proxy"
+    );
+    std::env::remove_var("HTTPS_PROXY");
+    std::env::remove_var("NO_PROXY");
     for v in vars {
         std::env::remove_var(v);
     }
