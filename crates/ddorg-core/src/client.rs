@@ -13,6 +13,7 @@ use crate::error::{Error, ErrorKind};
 use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
 use crate::path;
 use crate::rate_limit::RateLimit;
+use crate::resolve::CachingResolver;
 use crate::response::Response;
 use crate::retry::{RetryPolicy, Sleeper};
 use crate::site::Site;
@@ -137,7 +138,12 @@ impl Client {
             .build();
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: ureq::Agent::new_with_config(config),
+                // Not `new_with_config`: its resolver spawns a thread on every call (see resolve.rs).
+                agent: ureq::Agent::with_parts(
+                    config,
+                    ureq::unversioned::transport::DefaultConnector::new(),
+                    CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
+                ),
                 site: b.base_url.is_none().then(|| b.site.unwrap_or_default()),
                 base_url: base.url,
                 api_key,

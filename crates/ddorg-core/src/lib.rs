@@ -34,6 +34,7 @@ mod error;
 pub mod models;
 mod path;
 mod rate_limit;
+mod resolve;
 mod response;
 mod retry;
 mod site;
