@@ -1,0 +1,251 @@
+//! `ddorg.Client`: builds a core client from keyword arguments and the environment, and runs
+//! each call with the GIL released and the retry waits interruptible.
+
+use std::cell::RefCell;
+use std::ops::ControlFlow;
+use std::sync::{RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
+
+use pyo3::prelude::*;
+use pyo3::types::{PyString, PyTuple};
+
+use ddorg_core::{self as core, ClientBuilder, Site, Sleeper};
+
+use crate::errors::{config_error, to_pyerr};
+use crate::models::{Meta, OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
+use crate::{logging, VERSION};
+
+/// How often a retry wait wakes up to look for Ctrl-C (and other signal handlers' exceptions).
+const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(100);
+
+thread_local! {
+    /// The exception a signal handler raised during a retry wait on this thread, waiting to be
+    /// raised once the core call has returned.
+    static INTERRUPTED: RefCell<Option<PyErr>> = const { RefCell::new(None) };
+}
+
+/// Waits between retries in short slices, running Python's signal handlers in between: when
+/// one raises (Ctrl-C's `KeyboardInterrupt`), the retries are abandoned and that exception is
+/// what the caller sees.
+struct InterruptibleSleeper;
+
+impl Sleeper for InterruptibleSleeper {
+    fn sleep(&self, duration: Duration) -> ControlFlow<()> {
+        let deadline = Instant::now() + duration;
+        loop {
+            // `None`: the interpreter is shutting down, so nobody is waiting for the answer.
+            match Python::try_attach(|py| py.check_signals()) {
+                Some(Ok(())) => {}
+                Some(Err(err)) => {
+                    INTERRUPTED.with(|slot| *slot.borrow_mut() = Some(err));
+                    return ControlFlow::Break(());
+                }
+                None => return ControlFlow::Break(()),
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return ControlFlow::Continue(());
+            }
+            std::thread::sleep(left.min(SIGNAL_CHECK_INTERVAL));
+        }
+    }
+}
+
+/// A client for Datadog's organization endpoints.
+///
+/// Arguments left out come from `DD_API_KEY`, `DD_APP_KEY`, `DD_SITE` and `DDORG_BASE_URL`, then
+/// from the defaults (site `datadoghq.com`, 60 s timeout, 3 retries). Thread-safe: share one
+/// client between threads; every call releases the GIL while it waits on the network.
+#[pyclass(frozen, module = "ddorg", name = "Client")]
+pub(crate) struct Client {
+    /// `None` once closed. Calls clone the core client (an `Arc`) out of the lock, so closing
+    /// never waits for a call in flight.
+    inner: RwLock<Option<core::Client>>,
+    site: Option<Site>,
+    base_url: String,
+    timeout: Duration,
+    max_retries: u32,
+    user_agent: String,
+}
+
+impl Client {
+    fn lock(&self) -> RwLockReadGuard<'_, Option<core::Client>> {
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn core(&self) -> PyResult<core::Client> {
+        self.lock()
+            .clone()
+            .ok_or_else(|| config_error("this client is closed: create a new ddorg.Client"))
+    }
+
+    /// Runs one core call without the GIL; a signal handler's exception raised during a retry
+    /// wait wins over the call's own result.
+    fn call<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&core::Client) -> Result<T, core::Error> + Send,
+    ) -> PyResult<T> {
+        let client = self.core()?;
+        logging::sync_level(py)?;
+        let (result, interrupted) = py.detach(move || {
+            let result = f(&client);
+            (result, INTERRUPTED.with(|slot| slot.borrow_mut().take()))
+        });
+        match interrupted {
+            Some(err) => Err(err),
+            None => result.map_err(to_pyerr),
+        }
+    }
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (
+        api_key=None, app_key=None, *, site=None, base_url=None, timeout=None, max_retries=None,
+        user_agent=None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn py_new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        app_key: Option<String>,
+        site: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<i64>,
+        user_agent: Option<String>,
+    ) -> PyResult<Self> {
+        let mut b = ClientBuilder::from_env()
+            .user_agent(format!("ddorg-python/{VERSION}"))
+            .sleeper(InterruptibleSleeper);
+        if let Some(key) = api_key {
+            b = b.api_key(key);
+        }
+        if let Some(key) = app_key {
+            b = b.app_key(key);
+        }
+        if let Some(site) = site {
+            b = b.site(site.parse::<Site>().map_err(to_pyerr)?);
+        }
+        if let Some(url) = base_url {
+            b = b.base_url(url);
+        }
+        if let Some(secs) = timeout {
+            match Duration::try_from_secs_f64(secs) {
+                Ok(d) if !d.is_zero() => b = b.timeout(d),
+                _ => {
+                    return Err(config_error(format!(
+                        "timeout must be a positive number of seconds, got {secs}"
+                    )))
+                }
+            }
+        }
+        if let Some(n) = max_retries {
+            let n = u32::try_from(n).map_err(|_| {
+                config_error(format!(
+                    "max_retries must be between 0 and {}, got {n}",
+                    u32::MAX
+                ))
+            })?;
+            b = b.max_retries(n);
+        }
+        if let Some(ua) = user_agent {
+            b = b.user_agent(ua);
+        }
+        let client = py.detach(move || b.build()).map_err(to_pyerr)?;
+        Ok(Client {
+            site: client.site(),
+            base_url: client.base_url().to_string(),
+            timeout: client.timeout(),
+            max_retries: client.retry_policy().retries(),
+            user_agent: client.user_agent().to_string(),
+            inner: RwLock::new(Some(client)),
+        })
+    }
+
+    /// `GET /api/v1/org/{public_id}`: the organization's name, settings (SAML and more) and plan.
+    fn get_org(&self, py: Python<'_>, public_id: String) -> PyResult<OrganizationResponse> {
+        let response = self.call(py, move |c| c.get_org(&public_id))?;
+        let meta = Meta::of(&response);
+        Ok(OrganizationResponse::with_meta(response.into_inner(), meta))
+    }
+
+    /// `GET /api/v2/integration/salesforce-incidents/organizations`: the Salesforce organizations
+    /// connected through the Salesforce integration.
+    fn list_salesforce_organizations(
+        &self,
+        py: Python<'_>,
+    ) -> PyResult<SalesforceIncidentsOrganizationsResponse> {
+        let response = self.call(py, |c| c.list_salesforce_organizations())?;
+        let meta = Meta::of(&response);
+        Ok(SalesforceIncidentsOrganizationsResponse::with_meta(
+            response.into_inner(),
+            meta,
+        ))
+    }
+
+    /// The Datadog site, e.g. `'datadoghq.com'`; `None` when a custom base URL is used.
+    #[getter]
+    fn site(&self) -> Option<&'static str> {
+        self.site.map(Site::as_str)
+    }
+
+    /// The base URL requests go to, e.g. `'https://api.datadoghq.com'`.
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The overall deadline of one call, retries included, in seconds.
+    #[getter]
+    fn timeout(&self) -> f64 {
+        self.timeout.as_secs_f64()
+    }
+
+    /// How many times a failed request is retried.
+    #[getter]
+    fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The `User-Agent` header sent with every request.
+    #[getter]
+    fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.lock().is_none()
+    }
+
+    /// Releases the connection pool once calls in flight end; later calls raise `ConfigError`.
+    /// Closing twice is fine.
+    fn close(&self) {
+        let client = self.inner.write().unwrap_or_else(|e| e.into_inner()).take();
+        drop(client);
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, _args: &Bound<'_, PyTuple>) -> bool {
+        self.close();
+        false
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let site = match self.site {
+            Some(site) => PyString::new(py, site.as_str()).repr()?.to_string(),
+            None => "None".to_string(),
+        };
+        let base_url = PyString::new(py, &self.base_url).repr()?;
+        let closed = if self.closed() { ", closed=True" } else { "" };
+        Ok(format!("Client(site={site}, base_url={base_url}{closed})"))
+    }
+}

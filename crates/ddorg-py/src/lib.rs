@@ -1,0 +1,31 @@
+//! `ddorg._ddorg`: the Python binding of ddorg-core, re-exported by the `ddorg` package.
+//!
+//! No client logic lives here: this crate converts arguments and results between Python and the
+//! core, maps the core's [`ddorg_core::ErrorKind`] onto the exception classes of
+//! `python/ddorg/_errors.py`, releases the GIL around every network call and keeps retry waits
+//! interruptible by Ctrl-C. Built with maturin (`pip install ./python`); tested from Python
+//! (`tests/python`).
+#![deny(missing_docs)]
+
+mod client;
+mod convert;
+mod errors;
+mod logging;
+mod models;
+
+use pyo3::prelude::*;
+
+/// The version of the `ddorg` Python package, which is the workspace version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The compiled module, `ddorg._ddorg`.
+#[pymodule]
+#[pyo3(name = "_ddorg")]
+fn ddorg_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    logging::install(m.py())?;
+    m.add("__version__", VERSION)?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<models::RateLimit>()?;
+    models::add_classes(m)?;
+    Ok(())
+}
