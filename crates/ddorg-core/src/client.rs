@@ -16,6 +16,7 @@ use crate::rate_limit::RateLimit;
 use crate::resolve::CachingResolver;
 use crate::response::Response;
 use crate::retry::{RetryPolicy, Sleeper};
+use crate::reuse;
 use crate::site::Site;
 
 /// Error bodies are read only this far: enough for Datadog's messages or an HTML error page.
@@ -141,7 +142,7 @@ impl Client {
                 // Not `new_with_config`: its resolver spawns a thread on every call (see resolve.rs).
                 agent: ureq::Agent::with_parts(
                     config,
-                    ureq::unversioned::transport::DefaultConnector::new(),
+                    reuse::NoteNewConnections(ureq::unversioned::transport::DefaultConnector::new()),
                     CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
                 ),
                 site: b.base_url.is_none().then(|| b.site.unwrap_or_default()),
@@ -252,16 +253,33 @@ impl Client {
         remaining: Duration,
     ) -> Result<(T, u16, Option<RateLimit>), Error> {
         let inner = &*self.inner;
-        let mut response = inner
-            .agent
-            .get(url)
-            .header("DD-API-KEY", inner.api_key.expose())
-            .header("DD-APPLICATION-KEY", inner.app_key.expose())
-            .config()
-            .timeout_global(Some(remaining))
-            .build()
-            .call()
-            .map_err(|e| transport_error(e, remaining))?;
+        let started = Instant::now();
+        let mut response = loop {
+            let budget = remaining.saturating_sub(started.elapsed());
+            let (result, pooled) = reuse::on_pooled_connection(|| {
+                inner
+                    .agent
+                    .get(url)
+                    .header("DD-API-KEY", inner.api_key.expose())
+                    .header("DD-APPLICATION-KEY", inner.app_key.expose())
+                    .config()
+                    .timeout_global(Some(budget))
+                    .build()
+                    .call()
+            });
+            match result {
+                Ok(response) => break response,
+                // Each pass drops one dead pooled connection, so this ends with the pool.
+                Err(e)
+                    if pooled
+                        && reuse::is_closed_connection(&e)
+                        && started.elapsed() < remaining =>
+                {
+                    log::debug!(target: "ddorg", "the server had closed the pooled connection ({e}); sending again");
+                }
+                Err(e) => return Err(transport_error(e, budget)),
+            }
+        };
         let status = response.status().as_u16();
         let headers = response.headers();
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());

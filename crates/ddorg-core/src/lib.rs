@@ -37,6 +37,7 @@ mod rate_limit;
 mod resolve;
 mod response;
 mod retry;
+mod reuse;
 mod site;
 
 pub use client::Client;
