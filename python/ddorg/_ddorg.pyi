@@ -1,0 +1,273 @@
+"""Type stubs for the compiled module ``ddorg._ddorg`` (checked by ``mypy.stubtest``)."""
+
+from types import TracebackType
+from typing import Any, ClassVar, Optional, final
+
+from typing_extensions import Self
+
+__all__ = [
+    "__version__",
+    "Client",
+    "RateLimit",
+    "OrganizationResponse",
+    "Organization",
+    "OrganizationBilling",
+    "OrganizationSubscription",
+    "OrganizationSettings",
+    "OrganizationSettingsSaml",
+    "OrganizationSettingsSamlAutocreateUsersDomains",
+    "OrganizationSettingsSamlIdpInitiatedLogin",
+    "OrganizationSettingsSamlStrictMode",
+    "SalesforceIncidentsOrganizationsResponse",
+    "SalesforceIncidentsOrganizationResponseData",
+    "SalesforceIncidentsOrganizationResponseAttributes",
+]
+
+__version__: str
+
+@final
+class RateLimit:
+    """Datadog's ``x-ratelimit-*`` headers; every field is ``None`` when its header was absent."""
+
+    def __new__(
+        cls,
+        limit: Optional[int] = None,
+        period: Optional[int] = None,
+        remaining: Optional[int] = None,
+        reset: Optional[int] = None,
+        name: Optional[str] = None,
+    ) -> Self: ...
+    @property
+    def limit(self) -> Optional[int]:
+        """``x-ratelimit-limit``: requests allowed per period."""
+    @property
+    def period(self) -> Optional[int]:
+        """``x-ratelimit-period``: the period's length in seconds."""
+    @property
+    def remaining(self) -> Optional[int]:
+        """``x-ratelimit-remaining``: requests left in the current period."""
+    @property
+    def reset(self) -> Optional[int]:
+        """``x-ratelimit-reset``: seconds until the current period resets."""
+    @property
+    def name(self) -> Optional[str]:
+        """``x-ratelimit-name``: the name of the limit that applies."""
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(
+        self,
+    ) -> tuple[
+        type[Self],
+        tuple[Optional[int], Optional[int], Optional[int], Optional[int], Optional[str]],
+    ]: ...
+
+class _Model:
+    """What every model class offers (not a runtime class)."""
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the schema does not define, as received."""
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object as a dict, unknown fields included."""
+    def to_json(self) -> str:
+        """The JSON object as compact text, unknown fields included."""
+    @classmethod
+    def from_json(cls, text: str) -> Self:
+        """Decodes this type from JSON text; raises ``DecodeError`` if it does not fit."""
+    @classmethod
+    def from_dict(cls, data: Any) -> Self:
+        """Decodes this type from a dict shaped like its JSON."""
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+
+class _Response(_Model):
+    """What both response classes offer (not a runtime class)."""
+
+    @property
+    def rate_limit(self) -> Optional[RateLimit]:
+        """The response's ``x-ratelimit-*`` headers, or ``None``."""
+    @property
+    def status(self) -> Optional[int]:
+        """The HTTP status of the response, or ``None`` for a locally built object."""
+    @property
+    def attempts(self) -> int:
+        """How many HTTP attempts the call took (0 for a locally built object)."""
+
+@final
+class OrganizationResponse(_Response):
+    """Response with an organization (``GET /api/v1/org/{public_id}``)."""
+
+    @property
+    def org(self) -> Optional[Organization]: ...
+
+@final
+class Organization(_Model):
+    """An organization: name, settings (SAML and more) and plan."""
+
+    @property
+    def billing(self) -> Optional[OrganizationBilling]: ...
+    @property
+    def created(self) -> Optional[str]: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def name(self) -> Optional[str]: ...
+    @property
+    def public_id(self) -> Optional[str]: ...
+    @property
+    def settings(self) -> Optional[OrganizationSettings]: ...
+    @property
+    def subscription(self) -> Optional[OrganizationSubscription]: ...
+    @property
+    def trial(self) -> Optional[bool]: ...
+
+@final
+class OrganizationBilling(_Model):
+    """Deprecated by Datadog: the billing type of an organization."""
+
+    @property
+    def type(self) -> Optional[str]: ...
+
+@final
+class OrganizationSubscription(_Model):
+    """Deprecated by Datadog: the subscription of an organization."""
+
+    @property
+    def type(self) -> Optional[str]: ...
+
+@final
+class OrganizationSettings(_Model):
+    """The settings of an organization."""
+
+    @property
+    def private_widget_share(self) -> Optional[bool]: ...
+    @property
+    def saml(self) -> Optional[OrganizationSettingsSaml]: ...
+    @property
+    def saml_autocreate_access_role(self) -> Optional[str]:
+        """``'st'``, ``'adm'``, ``'ro'``, ``'ERROR'``, a newer value as sent, or ``None``."""
+    @property
+    def saml_autocreate_users_domains(
+        self,
+    ) -> Optional[OrganizationSettingsSamlAutocreateUsersDomains]: ...
+    @property
+    def saml_can_be_enabled(self) -> Optional[bool]: ...
+    @property
+    def saml_idp_endpoint(self) -> Optional[str]: ...
+    @property
+    def saml_idp_initiated_login(self) -> Optional[OrganizationSettingsSamlIdpInitiatedLogin]: ...
+    @property
+    def saml_idp_metadata_uploaded(self) -> Optional[bool]: ...
+    @property
+    def saml_login_url(self) -> Optional[str]: ...
+    @property
+    def saml_strict_mode(self) -> Optional[OrganizationSettingsSamlStrictMode]: ...
+
+@final
+class OrganizationSettingsSaml(_Model):
+    """Whether single sign-on with SAML is enabled."""
+
+    @property
+    def enabled(self) -> Optional[bool]: ...
+
+@final
+class OrganizationSettingsSamlAutocreateUsersDomains(_Model):
+    """Which email domains SAML creates users for automatically."""
+
+    @property
+    def domains(self) -> Optional[list[str]]: ...
+    @property
+    def enabled(self) -> Optional[bool]: ...
+
+@final
+class OrganizationSettingsSamlIdpInitiatedLogin(_Model):
+    """Whether SAML IdP-initiated login is enabled."""
+
+    @property
+    def enabled(self) -> Optional[bool]: ...
+
+@final
+class OrganizationSettingsSamlStrictMode(_Model):
+    """Whether SAML strict mode is enabled."""
+
+    @property
+    def enabled(self) -> Optional[bool]: ...
+
+@final
+class SalesforceIncidentsOrganizationsResponse(_Response):
+    """The Salesforce organizations connected to the Datadog Salesforce integration."""
+
+    @property
+    def data(self) -> list[SalesforceIncidentsOrganizationResponseData]: ...
+
+@final
+class SalesforceIncidentsOrganizationResponseData(_Model):
+    """One connected Salesforce organization."""
+
+    @property
+    def attributes(self) -> SalesforceIncidentsOrganizationResponseAttributes: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str:
+        """``'salesforce-incidents-org'``, or a newer value as sent."""
+
+@final
+class SalesforceIncidentsOrganizationResponseAttributes(_Model):
+    """Attributes of a connected Salesforce organization."""
+
+    @property
+    def instance_url(self) -> Optional[str]: ...
+    @property
+    def name(self) -> Optional[str]: ...
+    @property
+    def sfdc_org_id(self) -> Optional[str]: ...
+    @property
+    def sfdc_org_type(self) -> Optional[str]: ...
+
+@final
+class Client:
+    """A client for Datadog's organization endpoints; thread-safe, usable as a context manager.
+
+    Arguments left out come from ``DD_API_KEY``, ``DD_APP_KEY``, ``DD_SITE`` and
+    ``DDORG_BASE_URL``, then from the defaults (site ``datadoghq.com``, 60 s timeout, 3 retries).
+    """
+
+    def __new__(
+        cls,
+        api_key: Optional[str] = None,
+        app_key: Optional[str] = None,
+        *,
+        site: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        user_agent: Optional[str] = None,
+    ) -> Self: ...
+    def get_org(self, public_id: str) -> OrganizationResponse:
+        """``GET /api/v1/org/{public_id}``."""
+    def list_salesforce_organizations(self) -> SalesforceIncidentsOrganizationsResponse:
+        """``GET /api/v2/integration/salesforce-incidents/organizations``."""
+    @property
+    def site(self) -> Optional[str]: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def max_retries(self) -> int: ...
+    @property
+    def user_agent(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+        /,
+    ) -> bool: ...
