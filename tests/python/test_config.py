@@ -1,0 +1,173 @@
+"""Client configuration: keyword arguments, the environment, defaults, repr, lifecycle."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+import ddorg
+from conftest import API_KEY, APP_KEY, REPO, Fake, header
+
+
+def test_everything_from_the_environment(fake: Fake, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_API_KEY", "env-api")
+    monkeypatch.setenv("DD_APP_KEY", "env-app")
+    monkeypatch.setenv("DDORG_BASE_URL", fake.base_url)
+    fake.require_keys("env-api", "env-app")
+    client = ddorg.Client()
+    assert client.base_url == fake.base_url
+    assert client.site is None
+    org = client.get_org("abcdef12345").org
+    assert org is not None and org.name == "New child org"
+
+
+def test_keyword_arguments_win_over_the_environment(
+    fake: Fake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DD_API_KEY", "env-api")
+    monkeypatch.setenv("DD_APP_KEY", "env-app")
+    monkeypatch.setenv("DDORG_BASE_URL", "http://127.0.0.1:1")
+    fake.require_keys("kw-api", "kw-app")
+    client = ddorg.Client("kw-api", "kw-app", base_url=fake.base_url)
+    client.get_org("abcdef12345")
+    (req,) = fake.requests()
+    assert header(req, "DD-API-KEY") == "kw-api"
+    assert header(req, "DD-APPLICATION-KEY") == "kw-app"
+
+
+def test_wrong_keys_are_forbidden(fake: Fake) -> None:
+    fake.require_keys("right-api", "right-app")
+    with pytest.raises(ddorg.ForbiddenError) as info:
+        ddorg.Client("wrong-api", "right-app", base_url=fake.base_url).get_org("abc")
+    assert info.value.status == 403 and info.value.errors == ["Forbidden"]
+
+
+def test_site_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_SITE", "datadoghq.eu")
+    client = ddorg.Client("k", "a")
+    assert client.site == "datadoghq.eu"
+    assert client.base_url == "https://api.datadoghq.eu"
+    assert repr(client) == "Client(site='datadoghq.eu', base_url='https://api.datadoghq.eu')"
+
+
+def test_site_argument_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_SITE", "datadoghq.eu")
+    client = ddorg.Client("k", "a", site="app.us5.datadoghq.com")
+    assert client.site == "us5.datadoghq.com"
+    assert client.base_url == "https://api.us5.datadoghq.com"
+
+
+def test_bad_site_in_the_environment_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DD_SITE", "datadoghq.moon")
+    with pytest.raises(ddorg.ConfigError, match="DD_SITE"):
+        ddorg.Client("k", "a")
+
+
+@pytest.mark.parametrize(
+    ("site", "url"),
+    [
+        ("datadoghq.com", "https://api.datadoghq.com"),
+        ("us3.datadoghq.com", "https://api.us3.datadoghq.com"),
+        ("us5.datadoghq.com", "https://api.us5.datadoghq.com"),
+        ("ap1.datadoghq.com", "https://api.ap1.datadoghq.com"),
+        ("ap2.datadoghq.com", "https://api.ap2.datadoghq.com"),
+        ("uk1.datadoghq.com", "https://api.uk1.datadoghq.com"),
+        ("datadoghq.eu", "https://api.datadoghq.eu"),
+        ("ddog-gov.com", "https://api.ddog-gov.com"),
+        ("us2.ddog-gov.com", "https://api.us2.ddog-gov.com"),
+    ],
+)
+def test_every_site(site: str, url: str) -> None:
+    client = ddorg.Client("k", "a", site=site)
+    assert (client.site, client.base_url) == (site, url)
+
+
+def test_defaults() -> None:
+    client = ddorg.Client("k", "a")
+    assert client.site == "datadoghq.com"
+    assert client.base_url == "https://api.datadoghq.com"
+    assert client.timeout == 60.0
+    assert client.max_retries == 3
+    assert client.user_agent == f"ddorg-python/{ddorg.__version__}"
+    assert repr(client) == "Client(site='datadoghq.com', base_url='https://api.datadoghq.com')"
+    assert str(client) == repr(client)
+
+
+def test_options_are_applied() -> None:
+    client = ddorg.Client("k", "a", timeout=2.5, max_retries=0, user_agent="myapp/1.0")
+    assert client.timeout == 2.5
+    assert client.max_retries == 0
+    assert client.user_agent == "myapp/1.0"
+
+
+def test_user_agent_replaces_the_default(fake: Fake) -> None:
+    ddorg.Client("k", "a", base_url=fake.base_url, user_agent="audit-bot/2.0").get_org("x")
+    (req,) = fake.requests()
+    assert header(req, "User-Agent") == "audit-bot/2.0"
+
+
+def test_base_url_wins_over_site(fake: Fake) -> None:
+    client = ddorg.Client("k", "a", site="datadoghq.eu", base_url=fake.base_url + "/")
+    assert client.site is None
+    assert client.base_url == fake.base_url
+    assert repr(client) == f"Client(site=None, base_url='{fake.base_url}')"
+
+
+def test_context_manager_closes_the_client(fake: Fake) -> None:
+    with ddorg.Client(API_KEY, APP_KEY, base_url=fake.base_url) as client:
+        assert not client.closed
+        assert client.get_org("abcdef12345").org is not None
+    assert client.closed
+    assert repr(client).endswith(", closed=True)")
+    with pytest.raises(ddorg.ConfigError, match="closed"):
+        client.list_salesforce_organizations()
+    client.close()  # twice is fine
+
+
+def test_context_manager_does_not_swallow_exceptions(fake: Fake) -> None:
+    with pytest.raises(KeyError):
+        with ddorg.Client(API_KEY, APP_KEY, base_url=fake.base_url):
+            raise KeyError("x")
+
+
+def test_version() -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+(\S*)?", ddorg.__version__)
+    from importlib.metadata import version
+
+    assert version("ddorg") == ddorg.__version__
+
+
+def test_type_errors_for_wrong_argument_types() -> None:
+    with pytest.raises(TypeError):
+        ddorg.Client(123, "a")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        ddorg.Client("k", "a", timeout="5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        ddorg.Client("k", "a", "datadoghq.eu")  # type: ignore[call-arg]
+
+
+def test_quickstart_example_runs_against_the_fake(fake: Fake) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DD_API_KEY": API_KEY,
+        "DD_APP_KEY": APP_KEY,
+        "DDORG_BASE_URL": fake.base_url,
+    }
+    out = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "python" / "quickstart.py"), "abcdef12345"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert f"Client(site=None, base_url='{fake.base_url}')" in out
+    assert "New child org (abcdef12345)" in out
+    assert "SAML enabled:       False" in out
+    assert "SAML default role:  ro" in out
+    assert "requests left:      999/1000" in out
+    assert "Salesforce org 596da4af-0563-4097-90ff-07230c3f9db3: Acme Production Org" in out
+    assert API_KEY not in out
