@@ -39,17 +39,18 @@ def main(public_id: str) -> int:
             print(f"{org.name} ({org.public_id})")
             print(f"  SAML enabled:       {saml.enabled if saml else None}")
             role = settings.saml_autocreate_access_role if settings else None
-            print(f"  SAML default role:  {role}")
+            print(f"  SAML default role:  {role}")  # 'st', 'adm', 'ro', or a newer value
+            # Fields Datadog adds after this release are kept, not dropped.
+            if org.additional_properties:
+                print(f"  newer fields:       {sorted(org.additional_properties)}")
         if resp.rate_limit is not None:
             print(f"  requests left:      {resp.rate_limit.remaining}/{resp.rate_limit.limit}")
 
-        for sf in client.list_salesforce_organizations().data:
-            print(f"Salesforce org {sf.id}: {sf.attributes.name} <{sf.attributes.instance_url}>")
-
-        # Responses are immutable and turn back into their JSON with to_dict() / to_json();
-        # fields Datadog adds after this release are kept in additional_properties.
-        if org is not None and org.additional_properties:
-            print(f"  newer fields:       {sorted(org.additional_properties)}")
+        try:
+            for sf in client.list_salesforce_organizations().data:
+                print(f"Salesforce org {sf.id}: {sf.attributes.name} <{sf.attributes.instance_url}>")
+        except ddorg.ForbiddenError as e:
+            print(f"this key lacks the integrations_read permission: {e}", file=sys.stderr)
     return 0
 
 

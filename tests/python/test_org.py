@@ -153,9 +153,9 @@ def test_repr_is_useful(client: ddorg.Client) -> None:
     assert str(resp) == text
 
 
-@pytest.mark.parametrize("bad", ["", None, 42])
+@pytest.mark.parametrize("bad", ["", ".", "..", None, 42])
 def test_bad_public_id(client: ddorg.Client, fake: Fake, bad: object) -> None:
-    expected = ddorg.InvalidArgumentError if bad == "" else TypeError
+    expected = ddorg.InvalidArgumentError if isinstance(bad, str) else TypeError
     with pytest.raises(expected):
         client.get_org(bad)  # type: ignore[arg-type]
     assert fake.requests() == []
