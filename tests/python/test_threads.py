@@ -94,6 +94,7 @@ def test_ctrl_c_interrupts_a_long_rate_limit_wait(fake: Fake) -> None:
     assert client.get_org("abcdef12345").org is not None
 
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
 def test_a_signal_handlers_exception_ends_the_wait(fake: Fake) -> None:
     class Stop(Exception):
         pass
