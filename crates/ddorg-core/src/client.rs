@@ -95,8 +95,8 @@ impl Client {
     }
 
     pub(crate) fn from_builder(b: ClientBuilder) -> Result<Client, Error> {
-        if let Some((kind, message)) = b.deferred {
-            return Err(Error::new(kind, message));
+        if let (Some(message), None) = (&b.bad_env_site, &b.base_url) {
+            return Err(Error::new(ErrorKind::Config, message.clone()));
         }
         let base = b.resolved_base_url()?;
         let api_key = ClientBuilder::checked_key(&b.api_key, "API key", ENV_API_KEY)?.clone();

@@ -78,8 +78,9 @@ pub struct ClientBuilder {
     pub(crate) user_agent: String,
     pub(crate) proxy: ProxySetting,
     pub(crate) sleeper: Arc<dyn Sleeper>,
-    /// The first problem met while reading the environment, reported by `build`.
-    pub(crate) deferred: Option<(ErrorKind, String)>,
+    /// An unparseable `DD_SITE`, reported by `build` unless a site or base URL set afterwards
+    /// makes it irrelevant.
+    pub(crate) bad_env_site: Option<String>,
 }
 
 impl Default for ClientBuilder {
@@ -96,7 +97,7 @@ impl Default for ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_string(),
             proxy: ProxySetting::default(),
             sleeper: Arc::new(ThreadSleeper),
-            deferred: None,
+            bad_env_site: None,
         }
     }
 }
@@ -156,9 +157,7 @@ impl ClientBuilder {
         if let Some(v) = var(ENV_SITE) {
             match v.parse::<Site>() {
                 Ok(site) => b = b.site(site),
-                Err(e) => {
-                    b.deferred = Some((ErrorKind::Config, format!("{ENV_SITE}: {e}")));
-                }
+                Err(e) => b.bad_env_site = Some(format!("{ENV_SITE}: {e}")),
             }
         }
         if let Some(v) = var(ENV_BASE_URL) {
@@ -184,6 +183,7 @@ impl ClientBuilder {
     /// [`base_url`](Self::base_url) is set.
     pub fn site(mut self, site: Site) -> Self {
         self.site = Some(site);
+        self.bad_env_site = None;
         self
     }
 

@@ -27,6 +27,17 @@ fn from_env_reads_keys_site_and_base_url() {
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(err.to_string().contains("DD_SITE"), "{err}");
     assert!(err.to_string().contains("ap1.datadoghq.com"), "{err}");
+    // A site or base URL given in code makes a bad DD_SITE irrelevant.
+    let c = ddorg_core::ClientBuilder::from_env()
+        .site(ddorg_core::Site::Us3)
+        .build()
+        .unwrap();
+    assert_eq!(c.base_url(), "https://api.us3.datadoghq.com");
+    let c = ddorg_core::ClientBuilder::from_env()
+        .base_url("https://dd.example.com")
+        .build()
+        .unwrap();
+    assert_eq!(c.base_url(), "https://dd.example.com");
     std::env::set_var("DD_SITE", "datadoghq.eu");
 
     let fake = FakeServer::start().unwrap();
