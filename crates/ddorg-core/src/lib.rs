@@ -53,3 +53,32 @@ pub use site::Site;
 
 /// This crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The body decoders, for the fuzz targets in `fuzz/` (see docs/reliability.md). Not a public
+/// API: built only with the `fuzzing` feature, and free to change at any time.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::{Error, OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
+
+    /// What the client makes of a 2xx body of `GET /api/v1/org/{public_id}`.
+    pub fn decode_org(
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<OrganizationResponse, Error> {
+        crate::decode::decode_body(body, content_type)
+    }
+
+    /// What the client makes of a 2xx body of the Salesforce organizations list.
+    pub fn decode_salesforce(
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<SalesforceIncidentsOrganizationsResponse, Error> {
+        crate::decode::decode_body(body, content_type)
+    }
+
+    /// What the client keeps of an error body: Datadog's messages or a snippet of the body.
+    pub fn error_messages(body: &[u8]) -> Vec<String> {
+        crate::decode::error_messages(body)
+    }
+}
