@@ -1,0 +1,115 @@
+//! [`ddorg_client`] and the two endpoint calls.
+
+use std::ffi::{c_char, CString};
+use std::ptr;
+
+use ddorg_core::Client;
+
+use crate::error::ddorg_error;
+use crate::ffi::{arg_out, arg_ref, arg_str, fallible, free, getter, into_handle};
+use crate::options::ddorg_options;
+use crate::org::ddorg_org_response;
+use crate::salesforce::ddorg_salesforce_orgs;
+use crate::status::ddorg_status;
+use crate::strings::text_cstring;
+
+/// A client for Datadog's organization endpoints, holding its configuration and a pool of
+/// keep-alive connections. Thread-safe: share one client between threads, and free it once no
+/// thread uses it any more, with `ddorg_client_free`.
+pub struct ddorg_client {
+    client: Client,
+    base_url: CString,
+    user_agent: CString,
+}
+
+/// Builds a client from `opts`, or from the environment alone when `opts` is NULL (`DD_API_KEY`,
+/// `DD_APP_KEY`, `DD_SITE`, `DDORG_BASE_URL`; with `opts`, the environment still fills in what
+/// they leave unset). Validates everything and makes no request: missing keys, an unknown site,
+/// a bad base URL, user agent or proxy are `DDORG_ERR_CONFIG`. `opts` is only read: free it when
+/// you like. On success `*out` is a client to free with `ddorg_client_free`.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_client_new(
+    opts: *const ddorg_options,
+    out: *mut *mut ddorg_client,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let out = arg_out(out, "out")?;
+            // SAFETY: the caller's contract: NULL or live options.
+            let opts = opts.as_ref();
+            let client = ddorg_options::builder(opts).build()?;
+            *out = into_handle(ddorg_client {
+                base_url: text_cstring(client.base_url()),
+                user_agent: text_cstring(client.user_agent()),
+                client,
+            });
+            Ok(())
+        })
+    }
+}
+
+/// The base URL requests go to, e.g. `"https://api.datadoghq.com"`. Borrowed from `client`;
+/// NULL if `client` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_client_base_url(client: *const ddorg_client) -> *const c_char {
+    unsafe { getter(client, ptr::null(), |c| c.base_url.as_ptr()) }
+}
+
+/// The user agent sent with every request, e.g. `"ddorg-c/0.1.0"`. Borrowed from `client`;
+/// NULL if `client` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_client_user_agent(client: *const ddorg_client) -> *const c_char {
+    unsafe { getter(client, ptr::null(), |c| c.user_agent.as_ptr()) }
+}
+
+/// Frees a client and closes its connections. NULL is a no-op. No other thread may still be
+/// using it.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_client_free(client: *mut ddorg_client) {
+    unsafe { free(client) }
+}
+
+/// `GET /api/v1/org/{public_id}`: an organization's name, settings (SAML and more) and plan.
+/// `public_id` is sent as one percent-encoded path segment; an empty one is
+/// `DDORG_ERR_INVALID_ARGUMENT`. Blocks until the answer, the retries allowed or the timeout.
+/// On success `*out` is a response to free with `ddorg_org_response_free`.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_get_org(
+    client: *const ddorg_client,
+    public_id: *const c_char,
+    out: *mut *mut ddorg_org_response,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let out = arg_out(out, "out")?;
+            let client = arg_ref(client, "client")?;
+            let public_id = arg_str(public_id, "public_id")?;
+            let response = client.client.get_org(public_id)?;
+            *out = into_handle(ddorg_org_response::new(response));
+            Ok(())
+        })
+    }
+}
+
+/// `GET /api/v2/integration/salesforce-incidents/organizations`: every Salesforce organization
+/// connected through the Salesforce integration (the keys need `integrations_read`). Blocks
+/// until the answer, the retries allowed or the timeout. On success `*out` is a list to free with
+/// `ddorg_salesforce_orgs_free`.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_list_salesforce_orgs(
+    client: *const ddorg_client,
+    out: *mut *mut ddorg_salesforce_orgs,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let out = arg_out(out, "out")?;
+            let client = arg_ref(client, "client")?;
+            let response = client.client.list_salesforce_organizations()?;
+            *out = into_handle(ddorg_salesforce_orgs::new(response));
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,329 @@
+//! [`ddorg_options`]: what a client is built from, set one option at a time.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use ddorg_core::{ClientBuilder, Error, ErrorKind, Site};
+
+use crate::error::ddorg_error;
+use crate::ffi::{arg_mut, arg_str, fallible, free, guard, into_handle};
+use crate::status::ddorg_status;
+use crate::strings::version;
+
+/// Options for `ddorg_client_new`. Anything left unset comes from the environment (`DD_API_KEY`,
+/// `DD_APP_KEY`, `DD_SITE`, `DDORG_BASE_URL`) or takes its default. Setters copy their
+/// arguments. Not synchronized: set options from one thread. Freed with `ddorg_options_free`
+/// (a client does not keep it: free it right after `ddorg_client_new`).
+#[derive(Default)]
+pub struct ddorg_options {
+    api_key: Option<String>,
+    app_key: Option<String>,
+    site: Option<Site>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    user_agent: Option<String>,
+    max_body_size: Option<u64>,
+    proxy: Option<Proxy>,
+}
+
+enum Proxy {
+    Url(String),
+    Never,
+}
+
+impl ddorg_options {
+    /// The core builder: the environment first, then every option set here.
+    pub(crate) fn builder(opts: Option<&ddorg_options>) -> ClientBuilder {
+        let mut b = ClientBuilder::from_env().user_agent(format!("ddorg-c/{}", version()));
+        let Some(o) = opts else {
+            return b;
+        };
+        if let Some(v) = &o.api_key {
+            b = b.api_key(v.as_str());
+        }
+        if let Some(v) = &o.app_key {
+            b = b.app_key(v.as_str());
+        }
+        if let Some(v) = o.site {
+            b = b.site(v);
+        }
+        if let Some(v) = &o.base_url {
+            b = b.base_url(v.as_str());
+        }
+        if let Some(v) = o.timeout {
+            b = b.timeout(v);
+        }
+        if let Some(v) = o.connect_timeout {
+            b = b.connect_timeout(v);
+        }
+        if let Some(v) = o.max_retries {
+            b = b.max_retries(v);
+        }
+        if let Some(v) = &o.user_agent {
+            b = b.append_user_agent(v);
+        }
+        if let Some(v) = o.max_body_size {
+            b = b.max_body_size(v);
+        }
+        match &o.proxy {
+            Some(Proxy::Url(url)) => b = b.proxy(url.as_str()),
+            Some(Proxy::Never) => b = b.no_proxy(),
+            None => {}
+        }
+        b
+    }
+}
+
+/// A duration from milliseconds, refusing 0 and anything over a year: such a timeout is a
+/// mistake, and a deadline that far away would not fit a clock.
+fn millis(ms: u64, what: &str) -> Result<Duration, Error> {
+    const YEAR_MS: u64 = 365 * 24 * 3600 * 1000;
+    if ms == 0 || ms > YEAR_MS {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("{what} must be between 1 ms and one year ({YEAR_MS} ms), got {ms}"),
+        ));
+    }
+    Ok(Duration::from_millis(ms))
+}
+
+/// New options, all unset. NULL only if memory ran out. Free with `ddorg_options_free`.
+#[no_mangle]
+pub extern "C" fn ddorg_options_new() -> *mut ddorg_options {
+    guard(std::ptr::null_mut(), || {
+        into_handle(ddorg_options::default())
+    })
+}
+
+/// Sets the API key, sent as `DD-API-KEY`. Required (here or in `DD_API_KEY`). Checked by
+/// `ddorg_client_new`; no message ever shows it.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_api_key(
+    opts: *mut ddorg_options,
+    value: *const c_char,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.api_key = Some(arg_str(value, "api_key")?.to_owned());
+            Ok(())
+        })
+    }
+}
+
+/// Sets the application key, sent as `DD-APPLICATION-KEY`. Required (here or in `DD_APP_KEY`).
+/// Checked by `ddorg_client_new`; no message ever shows it.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_app_key(
+    opts: *mut ddorg_options,
+    value: *const c_char,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.app_key = Some(arg_str(value, "app_key")?.to_owned());
+            Ok(())
+        })
+    }
+}
+
+/// Sets the Datadog site, e.g. `"datadoghq.eu"` or `"us3.datadoghq.com"` (`app.`/`api.` hosts
+/// and `https://` are accepted too). Defaults to `DD_SITE`, else `datadoghq.com`. An unknown site
+/// is `DDORG_ERR_CONFIG` here, with a message listing the valid ones. Ignored when a base URL is
+/// set.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_site(
+    opts: *mut ddorg_options,
+    site: *const c_char,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.site = Some(arg_str(site, "site")?.parse::<Site>()?);
+            Ok(())
+        })
+    }
+}
+
+/// Sets a custom base URL, such as a proxy's `https://dd-proxy.example.com/datadog` or a test
+/// server's `http://127.0.0.1:8080`. Defaults to `DDORG_BASE_URL`, else `https://api.<site>`.
+/// `ddorg_client_new` refuses (`DDORG_ERR_CONFIG`) a URL that is not https (plain http is allowed
+/// to loopback hosts only) or that carries credentials, a query or a fragment.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_base_url(
+    opts: *mut ddorg_options,
+    url: *const c_char,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.base_url = Some(arg_str(url, "url")?.to_owned());
+            Ok(())
+        })
+    }
+}
+
+/// Sets the overall deadline of one call, retries and their waits included. Defaults to 60000
+/// (60 s). 0 or more than a year is `DDORG_ERR_CONFIG`.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_timeout_ms(
+    opts: *mut ddorg_options,
+    ms: u64,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.timeout = Some(millis(ms, "timeout")?);
+            Ok(())
+        })
+    }
+}
+
+/// Sets the longest wait to establish a connection (DNS, TCP, TLS). Defaults to 10000 (10 s).
+/// 0 or more than a year is `DDORG_ERR_CONFIG`.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_connect_timeout_ms(
+    opts: *mut ddorg_options,
+    ms: u64,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.connect_timeout = Some(millis(ms, "connect timeout")?);
+            Ok(())
+        })
+    }
+}
+
+/// Sets how many times a failed request is retried after the first attempt (HTTP 429 after
+/// waiting for the rate-limit reset, HTTP 500/502/503/504 and network failures with backoff),
+/// always within the overall timeout. 0 disables retrying. Defaults to 3.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_max_retries(
+    opts: *mut ddorg_options,
+    n: u32,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            arg_mut(opts, "opts")?.max_retries = Some(n);
+            Ok(())
+        })
+    }
+}
+
+/// Appends a product token such as `"myapp/1.2"` to the user agent, which is
+/// `ddorg-c/<version>` by default (so it becomes `ddorg-c/<version> myapp/1.2`). A second call
+/// replaces the token; `""` removes it. `ddorg_client_new` refuses one that is not printable
+/// ASCII (`DDORG_ERR_CONFIG`).
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_user_agent(
+    opts: *mut ddorg_options,
+    token: *const c_char,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.user_agent = Some(arg_str(token, "token")?.to_owned());
+            Ok(())
+        })
+    }
+}
+
+/// Sets the largest response body accepted, in bytes after decompression; a larger one fails
+/// with `DDORG_ERR_RESPONSE_TOO_LARGE` and is never held in memory whole. Defaults to 16777216
+/// (16 MiB).
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_max_body_size(
+    opts: *mut ddorg_options,
+    bytes: u64,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            arg_mut(opts, "opts")?.max_body_size = Some(bytes);
+            Ok(())
+        })
+    }
+}
+
+/// Sends every request through this proxy (`http://`, `https://` or `socks5://` URL), checked by
+/// `ddorg_client_new`. Defaults to the `HTTPS_PROXY`/`ALL_PROXY` environment variables, honoring
+/// `NO_PROXY`. Loopback base URLs never use a proxy.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_proxy(
+    opts: *mut ddorg_options,
+    url: *const c_char,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.proxy = Some(Proxy::Url(arg_str(url, "url")?.to_owned()));
+            Ok(())
+        })
+    }
+}
+
+/// Never uses a proxy, whatever the environment says (undoes `ddorg_options_set_proxy`).
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_no_proxy(
+    opts: *mut ddorg_options,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            arg_mut(opts, "opts")?.proxy = Some(Proxy::Never);
+            Ok(())
+        })
+    }
+}
+
+/// Frees options. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_free(opts: *mut ddorg_options) {
+    unsafe { free(opts) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_outside_one_ms_to_one_year_are_config_errors() {
+        assert_eq!(millis(1, "timeout").unwrap(), Duration::from_millis(1));
+        for bad in [0, u64::MAX, 365 * 24 * 3600 * 1000 + 1] {
+            assert_eq!(
+                millis(bad, "timeout").unwrap_err().kind(),
+                ErrorKind::Config
+            );
+        }
+    }
+
+    #[test]
+    fn the_user_agent_names_the_c_binding_and_appends_the_token() {
+        let mut o = ddorg_options {
+            api_key: Some("k".into()),
+            app_key: Some("k".into()),
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..Default::default()
+        };
+        let client = ddorg_options::builder(Some(&o)).build().unwrap();
+        assert_eq!(client.user_agent(), format!("ddorg-c/{}", version()));
+        o.user_agent = Some("myapp/1.2".into());
+        let client = ddorg_options::builder(Some(&o)).build().unwrap();
+        assert_eq!(
+            client.user_agent(),
+            format!("ddorg-c/{} myapp/1.2", version())
+        );
+    }
+}
