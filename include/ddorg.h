@@ -209,7 +209,8 @@ ddorg_status ddorg_error_status(const ddorg_error *e);
 
 /**
  * The error's kind as a stable snake_case name, e.g. `"rate_limited"` (the same names as the
- * Python binding's `.kind`), or `"panic"` for `DDORG_ERR_PANIC`. Static; NULL if `e` is NULL.
+ * Python binding's `.kind`), or `"panic"` for `DDORG_ERR_PANIC`. Borrowed from `e`; NULL if `e`
+ * is NULL.
  */
 const char *ddorg_error_kind_name(const ddorg_error *e);
 
@@ -253,7 +254,8 @@ uint32_t ddorg_error_attempts(const ddorg_error *e);
 void ddorg_error_free(ddorg_error *e);
 
 /**
- * New options, all unset. NULL only if memory ran out. Free with `ddorg_options_free`.
+ * New options, all unset; free them with `ddorg_options_free`. NULL only on an internal error
+ * (a caught panic, which would be a bug).
  */
 ddorg_options *ddorg_options_new(void);
 

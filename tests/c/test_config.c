@@ -113,6 +113,14 @@ static void from_environment(void) {
     CHECK_CONTAINS(ddorg_error_message(err), "DD_SITE");
     CHECK_CONTAINS(ddorg_error_message(err), "datadoghq.moon");
     ddorg_error_free(err);
+
+    scenario("a site set in the options overrides an unknown DD_SITE");
+    opts = ddorg_options_new();
+    CHECK_STATUS(ddorg_options_set_site(opts, "us5.datadoghq.com", NULL), DDORG_OK);
+    CHECK_STATUS(ddorg_client_new(opts, &client, &err), DDORG_OK);
+    CHECK_STR(ddorg_client_base_url(client), "https://api.us5.datadoghq.com");
+    ddorg_client_free(client);
+    ddorg_options_free(opts);
     clear_env();
 }
 

@@ -113,3 +113,95 @@ pub unsafe extern "C" fn ddorg_list_salesforce_orgs(
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::{CStr, CString};
+
+    use ddorg_fake::{FakeServer, Reply};
+
+    use super::*;
+    use crate::error::{ddorg_error_free, ddorg_error_http_status};
+    use crate::options::*;
+    use crate::org::*;
+    use crate::salesforce::*;
+
+    fn text(p: *const c_char) -> &'static str {
+        assert!(!p.is_null());
+        unsafe { CStr::from_ptr(p) }.to_str().unwrap()
+    }
+
+    fn client_for(fake: &FakeServer) -> *mut ddorg_client {
+        let url = CString::new(fake.base_url()).unwrap();
+        let mut client = ptr::null_mut();
+        unsafe {
+            let opts = ddorg_options_new();
+            assert_eq!(
+                ddorg_options_set_api_key(opts, c"k".as_ptr(), ptr::null_mut()),
+                ddorg_status::DDORG_OK
+            );
+            assert_eq!(
+                ddorg_options_set_app_key(opts, c"a".as_ptr(), ptr::null_mut()),
+                ddorg_status::DDORG_OK
+            );
+            assert_eq!(
+                ddorg_options_set_base_url(opts, url.as_ptr(), ptr::null_mut()),
+                ddorg_status::DDORG_OK
+            );
+            assert_eq!(
+                ddorg_options_set_max_retries(opts, 0, ptr::null_mut()),
+                ddorg_status::DDORG_OK
+            );
+            assert_eq!(
+                ddorg_client_new(opts, &mut client, ptr::null_mut()),
+                ddorg_status::DDORG_OK
+            );
+            ddorg_options_free(opts);
+        }
+        client
+    }
+
+    #[test]
+    fn both_endpoints_round_trip_through_the_c_functions() {
+        let fake = FakeServer::start().unwrap();
+        let client = client_for(&fake);
+        unsafe {
+            let mut org = ptr::null_mut();
+            let status = ddorg_get_org(client, c"abcdef12345".as_ptr(), &mut org, ptr::null_mut());
+            assert_eq!(status, ddorg_status::DDORG_OK);
+            assert_eq!(text(ddorg_org_response_name(org)), "New child org");
+            assert_eq!(ddorg_org_response_saml_enabled(org), 0);
+            ddorg_org_response_free(org);
+
+            let mut list = ptr::null_mut();
+            let status = ddorg_list_salesforce_orgs(client, &mut list, ptr::null_mut());
+            assert_eq!(status, ddorg_status::DDORG_OK);
+            assert_eq!(ddorg_salesforce_orgs_len(list), 1);
+            assert_eq!(
+                text(ddorg_salesforce_orgs_sfdc_org_type(list, 0)),
+                "Production"
+            );
+            ddorg_salesforce_orgs_free(list);
+            ddorg_client_free(client);
+        }
+        let ua = fake.requests()[0].header("user-agent").unwrap().to_string();
+        assert_eq!(ua, format!("ddorg-c/{}", env!("CARGO_PKG_VERSION")));
+    }
+
+    #[test]
+    fn a_failure_sets_out_to_null_and_describes_itself() {
+        let fake = FakeServer::start().unwrap();
+        fake.enqueue(Reply::errors(404, &["Not Found"]));
+        let client = client_for(&fake);
+        unsafe {
+            let mut org = ptr::dangling_mut();
+            let mut err = ptr::null_mut();
+            let status = ddorg_get_org(client, c"gone".as_ptr(), &mut org, &mut err);
+            assert_eq!(status, ddorg_status::DDORG_ERR_NOT_FOUND);
+            assert!(org.is_null());
+            assert_eq!(ddorg_error_http_status(err), 404);
+            ddorg_error_free(err);
+            ddorg_client_free(client);
+        }
+    }
+}

@@ -68,7 +68,8 @@ pub unsafe extern "C" fn ddorg_error_status(e: *const ddorg_error) -> ddorg_stat
 }
 
 /// The error's kind as a stable snake_case name, e.g. `"rate_limited"` (the same names as the
-/// Python binding's `.kind`), or `"panic"` for `DDORG_ERR_PANIC`. Static; NULL if `e` is NULL.
+/// Python binding's `.kind`), or `"panic"` for `DDORG_ERR_PANIC`. Borrowed from `e`; NULL if `e`
+/// is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_error_kind_name(e: *const ddorg_error) -> *const c_char {
     unsafe { getter(e, ptr::null(), |e| e.kind_name.as_ptr()) }

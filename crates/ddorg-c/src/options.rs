@@ -89,7 +89,8 @@ fn millis(ms: u64, what: &str) -> Result<Duration, Error> {
     Ok(Duration::from_millis(ms))
 }
 
-/// New options, all unset. NULL only if memory ran out. Free with `ddorg_options_free`.
+/// New options, all unset; free them with `ddorg_options_free`. NULL only on an internal error
+/// (a caught panic, which would be a bug).
 #[no_mangle]
 pub extern "C" fn ddorg_options_new() -> *mut ddorg_options {
     guard(std::ptr::null_mut(), || {
