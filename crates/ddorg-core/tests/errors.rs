@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{builder, setup, Waits};
+use common::{builder, Waits};
 use ddorg_core::ErrorKind;
 use ddorg_fake::{FakeServer, Fault, Reply};
 
