@@ -245,6 +245,8 @@ class Client:
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         user_agent: Optional[str] = None,
+        connect_timeout: Optional[float] = None,
+        max_body_size: Optional[int] = None,
     ) -> Self: ...
     def get_org(self, public_id: str) -> OrganizationResponse:
         """``GET /api/v1/org/{public_id}``."""

@@ -171,3 +171,13 @@ def test_quickstart_example_runs_against_the_fake(fake: Fake) -> None:
     assert "requests left:      999/1000" in out
     assert "Salesforce org 596da4af-0563-4097-90ff-07230c3f9db3: Acme Production Org" in out
     assert API_KEY not in out
+
+
+def test_connect_timeout_and_max_body_size_are_options(fake: Fake) -> None:
+    client = ddorg.Client("k", "k", base_url=fake.base_url, connect_timeout=2.5, max_body_size=64)
+    with pytest.raises(ddorg.ResponseTooLargeError) as info:
+        client.get_org("abcdef12345")
+    assert "64" in str(info.value)
+    for bad in ({"max_body_size": 0}, {"max_body_size": -1}, {"connect_timeout": 0.0}, {"connect_timeout": float("nan")}):
+        with pytest.raises(ddorg.ConfigError):
+            ddorg.Client("k", "k", base_url=fake.base_url, **bad)

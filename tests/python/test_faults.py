@@ -54,7 +54,7 @@ KIND_CLASS: dict[str, type[ddorg.DdorgError]] = {
 }
 
 #: Client options the matrix uses that the Python client does not have (rows needing them skip).
-UNSUPPORTED_OPTIONS = {"max_body_size"}
+UNSUPPORTED_OPTIONS: set[str] = set()
 
 Response = Union[ddorg.OrganizationResponse, ddorg.SalesforceIncidentsOrganizationsResponse]
 
@@ -165,6 +165,7 @@ def _run_row(row: dict[str, Any], fake: Fake) -> None:
             base_url=base_url,
             timeout=options["timeout_ms"] / 1000 if "timeout_ms" in options else None,
             max_retries=options.get("max_retries"),
+            max_body_size=options.get("max_body_size"),
         )
 
     # One client for every call of the row; a config error is each call's outcome.

@@ -68,6 +68,16 @@ pub(crate) struct Client {
     user_agent: String,
 }
 
+/// A positive, finite number of seconds as a `Duration`, else a `ConfigError` naming `what`.
+fn positive_seconds(what: &str, secs: f64) -> PyResult<Duration> {
+    match Duration::try_from_secs_f64(secs) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(config_error(format!(
+            "{what} must be a positive number of seconds, got {secs}"
+        ))),
+    }
+}
+
 impl Client {
     fn lock(&self) -> RwLockReadGuard<'_, Option<core::Client>> {
         self.inner.read().unwrap_or_else(|e| e.into_inner())
@@ -104,7 +114,7 @@ impl Client {
     #[new]
     #[pyo3(signature = (
         api_key=None, app_key=None, *, site=None, base_url=None, timeout=None, max_retries=None,
-        user_agent=None
+        user_agent=None, connect_timeout=None, max_body_size=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
@@ -116,6 +126,8 @@ impl Client {
         timeout: Option<f64>,
         max_retries: Option<i64>,
         user_agent: Option<String>,
+        connect_timeout: Option<f64>,
+        max_body_size: Option<i64>,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::from_env()
             .user_agent(format!("ddorg-python/{VERSION}"))
@@ -133,14 +145,21 @@ impl Client {
             b = b.base_url(url);
         }
         if let Some(secs) = timeout {
-            match Duration::try_from_secs_f64(secs) {
-                Ok(d) if !d.is_zero() => b = b.timeout(d),
-                _ => {
-                    return Err(config_error(format!(
-                        "timeout must be a positive number of seconds, got {secs}"
-                    )))
-                }
-            }
+            b = b.timeout(positive_seconds("timeout", secs)?);
+        }
+        if let Some(secs) = connect_timeout {
+            b = b.connect_timeout(positive_seconds("connect_timeout", secs)?);
+        }
+        if let Some(bytes) = max_body_size {
+            let bytes = u64::try_from(bytes)
+                .ok()
+                .filter(|b| *b > 0)
+                .ok_or_else(|| {
+                    config_error(format!(
+                        "max_body_size must be a positive number of bytes, got {bytes}"
+                    ))
+                })?;
+            b = b.max_body_size(bytes);
         }
         if let Some(n) = max_retries {
             let n = u32::try_from(n).map_err(|_| {
