@@ -102,11 +102,18 @@ impl Client {
         let api_key = ClientBuilder::checked_key(&b.api_key, "API key", ENV_API_KEY)?.clone();
         let app_key =
             ClientBuilder::checked_key(&b.app_key, "application key", ENV_APP_KEY)?.clone();
-        if b.timeout.is_zero() || b.connect_timeout.is_zero() {
-            return Err(Error::new(
-                ErrorKind::Config,
-                "timeouts must be greater than zero",
-            ));
+        // The upper bound keeps deadline arithmetic (`Instant + Duration`) from overflowing.
+        const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+        for (what, t) in [
+            ("timeout", b.timeout),
+            ("connect timeout", b.connect_timeout),
+        ] {
+            if t.is_zero() || t > MAX_TIMEOUT {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!("the {what} must be more than zero and at most 365 days, got {t:?}"),
+                ));
+            }
         }
         if b.user_agent.bytes().any(|c| c.is_ascii_control()) || !b.user_agent.is_ascii() {
             return Err(Error::new(
@@ -294,18 +301,18 @@ impl Client {
                 .limit(MAX_ERROR_BODY.min(inner.max_body_size))
                 .read_to_vec()
                 .unwrap_or_default();
-            let mut err = Error::from_response(status, error_messages(&body), rate_limit);
-            if (300..400).contains(&status) {
-                err = Error::new(
+            let err = match (status, location) {
+                // A redirect names where it goes; say why it was not followed.
+                (301 | 302 | 303 | 307 | 308, Some(location)) => Error::new(
                     ErrorKind::UnexpectedStatus,
                     format!(
-                        "refused to follow a redirect (HTTP {status}) to {}: keys are never sent to another location",
-                        location.as_deref().unwrap_or("an unnamed location")
+                        "refused to follow a redirect (HTTP {status}) to {location}: keys are never sent to another location"
                     ),
                 )
                 .with_status(status)
-                .with_rate_limit(err.rate_limit().cloned());
-            }
+                .with_rate_limit(rate_limit),
+                _ => Error::from_response(status, error_messages(&body), rate_limit),
+            };
             return Err(err);
         }
 

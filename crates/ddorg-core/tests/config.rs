@@ -101,7 +101,7 @@ fn unsafe_base_urls_and_bad_proxies_are_config_errors() {
 }
 
 #[test]
-fn zero_timeouts_are_config_errors() {
+fn zero_and_overflowing_timeouts_are_config_errors() {
     let err = Client::builder()
         .api_key("k")
         .app_key("k")
@@ -109,6 +109,25 @@ fn zero_timeouts_are_config_errors() {
         .build()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
+    for huge in [
+        std::time::Duration::MAX,
+        std::time::Duration::from_secs(366 * 86_400),
+    ] {
+        let err = Client::builder()
+            .api_key("k")
+            .app_key("k")
+            .timeout(huge)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        let err = Client::builder()
+            .api_key("k")
+            .app_key("k")
+            .connect_timeout(huge)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+    }
 }
 
 #[test]
