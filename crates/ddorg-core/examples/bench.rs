@@ -5,12 +5,16 @@
 //! ```text
 //! cargo run --release -p ddorg-core --example bench -- \
 //!     ddorg|ureq-floor|socket-floor --url http://127.0.0.1:PORT \
-//!     [--endpoint org|salesforce] [--threads N] [--calls N] [--warmup N]
+//!     [--endpoint org|salesforce] [--threads N] [--calls N] [--warmup N] [--pool-per-thread]
 //! ```
 //!
-//! - `ddorg`: `Client::get_org` / `Client::list_salesforce_organizations`, one shared client.
+//! - `ddorg`: `Client::get_org` / `Client::list_salesforce_organizations`, one client shared by
+//!   the threads (as users share one).
 //! - `ureq-floor`: a bare ureq `Agent` GET with the two key headers, body decoded with
-//!   `serde_json::from_slice` into the same models: the least a ureq + serde client can do.
+//!   `serde_json::from_slice` into the same models: the least a ureq + serde client can do. One
+//!   agent shared by the threads, like ddorg's client.
+//! - `--pool-per-thread`: a client (or agent) per thread instead, so each thread has a connection
+//!   pool of its own; shows what sharing one ureq pool costs under contention.
 //! - `socket-floor`: one keep-alive `TcpStream` per thread; writes fixed request bytes, reads the
 //!   headers and a `content-length` body, parses nothing else: the least any HTTP client can do.
 //!
@@ -52,6 +56,7 @@ struct Options {
     threads: usize,
     calls: usize,
     warmup: usize,
+    pool_per_thread: bool,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -69,8 +74,13 @@ fn parse_args() -> Result<Options, String> {
         threads: 1,
         calls: 10_000,
         warmup: 200,
+        pool_per_thread: false,
     };
     while let Some(flag) = args.next() {
+        if flag == "--pool-per-thread" {
+            opts.pool_per_thread = true;
+            continue;
+        }
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         let number = || value.parse::<usize>().map_err(|_| format!("bad {flag}"));
         match flag.as_str() {
@@ -256,18 +266,41 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn make_caller(opts: &Options, client: &Option<Client>) -> Result<Box<dyn Caller>, String> {
+fn new_client(opts: &Options) -> Result<Client, String> {
+    Client::builder()
+        .api_key(API_KEY)
+        .app_key(APP_KEY)
+        .base_url(opts.url.as_str())
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// The shared client and agent, built once; `--pool-per-thread` builds one per caller instead.
+struct Shared {
+    client: Client,
+    agent: ureq::Agent,
+}
+
+fn make_caller(opts: &Options, shared: &Shared) -> Result<Box<dyn Caller>, String> {
     let path = match opts.endpoint {
         Endpoint::Org => ORG_PATH,
         Endpoint::Salesforce => SALESFORCE_PATH,
     };
     Ok(match opts.mode {
         Mode::Ddorg => Box::new(DdorgCaller {
-            client: client.clone().expect("client built for ddorg mode"),
+            client: if opts.pool_per_thread {
+                new_client(opts)?
+            } else {
+                shared.client.clone()
+            },
             endpoint: opts.endpoint,
         }),
         Mode::UreqFloor => Box::new(UreqCaller {
-            agent: ureq::Agent::new_with_defaults(),
+            agent: if opts.pool_per_thread {
+                ureq::Agent::new_with_defaults()
+            } else {
+                shared.agent.clone()
+            },
             url: format!("{}{path}", opts.url),
             endpoint: opts.endpoint,
         }),
@@ -282,36 +315,29 @@ fn make_caller(opts: &Options, client: &Option<Client>) -> Result<Box<dyn Caller
 }
 
 fn run(opts: &Options) -> Result<String, String> {
-    let client = match opts.mode {
-        Mode::Ddorg => Some(
-            Client::builder()
-                .api_key(API_KEY)
-                .app_key(APP_KEY)
-                .base_url(opts.url.as_str())
-                .build()
-                .map_err(|e| e.to_string())?,
-        ),
-        _ => None,
+    let shared = Shared {
+        client: new_client(opts)?,
+        agent: ureq::Agent::new_with_defaults(),
     };
     let per_thread = opts.calls / opts.threads;
-    // Every thread connects and warms up, then the main thread reads the RSS, then all start.
+    // Every thread warms up, then the main thread reads the RSS, then all start together.
     let ready = Arc::new(Barrier::new(opts.threads + 1));
     let go = Arc::new(Barrier::new(opts.threads + 1));
     let mut handles = Vec::with_capacity(opts.threads);
     for _ in 0..opts.threads {
-        let setup = make_caller(opts, &client).and_then(|mut caller| {
-            for _ in 0..opts.warmup {
-                caller.call()?;
-            }
-            Ok(caller)
-        });
+        // Warm-up runs in the threads, concurrently, so a shared client's pool holds a connection
+        // per thread before timing starts (as in the C and Python benches).
+        let caller = make_caller(opts, &shared)?;
+        let warmup = opts.warmup;
         let (ready, go) = (Arc::clone(&ready), Arc::clone(&go));
         handles.push(std::thread::spawn(move || {
+            let mut caller = caller;
+            let setup = (0..warmup).try_for_each(|_| caller.call());
             // Written now, so the timed loop's stores do not show up as RSS growth.
             let mut lat = vec![u64::MAX; per_thread];
             ready.wait();
             go.wait();
-            let mut caller = setup?;
+            setup?;
             for slot in lat.iter_mut() {
                 let t = Instant::now();
                 caller.call()?;
@@ -350,9 +376,11 @@ fn run(opts: &Options) -> Result<String, String> {
     };
     Ok(format!(
         "{{\"lang\":\"rust\",\"client\":\"{mode}\",\"endpoint\":\"{endpoint}\",\"threads\":{},\
+         \"pool_per_thread\":{},\
          \"calls\":{},\"mean_us\":{:.2},\"p50_us\":{:.2},\"p99_us\":{:.2},\"calls_per_s\":{:.1},\
          \"rss_start_kib\":{rss_start},\"rss_end_kib\":{rss_end}}}",
         opts.threads,
+        opts.pool_per_thread,
         all.len(),
         mean / 1e3,
         pct(0.50) as f64 / 1e3,
