@@ -232,7 +232,7 @@ class Runner:
         common += ["--calls", str(calls), "--warmup", str(a.warmup)]
         if who in ("rust", "ureq-floor", "socket-floor"):
             cmd = [a.rust_bench, "ddorg" if who == "rust" else who] + common
-            if tag == "pool-per-thread":
+            if tag.startswith("pool-per-thread"):
                 cmd.append("--pool-per-thread")
         elif who == "c":
             cmd = [a.c_bench] + common
@@ -247,7 +247,16 @@ class Runner:
         self.pin_fake(cpus)
         cpu_before = self.fake_cpu_s()
         busy = self.busy()
+        stat_before, kids_before = self.cpu_stat(), self.children_cpu_s()
+        t0 = time.perf_counter()
         r = self.sh(cmd, cpus)
+        r["wall_s"] = round(time.perf_counter() - t0, 2)
+        stat_after = self.cpu_stat()
+        # CPU time used on the machine during the run by anything but this run (the client
+        # process and the fake), and time the hypervisor gave to other guests (steal).
+        ours = (self.children_cpu_s() - kids_before) + (self.fake_cpu_s() - cpu_before)
+        r["other_cpu_s"] = round(max(0.0, stat_after[0] - stat_before[0] - ours), 2)
+        r["steal_s"] = round(stat_after[1] - stat_before[1], 2)
         r["pinned_cpus"] = sorted(cpus)
         r["other_builds"] = max(busy, self.busy())
         served = r["calls"] + threads * a.warmup
@@ -256,10 +265,11 @@ class Runner:
         r["tag"] = tag
         self.results.append(r)
         print(
-            f"  {who + (' (own pool)' if tag == 'pool-per-thread' else ''):<24} {endpoint:<10} {threads}t {r['calls']:>7} calls  "
+            f"  {who + (' (own pool)' if tag.startswith('pool-per-thread') else ''):<24} {endpoint:<10} {threads}t {r['calls']:>7} calls  "
             f"mean {r['mean_us']:>8.1f} µs  p50 {r['p50_us']:>8.1f}  p99 {r['p99_us']:>8.1f}  "
             f"{r['calls_per_s']:>9.0f}/s  rss {r['rss_start_kib']}→{r['rss_end_kib']} KiB  "
-            f"fake {r['fake_cpu_us_per_call']:.1f} µs CPU/call",
+            f"fake {r['fake_cpu_us_per_call']:.1f} µs CPU/call  other {r['other_cpu_s']:.2f} s "
+            f"steal {r['steal_s']:.2f} s",
             flush=True,
         )
         return r
@@ -275,6 +285,21 @@ class Runner:
             except (OSError, ValueError):
                 pass
         return n
+
+    @staticmethod
+    def cpu_stat() -> tuple:
+        """Seconds of (user + nice + system + irq + softirq, steal) over all CPUs, /proc/stat."""
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        tck = os.sysconf("SC_CLK_TCK")
+        return ((v[0] + v[1] + v[2] + v[5] + v[6]) / tck, v[7] / tck)
+
+    @staticmethod
+    def children_cpu_s() -> float:
+        import resource
+
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ru.ru_utime + ru.ru_stime
 
     def fake_cpu_s(self) -> float:
         """CPU time (user + system) the fake has used so far, from /proc/PID/stat."""
@@ -302,7 +327,7 @@ class Runner:
             "median_ms": statistics.median(ms),
             "min_ms": ms[0],
             "max_ms": ms[-1],
-            "rss_kib": statistics.median(s["rss_kib"] for s in samples),
+            "rss_kib": int(statistics.median(s["rss_kib"] for s in samples)),
         }
         print(f"  import {module:<9} median {out['median_ms']:.2f} ms over {runs} runs "
               f"(min {out['min_ms']:.2f}, max {out['max_ms']:.2f}), RSS {out['rss_kib']} KiB",
@@ -350,19 +375,39 @@ class Runner:
         for k in range(3):
             self.bench("rust", "org", 1, calls, f"pinned-{k}")
 
-        print("latency, 1 thread", flush=True)
-        for endpoint in ("org", "salesforce"):
-            n = long_calls if endpoint == "org" else calls
-            for who in ("socket-floor", "ureq-floor", "rust", "c", "py-socket", "py"):
-                self.bench(who, endpoint, 1, n)
-            self.bench("official", endpoint, 1, off_long if endpoint == "org" else off_calls)
+        # Every client runs in several interleaved rounds and the median run counts: pinned
+        # 1-thread figures still move by a few percent from run to run, and multi-thread ones
+        # more. The official client, 10x slower, runs once per figure.
+        rounds = 1 if quick else a.rounds
+        fast = ("socket-floor", "ureq-floor", "rust", "c", "py-socket", "py")
+        runs_of: Dict[tuple, List[Dict[str, Any]]] = {}
 
-        print(f"throughput, {threads} threads", flush=True)
-        for who in ("socket-floor", "ureq-floor", "rust", "c", "py-socket", "py"):
-            self.bench(who, "org", threads, mt_calls)
-        self.bench("official", "org", threads, off_calls)
-        for who in ("ureq-floor", "rust"):
-            self.bench(who, "org", threads, mt_calls, "pool-per-thread")
+        def measure(who: str, endpoint: str, t: int, n: int, tag: str, k: int) -> None:
+            r = self.bench(who, endpoint, t, n, f"{tag}#round{k}")
+            runs_of.setdefault((who, endpoint, t, tag), []).append(r)
+
+        for k in range(rounds):
+            print(f"latency, 1 thread, round {k + 1} of {rounds}", flush=True)
+            for endpoint in ("org", "salesforce"):
+                n = long_calls if endpoint == "org" else calls
+                for who in fast:
+                    measure(who, endpoint, 1, n, "", k)
+                if k == 0:
+                    measure("official", endpoint, 1,
+                            off_long if endpoint == "org" else off_calls, "", k)
+        for k in range(rounds):
+            print(f"throughput, {threads} threads, round {k + 1} of {rounds}", flush=True)
+            for who in fast:
+                measure(who, "org", threads, mt_calls, "", k)
+            measure("official", "org", threads, off_calls, "", k)
+            for who in ("ureq-floor", "rust"):
+                measure(who, "org", threads, mt_calls, "pool-per-thread", k)
+        for (who, endpoint, t, tag), rs in runs_of.items():
+            med = dict(sorted(rs, key=lambda r: r["calls_per_s"])[len(rs) // 2])
+            med["tag"] = tag
+            med["rounds_calls_per_s"] = [r["calls_per_s"] for r in rs]
+            med["median_of_rounds"] = True
+            self.results.append(med)
 
         print("import time (fresh interpreter each run)", flush=True)
         runs = 5 if quick else a.import_runs
@@ -465,14 +510,23 @@ class Runner:
           "below comes from that one run: all clients against the same `ddorg-fake` process on "
           "loopback, one after the other. Re-run `scripts/bench` to reproduce; figures from "
           "another machine or another moment are not comparable with these.\n")
-        noisy = [r for r in self.results if r["other_builds"]]
+        runs = [r for r in self.results if not r.get("median_of_rounds")]
+        noisy = [r for r in runs if r["other_builds"]]
         if noisy:
-            w(f"**{len(noisy)} of {len(self.results)} runs overlapped with cargo/rustc "
+            w(f"**{len(noisy)} of {len(runs)} runs overlapped with cargo/rustc "
               "processes on this machine (`other_builds` in the raw results); their figures "
               "are noisier.**\n")
         else:
-            w(f"No cargo or rustc process ran during any of the {len(self.results)} runs "
+            w(f"No cargo or rustc process ran during any of the {len(runs)} runs "
               "(checked at the start and at the end of each).\n")
+        wall = sum(r["wall_s"] for r in runs)
+        other = sum(r["other_cpu_s"] for r in runs)
+        steal = sum(r["steal_s"] for r in runs)
+        w(f"Interference, from /proc/stat: over the {wall:,.0f} s the runs took, processes "
+          f"other than the client and the fake used {other:,.1f} s of CPU "
+          f"({other / (wall * self.nproc) * 100:.1f} % of the {self.nproc} CPUs) and the "
+          f"hypervisor took {steal:,.1f} s of steal time ({steal / (wall * self.nproc) * 100:.1f} %)."
+          " Per run in the raw results (`other_cpu_s`, `steal_s`).\n")
         if quick:
             w("**This is a `--quick` run (a few hundred calls per figure, no build timing): it "
               "proves the script works; its figures are noise.**\n")
@@ -490,6 +544,8 @@ class Runner:
         w("### Where a target is out of reach\n")
         lim = [(e, t, tput(sock(e, t)) / tput(ureqf(e, t))) for e, t in
                (("org", 1), ("salesforce", 1), ("org", T))]
+        own = self.find("rust", "org", T, "pool-per-thread")
+        own_u = self.find("ureq-floor", "org", T, "pool-per-thread")
         said = ", ".join(f"{r:.2f}× ({e}, {t} thread{'s' * (t > 1)})" for e, t, r in lim)
         w("ddorg sends its requests through ureq. In this run the raw-socket floor's throughput "
           "divided by that of the bare ureq + serde_json loop (no ddorg code at all) was "
@@ -501,14 +557,24 @@ class Runner:
               "check of the pooled socket, seen as `ioctl` and `recv` calls in strace), not ddorg's. Closing it "
               "would mean replacing ureq with a hand-written HTTP/1.1 client.")
         w("")
-        own = self.find("rust", "org", T, "pool-per-thread")
-        own_u = self.find("ureq-floor", "org", T, "pool-per-thread")
-        w(f"At {T} threads on {self.nproc} cores, sharing one ureq connection pool costs "
-          f"throughput in ureq itself: the bare ureq loop made {tput(ureqf('org', T)):,.0f} "
-          f"calls/s with one shared agent and {tput(own_u):,.0f} with an agent per thread; "
-          f"ddorg made {tput(rust('org', T)):,.0f} with one shared client and "
-          f"{tput(own):,.0f} with a client per thread. The ratio above compares like with "
-          "like (one shared agent vs one shared client).\n")
+        py_sock = self.find("py-socket", "org", 1)
+        gil = ""
+        if tput(self.py("org", T)) < 0.95 * tput(rust("org", T)):
+            gil = (": the Python part of each call (the loop, the call itself and its result "
+                   "object) runs under the GIL, one thread at a time")
+        w("The bare ureq + serde_json loop's throughput divided by ddorg-py's was "
+          f"{tput(ureqf('org', 1)) / tput(self.py('org', 1)):.2f}× (org) and "
+          f"{tput(ureqf('salesforce', 1)) / tput(self.py('salesforce', 1)):.2f}× (salesforce) "
+          "at 1 thread; the raw socket loop written in Python made "
+          f"{tput(py_sock):,.0f} calls/s on `get_org`, "
+          f"{tput(py_sock) / tput(self.py('org', 1)):.2f}× ddorg-py. At {T} threads, ddorg-py "
+          f"made {tput(self.py('org', T)):,.0f} calls/s against {tput(rust('org', T)):,.0f} for "
+          f"ddorg from Rust{gil}.\n")
+        w(f"Pools at {T} threads: the bare ureq loop made {tput(ureqf('org', T)):,.0f} calls/s "
+          f"with one agent shared by the threads and {tput(own_u):,.0f} with an agent per "
+          f"thread; ddorg made {tput(rust('org', T)):,.0f} with one shared client and "
+          f"{tput(own):,.0f} with a client per thread. The target rows compare like with like "
+          "(one shared agent against one shared client).\n")
         w("## Latency and throughput\n")
         w(f"Per call, in µs; throughput in calls/s over the timed loop's wall time. 1-thread "
           f"`get_org` runs are {self.find('rust', 'org', 1)['calls']:,} calls "
@@ -516,7 +582,10 @@ class Runner:
           f"`list_salesforce_organizations` {self.find('rust', 'salesforce', 1)['calls']:,} "
           f"(official: {off('salesforce', 1)['calls']:,}); {T}-thread runs "
           f"{self.find('rust', 'org', T)['calls']:,} calls (official: {off('org', T)['calls']:,}),"
-          " split evenly over threads that share one client.\n")
+          " split evenly over threads that share one client. Each figure is the median of "
+          f"{len(self.find('rust', 'org', T)['rounds_calls_per_s'])} interleaved rounds by "
+          "throughput (1-thread official client: one round; every round is in the raw "
+          "results).\n")
         w("| client | get_org mean | p50 | p99 | calls/s | list_salesforce mean | p50 | p99 | "
           f"calls/s | get_org calls/s, {T} threads |")
         w("|---|---|---|---|---|---|---|---|---|---|")
@@ -528,14 +597,17 @@ class Runner:
         best = max(self.results, key=tput)
         ddorg_best = max((r for r in self.results if r["who"] in ("rust", "c", "py")), key=tput)
         fake_cpu = statistics.median(r["fake_cpu_us_per_call"] for r in self.results
-                                     if r["tag"] != "capacity")
+                                     if r["tag"] != "capacity" and not r.get("median_of_rounds"))
+        def label(r: Dict[str, Any]) -> str:
+            own = ", a client per thread" if r["tag"].startswith("pool-per-thread") else ""
+            return (f"{r['who']}, {r['endpoint']}, {r['threads']} "
+                    f"thread{'s' * (r['threads'] > 1)}{own}")
+
         w(f"- Capacity, measured first with the raw-socket floor at {T} threads: "
           f"**{tput(cap):,.0f} calls/s** (p50 {cap['p50_us']:.1f} µs), while that client "
           f"shares the {self.nproc} cores with it. The highest rate any run reached was "
-          f"{tput(best):,.0f} calls/s ({best['who']}, {best['endpoint']}, {best['threads']} "
-          f"thread{'s' * (best['threads'] > 1)}); the fastest ddorg run reached "
-          f"{tput(ddorg_best):,.0f} calls/s ({ddorg_best['who']}, {ddorg_best['endpoint']}, "
-          f"{ddorg_best['threads']} thread{'s' * (ddorg_best['threads'] > 1)}).")
+          f"{tput(best):,.0f} calls/s ({label(best)}); the fastest ddorg run reached "
+          f"{tput(ddorg_best):,.0f} calls/s ({label(ddorg_best)}).")
         w(f"- The fake's own CPU time per call served (user + system from /proc, warm-up "
           f"calls included), median over all runs: **{fake_cpu:.1f} µs**; in the fastest "
           f"ddorg run it was {ddorg_best['fake_cpu_us_per_call']:.1f} µs per call, i.e. the "
@@ -601,8 +673,9 @@ class Runner:
 - Each thread first makes {a.warmup} warm-up calls (connections opened, caches warm); then RSS is
   read, all threads start together, and each call is timed alone (monotonic clock). Latency
   percentiles are over every timed call; throughput is calls ÷ wall time of the timed loop.
-- Clients are created once per process and shared by its threads, as a user would; the floors
-  use one connection per thread. The official client runs with its defaults
+- Clients are created once per process and shared by its threads, as a user would (the ureq
+  floor likewise shares one agent; `--pool-per-thread` runs give each thread its own); the
+  socket floors use one connection per thread. The official client runs with its defaults
   (`Configuration(host=…)`, retries off, response validation on), one shared `ApiClient`.
 - Floors: `socket-floor` writes fixed request bytes and reads headers and a `content-length`
   body, parsing nothing else (the least any HTTP/1.1 client must do); `ureq-floor` is a bare
@@ -614,6 +687,16 @@ class Runner:
 - No figure is asserted in a test: CI runs `scripts/bench --quick` only to prove the script
   works, and writes its report to a temporary file.
 """)
+        w("## What the first runs found\n")
+        w("Two fixes in ddorg-core came out of profiling this benchmark (their commit messages "
+          "carry the before/after figures):\n")
+        w("- ureq 3.5 resolves the host before it looks in its connection pool, and with a "
+          "timeout set (ddorg always sets one) its default resolver spawns a thread for every "
+          "lookup, so every call paid for a thread. ddorg-core now keeps resolved addresses "
+          "for 60 s (`crates/ddorg-core/src/resolve.rs`).")
+        w("- Decoding went through `serde_path_to_error`, which allocates a string per JSON "
+          "object key. ddorg-core now decodes with plain `serde_json` and re-decodes with path "
+          "tracking only when a body fails, so error messages still name the JSON path.\n")
         w("## Pinning check\n")
         w(f"ddorg Rust, `get_org`, 1 thread, {self.find('rust', 'org', 1, 'pinned-0')['calls']:,} "
           "calls, the same run three times each way:\n")
@@ -628,7 +711,7 @@ class Runner:
         w("## Raw results\n")
         w("One line per run, as the bench programs printed them (plus the fake's CPU per call).\n")
         w("```json")
-        for r in self.results:
+        for r in runs:
             w(json.dumps(r))
         w("```")
         w("")
@@ -712,7 +795,7 @@ class Runner:
             ax.grid(axis="x", alpha=0.3)
         axes[0].legend(loc="lower right")
         fig.suptitle(f"ddorg vs datadog-api-client vs floors, loopback fake, {self.nproc} cores "
-                     f"({T}-thread throughput in BENCHMARKS.md)", fontsize=10)
+                     f"(client and fake on one CPU; {T}-thread throughput in BENCHMARKS.md)", fontsize=10)
         fig.tight_layout()
         Path(self.args.chart).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(self.args.chart, dpi=110)
@@ -748,6 +831,7 @@ def main() -> None:
     r.add_argument("--official-calls-long", type=int, default=100_000)
     r.add_argument("--official-calls", type=int, default=5_000)
     r.add_argument("--import-runs", type=int, default=30)
+    r.add_argument("--rounds", type=int, default=3)
     args = p.parse_args()
     if args.cmd == "worker":
         worker(args)
