@@ -637,6 +637,9 @@ class Runner:
             w(f"| {label} | {r['calls']:,} | {r['rss_start_kib']:,} KiB | "
               f"{r['rss_end_kib']:,} KiB | {growth(r):+.2f} % |")
         w("")
+        w("Memory under sustained load, 8 threads through one client with one call in ten "
+          "failing (404), is measured by `scripts/soak --calls 25000` (200,000 calls per "
+          "language): see the soak table in [docs/reliability.md](docs/reliability.md#soak-scriptssoak).\n")
         w("## Build time and sizes\n")
         if build:
             w("Clean release builds (`CARGO_TARGET_DIR` set to an empty directory, so every "
