@@ -180,6 +180,14 @@ typedef struct {
   const char *name;
 } ddorg_rate_limit;
 
+/**
+ * Receives one log event: `level` is 1 (error), 2 (warn), 3 (info), 4 (debug) or 5 (trace);
+ * `message` is one line, valid only during the call; `user_data` is what was registered. Called
+ * on the thread that made the ddorg call, possibly from several threads at once. It must return
+ * normally and must not call `ddorg_set_log_callback`.
+ */
+typedef void (*ddorg_log_callback)(int level, const char *message, void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -594,6 +602,18 @@ int ddorg_salesforce_orgs_rate_limit(const ddorg_salesforce_orgs *l, ddorg_rate_
  * Frees the list and every string borrowed from it. NULL is a no-op.
  */
 void ddorg_salesforce_orgs_free(ddorg_salesforce_orgs *l);
+
+/**
+ * Sends ddorg's log events up to `max_level` (0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace)
+ * to `callback`, with `user_data` passed back on every call; a NULL `callback` or `max_level` 0
+ * stops them. Off by default. Process-wide: the last registration wins. `DDORG_ERR_CONFIG` if
+ * another logger of Rust's `log` crate already owns this process (a Rust program that links
+ * libddorg and installed its own); `DDORG_ERR_INVALID_ARGUMENT` for a level outside 0..=5.
+ */
+ddorg_status ddorg_set_log_callback(ddorg_log_callback callback,
+                                    int max_level,
+                                    void *user_data,
+                                    ddorg_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -57,8 +57,11 @@ mod org;
 
 mod salesforce;
 
+mod logging;
+
 pub use client::*;
 pub use error::*;
+pub use logging::*;
 pub use options::*;
 pub use org::*;
 pub use rate_limit::*;
