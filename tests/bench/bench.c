@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "ddorg.h"
+#include "../common/rss.h"
 
 static const char *ORG_ID = "abcdef12345";
 
@@ -38,21 +39,6 @@ static uint64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static long rss_kib(void) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kib = 0;
-    if (!f) return 0;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "VmRSS:", 6) == 0) {
-            kib = strtol(line + 6, NULL, 10);
-            break;
-        }
-    }
-    fclose(f);
-    return kib;
 }
 
 /* One call, its result freed: what a C caller does. */

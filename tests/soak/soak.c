@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "ddorg.h"
+#include "../common/rss.h"
 
 #define MISSING "soak-missing-org"
 
@@ -25,21 +26,6 @@ static pthread_barrier_t barrier;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static long errors, expected_errors;
 static char first_error[512];
-
-static long rss_kib(void) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kib = 0;
-    if (!f) return 0;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "VmRSS:", 6) == 0) {
-            kib = strtol(line + 6, NULL, 10);
-            break;
-        }
-    }
-    fclose(f);
-    return kib;
-}
 
 static double now_s(void) {
     struct timespec ts;
