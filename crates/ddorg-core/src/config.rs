@@ -1,7 +1,7 @@
 //! [`ClientBuilder`]: every option a [`Client`](crate::Client) has, with its default.
 
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -365,15 +365,7 @@ fn host_of(authority: &str) -> Option<String> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host
-            .parse::<IpAddr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false)
-        || host
-            .parse::<Ipv4Addr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false)
+    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `scheme://***@host…` for a URL with userinfo, so an error never repeats a password.
