@@ -41,7 +41,7 @@ def test_http_errors_map_to_their_class_with_status_and_datadog_errors(
     assert e.kind == kind
     assert e.status == status
     assert e.errors == ["First problem", "Second problem"]
-    assert str(e) == f"{prefix}: First problem; Second problem"
+    assert str(e) == f"{prefix}: First problem; Second problem, 1 attempt"
     assert e.message == str(e)
     assert "\n" not in str(e)
     assert e.attempts == 1

@@ -1,165 +1,359 @@
-//! Command-line parsing, by hand: five flags do not justify a parser dependency's build time.
+//! Command-line parsing over the tables in [`spec`](crate::spec); see `docs/cli.md` for why it is
+//! hand-written rather than a parser crate.
 
-use std::time::Duration;
+use crate::options::Options;
+use crate::spec::{self, Cmd, Invocation, Opt};
 
 /// What the user asked for.
-#[derive(Debug, PartialEq)]
-pub enum Command {
-    OrgGet { public_id: String },
-    SalesforceList,
-    Demo { public_id: Option<String> },
-    Help,
+pub enum Parsed {
+    Run(Invocation),
+    /// `--help`: the help of the command (or command group) named by these words.
+    Help(Vec<String>),
     Version,
 }
 
-/// Global options; each `None` leaves the environment or the core's default in place.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Options {
-    pub site: Option<String>,
-    pub base_url: Option<String>,
-    pub timeout: Option<Duration>,
-    pub max_retries: Option<u32>,
-    pub json: bool,
-    pub verbose: bool,
+/// A usage error: what is wrong, and whose usage to show with it.
+#[derive(Debug, PartialEq)]
+pub struct UsageError {
+    pub message: String,
+    /// The words of the command (or group) whose usage applies; empty for the global usage.
+    pub topic: Vec<String>,
 }
 
-pub const USAGE: &str = "\
-ddorg: audit Datadog organizations
+fn usage(message: impl Into<String>, topic: &[&str]) -> UsageError {
+    UsageError {
+        message: message.into(),
+        topic: topic.iter().map(|s| s.to_string()).collect(),
+    }
+}
 
-Usage:
-  ddorg [OPTIONS] org get <PUBLIC_ID>   organization info: name, SAML settings, plan
-  ddorg [OPTIONS] salesforce list       Salesforce organizations connected to Datadog
-  ddorg [OPTIONS] demo [--public-id ID] run both calls and an error against an embedded
-                                        fake server (against the real site when
-                                        DD_API_KEY and DD_APP_KEY are set)
+/// Whether `--json` is among the arguments, for reporting a usage error in the asked format.
+pub fn wants_json(args: &[String]) -> bool {
+    args.iter()
+        .take_while(|a| a.as_str() != "--")
+        .any(|a| a == "--json")
+}
 
-Options:
-  --site <SITE>          datadoghq.com, us3.datadoghq.com, us5.datadoghq.com, ap1.datadoghq.com,
-                         ap2.datadoghq.com, uk1.datadoghq.com, datadoghq.eu, ddog-gov.com,
-                         us2.ddog-gov.com [env: DD_SITE; default: datadoghq.com]
-  --base-url <URL>       custom API base URL, https (http for loopback) [env: DDORG_BASE_URL]
-  --timeout <SECS>       overall deadline per call, retries included [default: 60]
-  --max-retries <N>      retries on 429, 5xx and network errors [default: 3]
-  --json                 print the response JSON (unknown fields included)
-  -v, --verbose          log each attempt and retry to stderr
-  -h, --help             this help
-  -V, --version          the version
+/// The option an argument names, global or any command's, by `--long` or `-s`.
+fn lookup(flag: &str) -> Option<(&'static Opt, bool)> {
+    let all = || {
+        spec::GLOBAL_OPTIONS.iter().map(|o| (o, true)).chain(
+            spec::COMMANDS
+                .iter()
+                .flat_map(|c| c.options.iter().map(|o| (o, false))),
+        )
+    };
+    match flag.strip_prefix("--") {
+        Some(_) => all().find(|(o, _)| o.long == flag),
+        None => {
+            let mut chars = flag[1..].chars();
+            let (c, rest) = (chars.next()?, chars.next());
+            rest.is_none()
+                .then(|| all().find(|(o, _)| o.short == Some(c)))
+                .flatten()
+        }
+    }
+}
 
-Keys come only from the environment (DD_API_KEY, DD_APP_KEY), never from arguments,
-where other users could read them in `ps`.
-
-Exit codes:
-  0 success                        4 rate limited after retries
-  2 usage or configuration error   5 server error after retries
-  3 API error (4xx other than 429) 6 network error or timeout
-                                   7 decode error or response too large
-";
-
-/// Parses the arguments after the program name. Options may come before or after the command.
-pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<(Command, Options), String> {
+/// Parses the arguments after the program name. Options may come before or after the command
+/// words; `--` ends the options (for an id that starts with `-`).
+pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
     let mut opts = Options::default();
-    let mut words = Vec::new();
-    let mut demo_public_id = None;
+    let mut words: Vec<String> = Vec::new();
+    let mut own: Vec<(&'static Opt, Option<String>)> = Vec::new();
+    let (mut help, mut version) = (false, false);
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
+        if arg == "--" {
+            words.extend(it.by_ref());
+            break;
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            words.push(arg);
+            continue;
+        }
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
         };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "-h" | "--help" => return Ok((Command::Help, opts)),
-            "-V" | "--version" => return Ok((Command::Version, opts)),
-            "--json" => opts.json = true,
-            "-v" | "--verbose" => opts.verbose = true,
-            "--site" => opts.site = Some(value("--site")?),
-            "--base-url" => opts.base_url = Some(value("--base-url")?),
-            "--public-id" => demo_public_id = Some(value("--public-id")?),
-            "--timeout" => {
-                let v = value("--timeout")?;
-                let secs: f64 = v
-                    .parse()
-                    .map_err(|_| format!("--timeout takes seconds, got {v:?}"))?;
-                if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
-                    return Err(format!("--timeout must be between 0 and 86400 seconds, got {v}"));
-                }
-                opts.timeout = Some(Duration::from_secs_f64(secs));
-            }
-            "--max-retries" => {
-                let v = value("--max-retries")?;
-                opts.max_retries = Some(
-                    v.parse()
-                        .map_err(|_| format!("--max-retries takes a whole number, got {v:?}"))?,
-                );
-            }
-            "--api-key" | "--app-key" => {
-                return Err(format!(
+        if flag == "--api-key" || flag == "--app-key" {
+            return Err(usage(
+                format!(
                     "{flag} is not accepted: keys on the command line show in `ps`; set DD_API_KEY and DD_APP_KEY"
-                ))
+                ),
+                &[],
+            ));
+        }
+        let Some((opt, global)) = lookup(&flag) else {
+            return Err(usage(format!("unknown option {flag}"), &[]));
+        };
+        let value = match (opt.value, inline) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(usage(format!("{} takes no value", opt.long), &[]));
             }
-            f if f.starts_with('-') && f.len() > 1 => return Err(format!("unknown option {f}")),
-            _ => words.push(arg),
+            (Some(_), Some(v)) => Some(v),
+            (Some(name), None) => Some(
+                it.next()
+                    .ok_or_else(|| usage(format!("{} needs a value ({name})", opt.long), &[]))?,
+            ),
+        };
+        match (global, opt.long) {
+            (true, "--help") => help = true,
+            (true, "--version") => version = true,
+            (true, long) => opts.set(long, value).map_err(|m| usage(m, &[]))?,
+            (false, _) => own.push((opt, value)),
         }
     }
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    if demo_public_id.is_some() && words.as_slice() != ["demo"] {
-        return Err("--public-id only goes with demo".into());
+    if version && !help {
+        return Ok(Parsed::Version);
     }
-    let command = match words.as_slice() {
-        ["org", "get", id] => Command::OrgGet {
-            public_id: id.to_string(),
-        },
-        ["org", "get"] => return Err("org get needs a PUBLIC_ID".into()),
-        ["salesforce", "list"] => Command::SalesforceList,
-        ["demo"] => Command::Demo {
-            public_id: demo_public_id,
-        },
-        ["help"] | [] => Command::Help,
-        other => return Err(format!("unknown command: {}", other.join(" "))),
+    let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    if help {
+        return Ok(Parsed::Help(topic_of(&word_refs)));
+    }
+    let cmd = match spec::find(&word_refs) {
+        Some(cmd) => cmd,
+        None => return Err(unknown_command(&word_refs)),
     };
-    Ok((command, opts))
+    let args = positionals(cmd, &words[cmd.path.len()..])?;
+    let mut own_values = Vec::new();
+    for (opt, value) in own {
+        if cmd.option(opt.long).is_none() {
+            let owners: Vec<String> = spec::COMMANDS
+                .iter()
+                .filter(|c| c.option(opt.long).is_some())
+                .map(|c| format!("`ddorg {}`", c.name()))
+                .collect();
+            return Err(usage(
+                format!(
+                    "{} does not go with `ddorg {}` (it is an option of {})",
+                    opt.long,
+                    cmd.name(),
+                    owners.join(", ")
+                ),
+                cmd.path,
+            ));
+        }
+        own_values.push((opt.long, value));
+    }
+    Ok(Parsed::Run(Invocation {
+        cmd,
+        args,
+        own: own_values,
+        opts,
+    }))
+}
+
+/// The command or group `--help` applies to: the longest prefix of the words that names one.
+fn topic_of(words: &[&str]) -> Vec<String> {
+    let n = (0..=words.len())
+        .rev()
+        .find(|&n| !spec::commands_under(&words[..n]).is_empty())
+        .unwrap_or(0);
+    words[..n].iter().map(|s| s.to_string()).collect()
+}
+
+fn unknown_command(words: &[&str]) -> UsageError {
+    let Some(first) = words.first() else {
+        return usage("no command given", &[]);
+    };
+    let group = spec::commands_under(&words[..1]);
+    if group.is_empty() {
+        return usage(format!("unknown command `{first}`"), &[]);
+    }
+    let subcommands: Vec<&str> = group.iter().map(|c| c.path[1]).collect();
+    let message = match words.get(1) {
+        None => format!(
+            "`ddorg {first}` needs a subcommand: {}",
+            subcommands.join(", ")
+        ),
+        Some(sub) => format!(
+            "unknown command `ddorg {first} {sub}`; `ddorg {first}` has: {}",
+            subcommands.join(", ")
+        ),
+    };
+    usage(message, &words[..1])
+}
+
+/// Checks the words after the command's path against its arguments.
+fn positionals(cmd: &'static Cmd, given: &[String]) -> Result<Vec<String>, UsageError> {
+    let name = cmd.name();
+    let required = cmd.args.iter().filter(|a| a.required).count();
+    if given.len() < required {
+        let missing: Vec<&str> = cmd.args[given.len()..required]
+            .iter()
+            .map(|a| a.name)
+            .collect();
+        return Err(usage(
+            format!("`ddorg {name}` needs {}", missing.join(" and ")),
+            cmd.path,
+        ));
+    }
+    let takes_many = cmd.args.last().is_some_and(|a| a.many);
+    if !takes_many && given.len() > cmd.args.len() {
+        let extra = &given[cmd.args.len()..];
+        let takes = match cmd.args.len() {
+            0 => "takes no arguments".to_string(),
+            1 => format!("takes one argument ({})", cmd.args[0].name),
+            n => format!("takes {n} arguments"),
+        };
+        return Err(usage(
+            format!(
+                "`ddorg {name}` {takes}; unexpected {}: {}",
+                if extra.len() == 1 {
+                    "extra argument"
+                } else {
+                    "extra arguments"
+                },
+                extra
+                    .iter()
+                    .map(|s| format!("{s:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            cmd.path,
+        ));
+    }
+    for (arg, value) in cmd.args.iter().zip(given) {
+        let allowed = arg.values.words();
+        if !allowed.is_empty() && !allowed.contains(&value.as_str()) {
+            return Err(usage(
+                format!(
+                    "{} must be one of {}, got {value:?}",
+                    arg.name,
+                    allowed.join(", ")
+                ),
+                cmd.path,
+            ));
+        }
+    }
+    Ok(given.to_vec())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
-    fn p(args: &[&str]) -> Result<(Command, Options), String> {
-        parse(args.iter().map(|s| s.to_string()))
+    fn p(args: &[&str]) -> Result<Parsed, UsageError> {
+        parse(args.iter().map(|s| s.to_string()).collect())
+    }
+
+    fn run(args: &[&str]) -> Invocation {
+        match p(args) {
+            Ok(Parsed::Run(inv)) => inv,
+            Ok(_) => panic!("{args:?}: not a command"),
+            Err(e) => panic!("{args:?}: {}", e.message),
+        }
+    }
+
+    fn err(args: &[&str]) -> UsageError {
+        match p(args) {
+            Err(e) => e,
+            Ok(_) => panic!("{args:?} parsed"),
+        }
     }
 
     #[test]
     fn commands_and_options_in_any_order() {
-        let (cmd, opts) = p(&["--site", "datadoghq.eu", "org", "get", "abc", "--json"]).unwrap();
-        assert_eq!(
-            cmd,
-            Command::OrgGet {
-                public_id: "abc".into()
-            }
-        );
-        assert_eq!(opts.site.as_deref(), Some("datadoghq.eu"));
-        assert!(opts.json);
-        let (cmd, opts) =
-            p(&["salesforce", "list", "--timeout=2.5", "--max-retries", "0"]).unwrap();
-        assert_eq!(cmd, Command::SalesforceList);
-        assert_eq!(opts.timeout, Some(Duration::from_millis(2500)));
-        assert_eq!(opts.max_retries, Some(0));
+        let inv = run(&["--site", "datadoghq.eu", "org", "get", "abc", "--json"]);
+        assert_eq!(inv.cmd.name(), "org get");
+        assert_eq!(inv.args, ["abc"]);
+        assert_eq!(inv.opts.site.as_deref(), Some("datadoghq.eu"));
+        assert!(inv.opts.json);
+        let inv = run(&["salesforce", "list", "--timeout=2.5", "--max-retries", "0"]);
+        assert_eq!(inv.cmd.name(), "salesforce list");
+        assert_eq!(inv.opts.timeout, Some(Duration::from_millis(2500)));
+        assert_eq!(inv.opts.max_retries, Some(0));
     }
 
     #[test]
-    fn bad_usage_is_an_error() {
-        assert!(p(&["org", "get"]).is_err());
-        assert!(p(&["org", "list"]).is_err());
-        assert!(p(&["--timeout", "-1", "demo"]).is_err());
-        assert!(p(&["--timeout", "abc", "demo"]).is_err());
-        assert!(p(&["--max-retries", "x", "demo"]).is_err());
-        assert!(p(&["--bogus", "demo"]).is_err());
-        assert!(p(&["--site"]).is_err());
-        assert!(p(&["--api-key", "k", "demo"]).unwrap_err().contains("ps"));
+    fn command_options_belong_to_their_command() {
+        let inv = run(&["--public-id", "x", "demo", "--fake"]);
+        assert_eq!(inv.value("--public-id"), Some("x"));
+        assert!(inv.flag("--fake"));
+        let e = err(&["org", "get", "abc", "--fake"]);
+        assert!(
+            e.message
+                .contains("--fake does not go with `ddorg org get`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.topic, ["org", "get"]);
+    }
+
+    #[test]
+    fn missing_and_extra_words_name_the_problem_and_the_command() {
+        let e = err(&["org"]);
+        assert_eq!(e.message, "`ddorg org` needs a subcommand: get");
+        assert_eq!(e.topic, ["org"]);
+        let e = err(&["org", "get"]);
+        assert_eq!(e.message, "`ddorg org get` needs PUBLIC_ID");
+        assert_eq!(e.topic, ["org", "get"]);
+        let e = err(&["org", "get", "a", "b"]);
+        assert!(
+            e.message.contains("takes one argument (PUBLIC_ID)"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("unexpected extra argument: \"b\""),
+            "{}",
+            e.message
+        );
+        let e = err(&["org", "list"]);
+        assert!(
+            e.message.contains("unknown command `ddorg org list`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(err(&["frobnicate"]).message, "unknown command `frobnicate`");
+        assert_eq!(err(&[]).message, "no command given");
+        assert!(err(&["completions", "tcsh"])
+            .message
+            .contains("bash, zsh, fish"));
+    }
+
+    #[test]
+    fn dash_dash_ends_the_options() {
+        let inv = run(&["org", "get", "--", "-starts-with-dash"]);
+        assert_eq!(inv.args, ["-starts-with-dash"]);
+    }
+
+    #[test]
+    fn help_applies_to_the_command_named_before_or_after_it() {
+        for (args, topic) in [
+            (&["--help"][..], &[][..]),
+            (&["org", "get", "--help"], &["org", "get"]),
+            (&["-h", "org"], &["org"]),
+            (&["demo", "-h"], &["demo"]),
+            (&["frobnicate", "--help"], &[]),
+        ] {
+            match p(args) {
+                Ok(Parsed::Help(t)) => assert_eq!(t, topic, "{args:?}"),
+                _ => panic!("{args:?}"),
+            }
+        }
+        assert!(matches!(p(&["-V"]), Ok(Parsed::Version)));
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for args in [
+            &["--timeout", "-1", "demo"][..],
+            &["--timeout", "abc", "demo"],
+            &["--timeout", "NaN", "demo"],
+            &["--max-retries", "x", "demo"],
+            &["--bogus", "demo"],
+            &["--site"],
+            &["--json=yes", "demo"],
+        ] {
+            err(args);
+        }
+        assert!(err(&["--api-key", "k", "demo"]).message.contains("ps"));
+        assert!(wants_json(&["x".into(), "--json".into()]));
+        assert!(!wants_json(&["--".into(), "--json".into()]));
     }
 }

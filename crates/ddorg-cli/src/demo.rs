@@ -1,22 +1,24 @@
 //! `ddorg demo`: both calls and the error path through the real client, with nothing to set up.
 //!
-//! Without keys in the environment it starts the fake Datadog in-process; with `DD_API_KEY` and
-//! `DD_APP_KEY` set (and no `--base-url`) it talks to the configured site instead.
+//! Without keys in the environment (or with `--fake`) it starts the fake Datadog in-process; with
+//! `DD_API_KEY` and `DD_APP_KEY` set it talks to the configured site (or `--base-url`) instead. The exit code is that of the first call that should have succeeded and did not.
 
-use ddorg_core::{Error, ErrorKind};
+use ddorg_core::{Error, ErrorKind, ENV_API_KEY, ENV_APP_KEY};
 use ddorg_fake::{FakeServer, Reply};
 
-use crate::args::Options;
-use crate::{client, error_line, exit_code, render};
+use crate::options::{client, Options};
+use crate::render;
+use crate::report::{error_line, exit_code};
+use crate::spec::Invocation;
 
-pub fn run(opts: &Options, public_id: Option<&str>) -> Result<(), Error> {
-    let keys_set = ["DD_API_KEY", "DD_APP_KEY"]
+pub fn run(inv: &Invocation) -> Result<u8, Error> {
+    let keys_set = [ENV_API_KEY, ENV_APP_KEY]
         .iter()
         .all(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()));
-    if keys_set && opts.base_url.is_none() {
-        return live(opts, public_id);
+    if keys_set && !inv.flag("--fake") {
+        return live(&inv.opts, inv.value("--public-id"));
     }
-    fake(opts)
+    fake(&inv.opts).map(|()| 0)
 }
 
 fn section(title: &str) {
@@ -35,7 +37,9 @@ fn fake(opts: &Options) -> Result<(), Error> {
         ddorg_core::VERSION,
         fake.base_url()
     );
-    println!("(set DD_API_KEY and DD_APP_KEY to run it against your Datadog site instead)");
+    println!(
+        "(set DD_API_KEY and DD_APP_KEY, without --fake, to run it against your Datadog site)"
+    );
     let client = client(&Options {
         base_url: Some(fake.base_url()),
         site: None,
@@ -69,7 +73,7 @@ fn fake(opts: &Options) -> Result<(), Error> {
     section("an organization that does not exist: a typed error");
     fake.enqueue(Reply::errors(404, &["Organization not found"]));
     match client.get_org("no-such-org") {
-        Err(e) => {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
             println!("{}", error_line(&e));
             println!(
                 "kind {:?}, HTTP status {:?}, Datadog says {:?}; `ddorg` would exit {}",
@@ -79,7 +83,13 @@ fn fake(opts: &Options) -> Result<(), Error> {
                 exit_code(e.kind())
             );
         }
-        Ok(_) => println!("unexpected success"),
+        Err(e) => return Err(e),
+        Ok(_) => {
+            return Err(Error::new(
+                ErrorKind::UnexpectedStatus,
+                "the fake answered a request for an unknown organization with a success",
+            ))
+        }
     }
     println!(
         "\nThe fake server received {} requests.",
@@ -88,30 +98,43 @@ fn fake(opts: &Options) -> Result<(), Error> {
     Ok(())
 }
 
-fn live(opts: &Options, public_id: Option<&str>) -> Result<(), Error> {
+/// Against the configured site: every section runs, failures are printed as they come, and the
+/// exit code is that of the first unexpected one.
+fn live(opts: &Options, public_id: Option<&str>) -> Result<u8, Error> {
     let client = client(opts)?;
     println!(
         "ddorg {} demo against {}",
         ddorg_core::VERSION,
         client.base_url()
     );
+    let mut first_failure: Option<u8> = None;
+    let mut failed = |e: &Error| {
+        println!("{}", error_line(e));
+        first_failure.get_or_insert(exit_code(e.kind()));
+    };
     section("GET /api/v2/integration/salesforce-incidents/organizations");
     match client.list_salesforce_organizations() {
         Ok(sf) => print!("{}", render::salesforce(&sf)),
-        Err(e) => println!("{}", error_line(&e)),
+        Err(e) => failed(&e),
     }
     match public_id {
         Some(id) => {
             section(&format!("GET /api/v1/org/{id}"));
-            let org = client.get_org(id)?;
-            print!("{}", render::org(&org));
+            match client.get_org(id) {
+                Ok(org) => print!("{}", render::org(&org)),
+                Err(e) => failed(&e),
+            }
         }
         None => println!("\n(pass --public-id ID to also fetch your organization)"),
     }
     section("an organization that does not exist: a typed error");
     match client.get_org("ddorg-demo-no-such-org") {
-        Err(e) => println!("{}", error_line(&e)),
-        Ok(_) => println!("unexpected success"),
+        Err(e) if e.kind() == ErrorKind::NotFound => println!("{}", error_line(&e)),
+        Err(e) => failed(&e),
+        Ok(_) => println!("unexpected success: the site returned an organization for a made-up id"),
     }
-    Ok(())
+    if let Some(code) = first_failure {
+        println!("\nSome calls failed: exiting {code}, the code of the first failure.");
+    }
+    Ok(first_failure.unwrap_or(0))
 }

@@ -1,122 +1,47 @@
 //! `ddorg`: the command line for auditing Datadog organizations.
 
 mod args;
+mod commands;
+mod completions;
 mod demo;
+mod help;
 mod logger;
+mod options;
 mod render;
+mod report;
+mod spec;
 
-use std::io::Write;
 use std::process::ExitCode;
 
-use ddorg_core::{Client, ClientBuilder, Error, ErrorKind, RateLimit};
-
-use args::{Command, Options};
-
-/// The exit code for each error kind: one exhaustive match, so a new kind cannot be forgotten.
-/// These numbers are a public contract that scripts rely on.
-pub fn exit_code(kind: ErrorKind) -> u8 {
-    match kind {
-        ErrorKind::Config | ErrorKind::InvalidArgument => 2,
-        ErrorKind::BadRequest
-        | ErrorKind::Unauthorized
-        | ErrorKind::Forbidden
-        | ErrorKind::NotFound
-        | ErrorKind::UnexpectedStatus => 3,
-        ErrorKind::RateLimited => 4,
-        ErrorKind::Server => 5,
-        ErrorKind::Network | ErrorKind::Timeout => 6,
-        ErrorKind::Decode | ErrorKind::ResponseTooLarge => 7,
-    }
-}
-
-/// The one line an error prints: kind, message (status and Datadog's errors), attempts.
-pub fn error_line(e: &Error) -> String {
-    let mut line = format!("ddorg: error ({}): {}", e.kind(), e.message());
-    if e.attempts() > 1 {
-        line.push_str(&format!(" (after {} attempts)", e.attempts()));
-    }
-    if let Some(reset) = e.rate_limit().and_then(|r| r.reset) {
-        if e.kind() == ErrorKind::RateLimited {
-            line.push_str(&format!(" (limit resets in {reset}s)"));
-        }
-    }
-    line
-}
-
-/// A client from the environment, with the command line's options on top.
-pub fn client(opts: &Options) -> Result<Client, Error> {
-    let mut b = ClientBuilder::from_env();
-    if let Some(site) = &opts.site {
-        b = b.site(site.parse()?);
-    }
-    if let Some(url) = &opts.base_url {
-        b = b.base_url(url);
-    }
-    if let Some(t) = opts.timeout {
-        b = b.timeout(t);
-    }
-    if let Some(n) = opts.max_retries {
-        b = b.max_retries(n);
-    }
-    b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")))
-        .build()
-}
-
-fn print_json<T: serde::Serialize>(value: &T) {
-    // A model always serializes; a closed stdout (e.g. `| head`) is not an error worth a panic.
-    let json = serde_json::to_string_pretty(value).unwrap_or_default();
-    let _ = writeln!(std::io::stdout(), "{json}");
-}
-
-fn print_rate_limit(rl: Option<&RateLimit>) {
-    if let Some(rl) = rl {
-        eprintln!("{}", render::rate_limit(rl));
-    }
-}
-
-fn run(command: Command, opts: &Options) -> Result<(), Error> {
-    match command {
-        Command::OrgGet { public_id } => {
-            let resp = client(opts)?.get_org(&public_id)?;
-            if opts.json {
-                print_json(resp.value());
-            } else {
-                print!("{}", render::org(&resp));
-                print_rate_limit(resp.rate_limit());
-            }
-        }
-        Command::SalesforceList => {
-            let resp = client(opts)?.list_salesforce_organizations()?;
-            if opts.json {
-                print_json(resp.value());
-            } else {
-                print!("{}", render::salesforce(&resp));
-                print_rate_limit(resp.rate_limit());
-            }
-        }
-        Command::Demo { public_id } => demo::run(opts, public_id.as_deref())?,
-        Command::Help => print!("{}", args::USAGE),
-        Command::Version => println!("ddorg {}", ddorg_core::VERSION),
-    }
-    Ok(())
-}
+use args::Parsed;
 
 fn main() -> ExitCode {
-    let (command, opts) = match args::parse(std::env::args().skip(1)) {
-        Ok(parsed) => parsed,
-        Err(msg) => {
-            eprintln!("ddorg: usage error: {msg}\nRun `ddorg --help` for usage.");
-            return ExitCode::from(2);
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let json = args::wants_json(&argv);
+    if argv.is_empty() {
+        // Bare `ddorg`: the usage, on stderr, and the usage exit code (a script that forgot its
+        // command should not see success).
+        eprint!("{}", help::global());
+        return ExitCode::from(report::USAGE_EXIT);
+    }
+    let inv = match args::parse(argv) {
+        Ok(Parsed::Run(inv)) => inv,
+        Ok(Parsed::Help(words)) => {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            print!("{}", help::topic(&words));
+            return ExitCode::SUCCESS;
         }
+        Ok(Parsed::Version) => {
+            println!("ddorg {}", ddorg_core::VERSION);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => return ExitCode::from(report::usage(&e, json)),
     };
-    if opts.verbose {
+    if inv.opts.verbose {
         logger::init();
     }
-    match run(command, &opts) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{}", error_line(&e));
-            ExitCode::from(exit_code(e.kind()))
-        }
+    match (inv.cmd.run)(&inv) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => ExitCode::from(report::error(&e, inv.opts.json)),
     }
 }

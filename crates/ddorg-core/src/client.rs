@@ -284,7 +284,7 @@ impl Client {
                 {
                     log::debug!(target: "ddorg", "the server had closed the pooled connection ({e}); sending again");
                 }
-                Err(e) => return Err(transport_error(e, budget)),
+                Err(e) => return Err(transport_error(e, inner.timeout)),
             }
         };
         let status = response.status().as_u16();
@@ -334,7 +334,7 @@ impl Client {
                     format!("response body could not be decompressed ({codec}): {io}"),
                 )
                 .with_source(io),
-                other => transport_error(other, remaining),
+                other => transport_error(other, inner.timeout),
             })
             .map_err(|e| e.with_status(status).with_rate_limit(rate_limit.clone()))?;
         let value = decode_body(&body, content_type.as_deref())
@@ -343,22 +343,20 @@ impl Client {
     }
 
     fn deadline_error(&self) -> Error {
-        Error::new(
-            ErrorKind::Timeout,
-            format!("the {:?} overall timeout passed", self.inner.timeout),
-        )
+        Error::deadline_passed(self.inner.timeout)
     }
 }
 
 /// Maps a ureq failure to our kinds. ureq's messages name the host, never our headers.
-fn transport_error(e: ureq::Error, budget: Duration) -> Error {
+/// `overall` is the call's deadline: each attempt's global timeout is what is left of it.
+fn transport_error(e: ureq::Error, overall: Duration) -> Error {
     let (kind, message) = match &e {
+        ureq::Error::Timeout(ureq::Timeout::Global) => {
+            return Error::deadline_passed(overall).with_source(e)
+        }
         ureq::Error::Timeout(which) => (
             ErrorKind::Timeout,
-            format!(
-                "request timed out ({which} timeout; {} ms of the call's deadline were left for this attempt)",
-                budget.as_millis()
-            ),
+            format!("request timed out ({which} timeout)"),
         ),
         ureq::Error::Io(io)
             if matches!(

@@ -1,6 +1,7 @@
 //! The one error type every call returns, and the [`ErrorKind`] each binding maps exhaustively.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::rate_limit::RateLimit;
 
@@ -120,6 +121,7 @@ struct Details {
     errors: Vec<String>,
     rate_limit: Option<RateLimit>,
     attempts: u32,
+    deadline: Option<Duration>,
 }
 
 impl Error {
@@ -133,6 +135,7 @@ impl Error {
                 errors: Vec::new(),
                 rate_limit: None,
                 attempts: 0,
+                deadline: None,
             }),
             source: None,
         }
@@ -181,6 +184,19 @@ impl Error {
         self
     }
 
+    /// A [`ErrorKind::Timeout`] caused by the call's overall deadline, which was `deadline`.
+    pub(crate) fn deadline_passed(deadline: Duration) -> Error {
+        let mut e = Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "timed out after {} (the overall deadline)",
+                seconds(deadline)
+            ),
+        );
+        e.details.deadline = Some(deadline);
+        e
+    }
+
     /// What went wrong; match on this rather than on the message.
     pub fn kind(&self) -> ErrorKind {
         self.details.kind
@@ -210,6 +226,54 @@ impl Error {
     pub fn attempts(&self) -> u32 {
         self.details.attempts
     }
+
+    /// For a [`ErrorKind::Timeout`] caused by the call's overall deadline (the builder's
+    /// `timeout`), that deadline; `None` for every other error, a connect timeout included.
+    /// Lets a caller name its own setting: the CLI says "the --timeout deadline".
+    ///
+    /// ```
+    /// # let fake = ddorg_fake::FakeServer::start().unwrap();
+    /// # fake.enqueue(ddorg_fake::Reply::json(200, "{}").delay(std::time::Duration::from_secs(2)));
+    /// use std::time::Duration;
+    /// use ddorg_core::{Client, ErrorKind};
+    ///
+    /// let client = Client::builder()
+    ///     .api_key("my-api-key")
+    ///     .app_key("my-app-key")
+    ///     .base_url(fake.base_url())
+    ///     .timeout(Duration::from_millis(200))
+    ///     .build()?;
+    /// let err = client.get_org("abc").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Timeout);
+    /// assert_eq!(err.deadline(), Some(Duration::from_millis(200)));
+    /// assert_eq!(err.message_with_attempts(), "timed out after 0.2 s (the overall deadline), 1 attempt");
+    /// # Ok::<(), ddorg_core::Error>(())
+    /// ```
+    pub fn deadline(&self) -> Option<Duration> {
+        self.details.deadline
+    }
+
+    /// The message followed by the attempt count once a request was sent, e.g.
+    /// `"server error (HTTP 503): Service Unavailable, 4 attempts"`: the line the CLI prints and
+    /// Python's `str(error)`. Without a request (a config error) it is the message alone.
+    pub fn message_with_attempts(&self) -> String {
+        match self.details.attempts {
+            0 => self.details.message.clone(),
+            1 => format!("{}, 1 attempt", self.details.message),
+            n => format!("{}, {n} attempts", self.details.message),
+        }
+    }
+}
+
+/// `1 s`, `0.25 s`, `86400 s`: a duration as people write seconds.
+pub(crate) fn seconds(d: Duration) -> String {
+    let millis = d.as_millis();
+    if millis % 1000 == 0 {
+        format!("{} s", millis / 1000)
+    } else {
+        let s = format!("{:.3}", d.as_secs_f64());
+        format!("{} s", s.trim_end_matches('0'))
+    }
 }
 
 impl ErrorKind {
@@ -237,7 +301,8 @@ impl fmt::Debug for Error {
             .field("status", &e.status)
             .field("errors", &e.errors)
             .field("rate_limit", &e.rate_limit)
-            .field("attempts", &e.attempts);
+            .field("attempts", &e.attempts)
+            .field("deadline", &e.deadline);
         if let Some(source) = &self.source {
             d.field("source", &source.to_string());
         }
@@ -273,6 +338,29 @@ mod tests {
         assert_eq!(e.to_string(), "forbidden (HTTP 403): Forbidden; bad key");
         assert_eq!(e.status(), Some(403));
         assert_eq!(e.kind(), ErrorKind::Forbidden);
+    }
+
+    #[test]
+    fn seconds_read_as_people_write_them() {
+        assert_eq!(seconds(Duration::from_secs(1)), "1 s");
+        assert_eq!(seconds(Duration::from_millis(250)), "0.25 s");
+        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(seconds(Duration::from_secs(86_400)), "86400 s");
+    }
+
+    #[test]
+    fn the_attempt_count_follows_the_message_once_a_request_was_sent() {
+        let e = Error::new(ErrorKind::Config, "no key");
+        assert_eq!(e.message_with_attempts(), "no key");
+        let e = Error::from_response(503, vec!["Unavailable".into()], None).with_attempts(4);
+        assert_eq!(
+            e.message_with_attempts(),
+            "server error (HTTP 503): Unavailable, 4 attempts"
+        );
+        assert_eq!(
+            e.with_attempts(1).message_with_attempts(),
+            "server error (HTTP 503): Unavailable, 1 attempt"
+        );
     }
 
     #[test]

@@ -53,7 +53,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     let rate_limit = err.rate_limit().cloned().map(RateLimit::from);
     kwargs.set_item("rate_limit", rate_limit)?;
     kwargs.set_item("attempts", err.attempts())?;
-    let exc = class.call((err.message(),), Some(&kwargs))?;
+    let exc = class.call((err.message_with_attempts(),), Some(&kwargs))?;
     Ok(PyErr::from_value(exc))
 }
 

@@ -1,0 +1,323 @@
+//! Every command and option of `ddorg`, as data: the parser, the help and the completions read it.
+//!
+//! Adding a subcommand is one [`Cmd`] entry in [`COMMANDS`] (with its handler in a file of its
+//! own); adding a global option is one [`Opt`] in [`GLOBAL_OPTIONS`] plus its field in
+//! [`Options`](crate::options::Options). An option name means the same thing in every command.
+
+use crate::commands;
+use crate::options::Options;
+
+/// What a shell may complete for an option's value or a positional argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Values {
+    /// Anything: the shell offers nothing.
+    Any,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+    /// A Datadog site (the core's list).
+    Sites,
+    /// A path on disk (shells complete file names).
+    #[allow(
+        dead_code,
+        reason = "no option takes a path yet; the completions already handle one"
+    )]
+    File,
+}
+
+impl Values {
+    /// The words a shell should offer, if the set is closed.
+    pub fn words(self) -> Vec<&'static str> {
+        match self {
+            Values::OneOf(words) => words.to_vec(),
+            Values::Sites => ddorg_core::Site::ALL.iter().map(|s| s.as_str()).collect(),
+            Values::Any | Values::File => Vec::new(),
+        }
+    }
+}
+
+/// An option (`--long`, maybe `-s`), with a value named `value` or none (a flag).
+#[derive(Debug)]
+pub struct Opt {
+    pub long: &'static str,
+    pub short: Option<char>,
+    /// The value's placeholder in help (`SECS`); `None` for a flag.
+    pub value: Option<&'static str>,
+    pub help: &'static str,
+    pub values: Values,
+}
+
+/// A positional argument.
+#[derive(Debug)]
+pub struct Arg {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub required: bool,
+    /// Takes every remaining word (only the last argument may).
+    pub many: bool,
+    pub values: Values,
+}
+
+/// What a command's handler gets: its positionals, its own options, the global ones.
+pub struct Invocation {
+    pub cmd: &'static Cmd,
+    /// The positionals, in the order of [`Cmd::args`].
+    pub args: Vec<String>,
+    /// The command's own options and flags, by long name (the last one given wins).
+    pub own: Vec<(&'static str, Option<String>)>,
+    pub opts: Options,
+}
+
+impl Invocation {
+    /// The value of one of the command's own options (`"--public-id"`).
+    pub fn value(&self, long: &str) -> Option<&str> {
+        self.own
+            .iter()
+            .rev()
+            .find(|(l, _)| *l == long)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    /// Whether one of the command's own flags (`"--fake"`) was given.
+    pub fn flag(&self, long: &str) -> bool {
+        self.own.iter().any(|(l, _)| *l == long)
+    }
+
+    /// The positional argument `i`, if given.
+    pub fn arg(&self, i: usize) -> Option<&str> {
+        self.args.get(i).map(String::as_str)
+    }
+}
+
+/// A command's handler: the exit code on success (usually 0), or the error to report.
+pub type Run = fn(&Invocation) -> Result<u8, ddorg_core::Error>;
+
+/// A command: the words that name it, its arguments, its own options and its handler.
+pub struct Cmd {
+    pub path: &'static [&'static str],
+    pub args: &'static [Arg],
+    pub options: &'static [Opt],
+    /// One line for the command list.
+    pub summary: &'static str,
+    /// The paragraph under the command's own usage line.
+    pub about: &'static str,
+    pub run: Run,
+}
+
+impl Cmd {
+    /// `org get`.
+    pub fn name(&self) -> String {
+        self.path.join(" ")
+    }
+
+    /// The command's own option called `long`.
+    pub fn option(&self, long: &str) -> Option<&'static Opt> {
+        self.options.iter().find(|o| o.long == long)
+    }
+}
+
+const fn flag(long: &'static str, short: Option<char>, help: &'static str) -> Opt {
+    Opt {
+        long,
+        short,
+        value: None,
+        help,
+        values: Values::Any,
+    }
+}
+
+const fn valued(
+    long: &'static str,
+    value: &'static str,
+    values: Values,
+    help: &'static str,
+) -> Opt {
+    Opt {
+        long,
+        short: None,
+        value: Some(value),
+        help,
+        values,
+    }
+}
+
+/// The options every command takes, before or after the command words.
+pub static GLOBAL_OPTIONS: &[Opt] = &[
+    valued(
+        "--site",
+        "SITE",
+        Values::Sites,
+        "the Datadog site [env: DD_SITE; default: datadoghq.com]",
+    ),
+    valued(
+        "--base-url",
+        "URL",
+        Values::Any,
+        "custom API base URL, https (http for loopback) [env: DDORG_BASE_URL]",
+    ),
+    valued(
+        "--timeout",
+        "SECS",
+        Values::Any,
+        "overall deadline per call, retries included [default: 60]",
+    ),
+    valued(
+        "--max-retries",
+        "N",
+        Values::Any,
+        "retries on 429, 5xx and network errors [default: 3]",
+    ),
+    flag(
+        "--json",
+        None,
+        "print the response JSON (unknown fields included); errors as one JSON object on stderr",
+    ),
+    flag(
+        "--verbose",
+        Some('v'),
+        "log each attempt and retry to stderr",
+    ),
+    flag(
+        "--help",
+        Some('h'),
+        "this help, or a command's with the command",
+    ),
+    flag("--version", Some('V'), "the version"),
+];
+
+pub const SHELLS: &[&str] = &["bash", "zsh", "fish"];
+
+/// Every command, in the order help lists them.
+pub static COMMANDS: &[Cmd] = &[
+    Cmd {
+        path: &["org", "get"],
+        args: &[Arg {
+            name: "PUBLIC_ID",
+            help: "the organization's public id (Organization settings in Datadog)",
+            required: true,
+            many: false,
+            values: Values::Any,
+        }],
+        options: &[],
+        summary: "organization info: name, SAML settings, plan",
+        about: "GET /api/v1/org/{public_id}: the organization's name, settings (SAML and more) and \
+                plan. With --json, the response as received, unknown fields included.",
+        run: commands::org_get,
+    },
+    Cmd {
+        path: &["salesforce", "list"],
+        args: &[],
+        options: &[],
+        summary: "Salesforce organizations connected to Datadog",
+        about: "GET /api/v2/integration/salesforce-incidents/organizations: every Salesforce \
+                organization connected through the Salesforce integration (the application key \
+                needs the integrations_read permission).",
+        run: commands::salesforce_list,
+    },
+    Cmd {
+        path: &["demo"],
+        args: &[],
+        options: &[
+            valued(
+                "--public-id",
+                "ID",
+                Values::Any,
+                "also fetch this organization (live runs only)",
+            ),
+            flag(
+                "--fake",
+                None,
+                "use the embedded fake even when DD_API_KEY and DD_APP_KEY are set",
+            ),
+        ],
+        summary: "both calls and a typed error against an embedded fake (or your site)",
+        about: "Runs both calls, a retried 503 and a typed 404 against a fake Datadog started \
+                in-process. When DD_API_KEY and DD_APP_KEY are set (and --fake is not given) it \
+                runs against your site (or --base-url) instead. Exits with the code of the first \
+                call that should have succeeded and did not.",
+        run: crate::demo::run,
+    },
+    Cmd {
+        path: &["completions"],
+        args: &[Arg {
+            name: "SHELL",
+            help: "bash, zsh or fish",
+            required: true,
+            many: false,
+            values: Values::OneOf(SHELLS),
+        }],
+        options: &[],
+        summary: "print a shell completion script (bash, zsh, fish)",
+        about: "Prints a completion script for SHELL. For example:\n\
+                \x20 bash:  ddorg completions bash > ~/.local/share/bash-completion/completions/ddorg\n\
+                \x20 zsh:   ddorg completions zsh > \"${fpath[1]}/_ddorg\"\n\
+                \x20 fish:  ddorg completions fish > ~/.config/fish/completions/ddorg.fish",
+        run: commands::completions,
+    },
+    Cmd {
+        path: &["help"],
+        args: &[Arg {
+            name: "COMMAND",
+            help: "the command to explain, e.g. `org get`",
+            required: false,
+            many: true,
+            values: Values::Any,
+        }],
+        options: &[],
+        summary: "this help, or a command's",
+        about: "Prints the help of ddorg, or of COMMAND.",
+        run: commands::help,
+    },
+];
+
+/// Every command whose path starts with `prefix`.
+pub fn commands_under(prefix: &[&str]) -> Vec<&'static Cmd> {
+    COMMANDS
+        .iter()
+        .filter(|c| c.path.len() >= prefix.len() && c.path[..prefix.len()] == *prefix)
+        .collect()
+}
+
+/// Finds the command the words name: the longest path that is a prefix of them.
+pub fn find(words: &[&str]) -> Option<&'static Cmd> {
+    COMMANDS
+        .iter()
+        .filter(|c| words.len() >= c.path.len() && words[..c.path.len()] == *c.path)
+        .max_by_key(|c| c.path.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_names_are_unique_across_global_and_command_options() {
+        let mut seen = Vec::new();
+        for o in GLOBAL_OPTIONS
+            .iter()
+            .chain(COMMANDS.iter().flat_map(|c| c.options))
+        {
+            if let Some(other) = seen.iter().find(|(l, _): &&(&str, bool)| *l == o.long) {
+                assert_eq!(other.1, o.value.is_some(), "{} means two things", o.long);
+            }
+            seen.push((o.long, o.value.is_some()));
+            assert!(o.long.starts_with("--"), "{}", o.long);
+        }
+    }
+
+    #[test]
+    fn only_the_last_argument_takes_many_words() {
+        for c in COMMANDS {
+            for (i, a) in c.args.iter().enumerate() {
+                assert!(!a.many || i + 1 == c.args.len(), "{}", c.name());
+            }
+        }
+    }
+
+    #[test]
+    fn find_picks_the_longest_matching_path() {
+        assert_eq!(find(&["org", "get", "x"]).unwrap().name(), "org get");
+        assert!(find(&["org"]).is_none());
+        assert_eq!(find(&["demo"]).unwrap().name(), "demo");
+        assert_eq!(commands_under(&["org"]).len(), 1);
+    }
+}
