@@ -215,13 +215,11 @@ fn fish() -> String {
         let under = spec::commands_under(&[w]);
         let summary = match under.as_slice() {
             [only] if only.path.len() == 1 => only.summary.to_string(),
-            many => format!(
-                "{}",
-                many.iter()
-                    .map(|c| c.path[1..].join(" "))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            many => many
+                .iter()
+                .map(|c| c.path[1..].join(" "))
+                .collect::<Vec<_>>()
+                .join(", "),
         };
         let _ = writeln!(
             s,
