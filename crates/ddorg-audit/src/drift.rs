@@ -84,12 +84,7 @@ type Leaves = BTreeMap<String, Value>;
 
 /// Every leaf of the observed settings by JSON path; lists of values are leaves, Salesforce orgs
 /// are keyed by their ID.
-fn flatten(
-    observed: &Observed,
-) -> (
-    Option<BTreeMap<String, Value>>,
-    Option<BTreeMap<String, Value>>,
-) {
+fn flatten(observed: &Observed) -> (Option<Leaves>, Option<Leaves>) {
     fn walk(prefix: String, v: &Value, out: &mut BTreeMap<String, Value>) {
         match v {
             Value::Object(map) if !map.is_empty() => {
