@@ -4,13 +4,20 @@
 
 use ddorg_audit::RULES;
 
-const BEGIN: &str = "<!-- rules:begin (generated from crates/ddorg-audit/src/rules.rs by tests/docs.rs) -->\n";
+const BEGIN: &str =
+    "<!-- rules:begin (generated from crates/ddorg-audit/src/rules.rs by tests/docs.rs) -->\n";
 const END: &str = "<!-- rules:end -->";
 
 fn rules_section() -> String {
     let mut out = String::from("| ID | severity | finding |\n|---|---|---|\n");
     for r in RULES {
-        out.push_str(&format!("| [{}](#{}) | {} | {} |\n", r.id, r.id.to_lowercase(), r.severity, r.title));
+        out.push_str(&format!(
+            "| [{}](#{}) | {} | {} |\n",
+            r.id,
+            r.id.to_lowercase(),
+            r.severity,
+            r.title
+        ));
     }
     for r in RULES {
         out.push_str(&format!(
@@ -33,7 +40,9 @@ fn docs_audit_md_quotes_every_rule_of_the_catalog() {
         if std::env::var_os("DDORG_BLESS").is_some() {
             std::fs::write(path, format!("{}{want}{}", &doc[..start], &doc[end..])).unwrap();
         } else {
-            panic!("docs/audit.md's rule section differs from the catalog; rerun with DDORG_BLESS=1");
+            panic!(
+                "docs/audit.md's rule section differs from the catalog; rerun with DDORG_BLESS=1"
+            );
         }
     }
 }

@@ -121,7 +121,6 @@ pub fn to_sarif(r: &Report) -> String {
                     "name": "ddorg",
                     "version": r.tool.version,
                     "semanticVersion": r.tool.version,
-                    "informationUri": "https://github.com/ddorg/ddorg",
                     "rules": rules,
                 }
             },
