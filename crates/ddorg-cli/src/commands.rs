@@ -2,10 +2,10 @@
 
 use std::io::Write;
 
-use ddorg_core::{Error, RateLimit};
+use ddorg_core::RateLimit;
 
 use crate::options::client;
-use crate::spec::Invocation;
+use crate::spec::{Failure, Invocation};
 use crate::{completions as scripts, help as texts, render};
 
 fn print_json<T: serde::Serialize>(value: &T) {
@@ -21,7 +21,7 @@ fn print_rate_limit(rl: Option<&RateLimit>) {
 }
 
 /// `ddorg org get <PUBLIC_ID>`.
-pub fn org_get(inv: &Invocation) -> Result<u8, Error> {
+pub fn org_get(inv: &Invocation) -> Result<u8, Failure> {
     let resp = client(&inv.opts)?.get_org(inv.arg(0).unwrap_or_default())?;
     if inv.opts.json {
         print_json(resp.value());
@@ -33,7 +33,7 @@ pub fn org_get(inv: &Invocation) -> Result<u8, Error> {
 }
 
 /// `ddorg salesforce list`.
-pub fn salesforce_list(inv: &Invocation) -> Result<u8, Error> {
+pub fn salesforce_list(inv: &Invocation) -> Result<u8, Failure> {
     let resp = client(&inv.opts)?.list_salesforce_organizations()?;
     if inv.opts.json {
         print_json(resp.value());
@@ -45,14 +45,14 @@ pub fn salesforce_list(inv: &Invocation) -> Result<u8, Error> {
 }
 
 /// `ddorg completions <SHELL>` (the parser has checked the shell's name).
-pub fn completions(inv: &Invocation) -> Result<u8, Error> {
+pub fn completions(inv: &Invocation) -> Result<u8, Failure> {
     let script = scripts::script(inv.arg(0).unwrap_or_default()).unwrap_or_default();
     let _ = std::io::stdout().write_all(script.as_bytes());
     Ok(0)
 }
 
 /// `ddorg help [COMMAND...]`.
-pub fn help(inv: &Invocation) -> Result<u8, Error> {
+pub fn help(inv: &Invocation) -> Result<u8, Failure> {
     let words: Vec<&str> = inv.args.iter().map(String::as_str).collect();
     if !words.is_empty() && crate::spec::commands_under(&words).is_empty() {
         eprintln!(

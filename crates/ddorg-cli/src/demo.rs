@@ -9,16 +9,17 @@ use ddorg_fake::{FakeServer, Reply};
 use crate::options::{client, Options};
 use crate::render;
 use crate::report::{error_line, exit_code};
-use crate::spec::Invocation;
+use crate::spec::{Failure, Invocation};
 
-pub fn run(inv: &Invocation) -> Result<u8, Error> {
+pub fn run(inv: &Invocation) -> Result<u8, Failure> {
     let keys_set = [ENV_API_KEY, ENV_APP_KEY]
         .iter()
         .all(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()));
     if keys_set && !inv.flag("--fake") {
-        return live(&inv.opts, inv.value("--public-id"));
+        return Ok(live(&inv.opts, inv.value("--public-id"))?);
     }
-    fake(&inv.opts).map(|()| 0)
+    fake(&inv.opts)?;
+    Ok(0)
 }
 
 fn section(title: &str) {
@@ -95,7 +96,9 @@ fn fake(opts: &Options) -> Result<(), Error> {
         "\nThe fake server received {} requests.",
         fake.request_count()
     );
-    Ok(())
+
+    section("a fleet audit: simulated orgs, each with its own key pair (ddorg audit --fleet)");
+    crate::audit::demo()
 }
 
 /// Against the configured site: every section runs, failures are printed as they come, and the

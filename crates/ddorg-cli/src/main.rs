@@ -1,6 +1,7 @@
 //! `ddorg`: the command line for auditing Datadog organizations.
 
 mod args;
+mod audit;
 mod commands;
 mod completions;
 mod demo;
@@ -13,7 +14,8 @@ mod spec;
 
 use std::process::ExitCode;
 
-use args::Parsed;
+use args::{Parsed, UsageError};
+use spec::Failure;
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +44,10 @@ fn main() -> ExitCode {
     }
     match (inv.cmd.run)(&inv) {
         Ok(code) => ExitCode::from(code),
-        Err(e) => ExitCode::from(report::error(&e, inv.opts.json)),
+        Err(Failure::Error(e)) => ExitCode::from(report::error(&e, inv.opts.json)),
+        Err(Failure::Usage(message)) => {
+            let topic = inv.cmd.path.iter().map(|w| w.to_string()).collect();
+            ExitCode::from(report::usage(&UsageError { message, topic }, json))
+        }
     }
 }

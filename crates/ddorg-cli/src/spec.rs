@@ -88,8 +88,22 @@ impl Invocation {
     }
 }
 
-/// A command's handler: the exit code on success (usually 0), or the error to report.
-pub type Run = fn(&Invocation) -> Result<u8, ddorg_core::Error>;
+/// Why a command failed: an error from the library (reported with its kind's exit code), or a
+/// usage mistake the handler found (reported with the command's usage, exit code 2).
+#[derive(Debug)]
+pub enum Failure {
+    Error(ddorg_core::Error),
+    Usage(String),
+}
+
+impl From<ddorg_core::Error> for Failure {
+    fn from(e: ddorg_core::Error) -> Failure {
+        Failure::Error(e)
+    }
+}
+
+/// A command's handler: the exit code on success (usually 0), or why it failed.
+pub type Run = fn(&Invocation) -> Result<u8, Failure>;
 
 /// A command: the words that name it, its arguments, its own options and its handler.
 pub struct Cmd {
@@ -235,6 +249,72 @@ pub static COMMANDS: &[Cmd] = &[
                 runs against your site (or --base-url) instead. Exits with the code of the first \
                 call that should have succeeded and did not.",
         run: crate::demo::run,
+    },
+    Cmd {
+        path: &["audit"],
+        args: &[Arg {
+            name: "PUBLIC_ID",
+            help: "the organization to audit (or --fleet for many)",
+            required: false,
+            many: false,
+            values: Values::Any,
+        }],
+        options: &[
+            valued(
+                "--fleet",
+                "FLEET.toml",
+                Values::File,
+                "audit every organization of this fleet file instead of one PUBLIC_ID",
+            ),
+            valued(
+                "--policy",
+                "POLICY.toml",
+                Values::File,
+                "what the rules allow [default: the built-in policy]",
+            ),
+            valued(
+                "--format",
+                "FORMAT",
+                Values::OneOf(&["text", "json", "sarif", "markdown"]),
+                "text, json, sarif or markdown [default: text]",
+            ),
+            valued(
+                "--output",
+                "FILE",
+                Values::File,
+                "write the report there instead of stdout",
+            ),
+            valued(
+                "--baseline",
+                "OLD.json",
+                Values::File,
+                "compare with an earlier JSON report: new and resolved findings, changed \
+                 settings; only new findings count towards --fail-on",
+            ),
+            valued(
+                "--fail-on",
+                "SEVERITY",
+                Values::OneOf(&["critical", "high", "medium", "low", "info", "never"]),
+                "critical, high, medium, low, info or never [default: high, or the policy's \
+                 fail_on]",
+            ),
+            valued(
+                "--concurrency",
+                "N",
+                Values::Any,
+                "with --fleet: orgs audited at once, each with its own client [default: 8]",
+            ),
+        ],
+        summary: "posture audit of one organization, or of a fleet (rules in docs/audit.md)",
+        about: "Audits one organization (PUBLIC_ID) or every organization of a fleet file \
+                (--fleet FLEET.toml) against the posture rules in docs/audit.md, and prints the \
+                report. Exit codes of audit:\n\
+                \x20 0 nothing at or above --fail-on\n\
+                \x20 1 findings at or above it\n\
+                \x20 2 usage or configuration error (no report)\n\
+                \x20 9 one or more orgs could not be audited (wins over 1; the report covers \
+                the rest)",
+        run: crate::audit::command,
     },
     Cmd {
         path: &["completions"],

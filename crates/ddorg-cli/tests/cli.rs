@@ -215,6 +215,8 @@ fn demo_runs_against_the_embedded_fake_with_no_keys() {
     assert!(out.contains("Acme Production Org"), "{out}");
     assert!(out.contains("succeeded after 2 attempts"), "{out}");
     assert!(out.contains("Organization not found"), "{out}");
+    assert!(out.contains("org-0003  (wide-open)"), "{out}");
+    assert!(out.contains("13 passed"), "{out}");
 }
 
 #[test]
@@ -433,7 +435,14 @@ fn completions_complete_commands_subcommands_options_and_values_in_bash() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    assert_eq!(complete("ddorg "), "org salesforce demo completions help");
+    assert_eq!(
+        complete("ddorg "),
+        "org salesforce demo audit completions help"
+    );
+    assert_eq!(
+        complete("ddorg audit --format "),
+        "text json sarif markdown"
+    );
     assert_eq!(complete("ddorg o"), "org");
     assert_eq!(complete("ddorg org "), "get");
     assert_eq!(complete("ddorg --site datadoghq.eu salesforce "), "list");
