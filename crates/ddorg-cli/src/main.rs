@@ -8,7 +8,7 @@ mod render;
 use std::io::Write;
 use std::process::ExitCode;
 
-use ddorg_core::{Client, ClientBuilder, Error, ErrorKind, RateLimit};
+use ddorg_core::{limits, Client, ClientBuilder, Error, ErrorKind, RateLimit};
 
 use args::{Command, Options};
 
@@ -26,6 +26,7 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::Server => 5,
         ErrorKind::Network | ErrorKind::Timeout => 6,
         ErrorKind::Decode | ErrorKind::ResponseTooLarge => 7,
+        ErrorKind::__NonExhaustive(never) => match never {},
     }
 }
 
@@ -43,23 +44,36 @@ pub fn error_line(e: &Error) -> String {
     line
 }
 
-/// A client from the environment, with the command line's options on top.
+/// A client from the environment, with the command line's options on top. Every value is
+/// checked by the core (`limits`, `build`), so a bad one is the same error as in any language.
 pub fn client(opts: &Options) -> Result<Client, Error> {
-    let mut b = ClientBuilder::from_env();
+    let mut b =
+        ClientBuilder::from_env().user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")));
     if let Some(site) = &opts.site {
         b = b.site(site.parse()?);
     }
     if let Some(url) = &opts.base_url {
         b = b.base_url(url);
     }
-    if let Some(t) = opts.timeout {
-        b = b.timeout(t);
+    if let Some(secs) = opts.timeout {
+        b = b.timeout(limits::timeout_from_secs(secs)?);
+    }
+    if let Some(secs) = opts.connect_timeout {
+        b = b.connect_timeout(limits::connect_timeout_from_secs(secs)?);
     }
     if let Some(n) = opts.max_retries {
         b = b.max_retries(n);
     }
-    b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")))
-        .build()
+    if let Some(bytes) = opts.max_body_size {
+        b = b.max_body_size(bytes);
+    }
+    if let Some(ua) = &opts.user_agent {
+        b = b.user_agent(ua);
+    }
+    for token in &opts.append_user_agent {
+        b = b.append_user_agent(token);
+    }
+    b.build()
 }
 
 fn print_json<T: serde::Serialize>(value: &T) {
@@ -95,7 +109,7 @@ fn run(command: Command, opts: &Options) -> Result<(), Error> {
             }
         }
         Command::Demo { public_id } => demo::run(opts, public_id.as_deref())?,
-        Command::Help => print!("{}", args::USAGE),
+        Command::Help => print!("{}", args::usage()),
         Command::Version => println!("ddorg {}", ddorg_core::VERSION),
     }
     Ok(())
