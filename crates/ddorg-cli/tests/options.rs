@@ -30,7 +30,11 @@ fn flags(options: &Map<String, Value>, fake: &FakeServer) -> Option<Vec<String>>
     let mut args = Vec::new();
     for (key, value) in options {
         let text = || value.as_str().map(str::to_string);
-        let seconds = || value.as_u64().map(|ms| format!("{}.{:03}", ms / 1000, ms % 1000));
+        let seconds = || {
+            value
+                .as_u64()
+                .map(|ms| format!("{}.{:03}", ms / 1000, ms % 1000))
+        };
         let (flag, value) = match key.as_str() {
             "api_key" | "app_key" => continue, // from the environment, as the CLI requires
             "base_url" if value == "fake" => ("--base-url", Some(fake.base_url())),
@@ -87,7 +91,10 @@ fn option_rows_get_the_same_answer_from_the_cli() {
         };
         let mut fail = |why: String| failures.push(format!("{name}: {why} (args {args:?})"));
         if out.status.code() != Some(want_code) {
-            fail(format!("exit {:?}, expected {want_code}: {stderr}", out.status.code()));
+            fail(format!(
+                "exit {:?}, expected {want_code}: {stderr}",
+                out.status.code()
+            ));
         }
         if let Some(s) = expect["message_contains"].as_str() {
             if !stderr.contains(s) {
