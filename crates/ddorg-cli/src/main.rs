@@ -1,6 +1,7 @@
 //! `ddorg`: the command line for auditing Datadog organizations.
 
 mod args;
+mod audit;
 mod demo;
 mod logger;
 mod render;
@@ -44,36 +45,55 @@ pub fn error_line(e: &Error) -> String {
     line
 }
 
-/// A client from the environment, with the command line's options on top. Every value is
-/// checked by the core (`limits`, `build`), so a bad one is the same error as in any language.
+/// A client from the environment, with the command line's options on top.
 pub fn client(opts: &Options) -> Result<Client, Error> {
-    let mut b =
-        ClientBuilder::from_env().user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")));
+    let mut b = ClientBuilder::from_env();
     if let Some(site) = &opts.site {
         b = b.site(site.parse()?);
     }
     if let Some(url) = &opts.base_url {
         b = b.base_url(url);
     }
-    if let Some(secs) = opts.timeout {
-        b = b.timeout(limits::timeout_from_secs(secs)?);
-    }
-    if let Some(secs) = opts.connect_timeout {
-        b = b.connect_timeout(limits::connect_timeout_from_secs(secs)?);
-    }
-    if let Some(n) = opts.max_retries {
-        b = b.max_retries(n);
-    }
-    if let Some(bytes) = opts.max_body_size {
-        b = b.max_body_size(bytes);
-    }
-    if let Some(ua) = &opts.user_agent {
-        b = b.user_agent(ua);
-    }
-    for token in &opts.append_user_agent {
-        b = b.append_user_agent(token);
-    }
-    b.build()
+    configure(opts)?(b).build()
+}
+
+/// The command line's client options (all but where to connect), to apply to any builder: the
+/// one client of `org get`, or each organization's in a fleet audit. Every value is checked by
+/// the core (`limits` here, the rest in `build`), so a bad one is the same error as in any
+/// language.
+pub fn configure(
+    opts: &Options,
+) -> Result<impl Fn(ClientBuilder) -> ClientBuilder + Send + Sync + 'static, Error> {
+    let timeout = opts.timeout.map(limits::timeout_from_secs).transpose()?;
+    let connect_timeout = opts
+        .connect_timeout
+        .map(limits::connect_timeout_from_secs)
+        .transpose()?;
+    let (max_retries, max_body_size) = (opts.max_retries, opts.max_body_size);
+    let user_agent = opts.user_agent.clone();
+    let tokens = opts.append_user_agent.clone();
+    Ok(move |mut b: ClientBuilder| {
+        b = b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")));
+        if let Some(t) = timeout {
+            b = b.timeout(t);
+        }
+        if let Some(t) = connect_timeout {
+            b = b.connect_timeout(t);
+        }
+        if let Some(n) = max_retries {
+            b = b.max_retries(n);
+        }
+        if let Some(bytes) = max_body_size {
+            b = b.max_body_size(bytes);
+        }
+        if let Some(ua) = &user_agent {
+            b = b.user_agent(ua.as_str());
+        }
+        for token in &tokens {
+            b = b.append_user_agent(token.as_str());
+        }
+        b
+    })
 }
 
 fn print_json<T: serde::Serialize>(value: &T) {
@@ -109,6 +129,8 @@ fn run(command: Command, opts: &Options) -> Result<(), Error> {
             }
         }
         Command::Demo { public_id } => demo::run(opts, public_id.as_deref())?,
+        // Handled in `main`: an audit has exit codes of its own.
+        Command::Audit(_) => {}
         Command::Help => print!("{}", args::usage()),
         Command::Version => println!("ddorg {}", ddorg_core::VERSION),
     }
@@ -125,6 +147,9 @@ fn main() -> ExitCode {
     };
     if opts.verbose {
         logger::init();
+    }
+    if let Command::Audit(args) = &command {
+        return ExitCode::from(audit::run(args, &opts));
     }
     match run(command, &opts) {
         Ok(()) => ExitCode::SUCCESS,
