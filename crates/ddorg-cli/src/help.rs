@@ -91,7 +91,10 @@ fn options_table(out: &mut String, opts: &[Opt]) {
         .map(|o| {
             let mut help = o.help.to_string();
             if o.values == Values::Sites {
-                let _ = write!(help, "; one of {}", Values::Sites.words().join(", "));
+                let _ = write!(help, ": {}", Values::Sites.words().join(", "));
+            }
+            if let Some(note) = o.note {
+                let _ = write!(help, " {}", note());
             }
             (opt_label(o), help)
         })

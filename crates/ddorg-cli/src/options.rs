@@ -1,47 +1,51 @@
 //! The global options, typed, and the client they configure.
 
-use std::time::Duration;
-
-use ddorg_core::{Client, ClientBuilder, Error, ErrorKind, ENV_API_KEY, ENV_APP_KEY};
+use ddorg_core::{limits, Client, ClientBuilder, Error, ErrorKind, ENV_API_KEY, ENV_APP_KEY};
 
 /// Global options; each `None` leaves the environment or the core's default in place.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Options {
     pub site: Option<String>,
     pub base_url: Option<String>,
-    pub timeout: Option<Duration>,
+    /// Seconds, checked by `ddorg_core::limits::timeout_from_secs`.
+    pub timeout: Option<f64>,
+    /// Seconds, checked by `ddorg_core::limits::connect_timeout_from_secs`.
+    pub connect_timeout: Option<f64>,
     pub max_retries: Option<u32>,
+    pub max_body_size: Option<u64>,
+    pub user_agent: Option<String>,
+    pub append_user_agent: Vec<String>,
     pub json: bool,
     pub verbose: bool,
 }
 
 impl Options {
-    /// Sets the global option `long` from its value (`None` for a flag). The values are only
-    /// parsed here; their limits are the core's (`ClientBuilder::build`), so every language
-    /// accepts the same ones.
+    /// Sets the global option `long` from its value (`None` for a flag). Values are only parsed
+    /// here (a number is a number); whether one is allowed is the core's rule, checked when the
+    /// client is built, so the CLI answers exactly as the other languages do.
     pub fn set(&mut self, long: &str, value: Option<String>) -> Result<(), String> {
-        let value = || value.clone().unwrap_or_default();
+        let v = value.unwrap_or_default();
+        let number = |what: &str| format!("{long} takes {what}, got {v:?}");
         match long {
-            "--site" => self.site = Some(value()),
-            "--base-url" => self.base_url = Some(value()),
-            "--timeout" => {
-                let v = value();
-                let secs: f64 = v
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("--timeout takes seconds, got {v:?}"))?;
-                self.timeout = Some(Duration::try_from_secs_f64(secs).map_err(|_| {
-                    format!("--timeout takes a positive number of seconds, got {v}")
-                })?);
+            "--site" => self.site = Some(v),
+            "--base-url" => self.base_url = Some(v),
+            "--timeout" => self.timeout = Some(v.trim().parse().map_err(|_| number("seconds"))?),
+            "--connect-timeout" => {
+                self.connect_timeout = Some(v.trim().parse().map_err(|_| number("seconds"))?)
             }
             "--max-retries" => {
-                let v = value();
-                self.max_retries = Some(
-                    v.trim()
-                        .parse()
-                        .map_err(|_| format!("--max-retries takes a whole number, got {v:?}"))?,
-                );
+                self.max_retries = Some(v.trim().parse().map_err(|_| number("a whole number"))?)
             }
+            "--max-body-size" => {
+                self.max_body_size =
+                    Some(v.trim().parse().map_err(|_| number("a number of bytes"))?)
+            }
+            // A replaced user agent drops the tokens appended before it, as the builder does.
+            "--user-agent" => {
+                self.user_agent = Some(v);
+                self.append_user_agent.clear();
+            }
+            "--append-user-agent" => self.append_user_agent.push(v),
             "--json" => self.json = true,
             "--verbose" => self.verbose = true,
             // --help and --version are handled by the parser.
@@ -70,12 +74,44 @@ pub fn client(opts: &Options) -> Result<Client, Error> {
     if let Some(url) = &opts.base_url {
         b = b.base_url(url);
     }
-    if let Some(t) = opts.timeout {
-        b = b.timeout(t);
-    }
-    if let Some(n) = opts.max_retries {
-        b = b.max_retries(n);
-    }
-    b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")))
-        .build()
+    configure(opts)?(b).build()
+}
+
+/// The command line's client options (all but where to connect), to apply to any builder: the
+/// one client of `org get`, or each organization's in a fleet audit. Every value is checked by
+/// the core (`limits` here, the rest in `build`), so a bad one is the same error as in any
+/// language.
+pub fn configure(
+    opts: &Options,
+) -> Result<impl Fn(ClientBuilder) -> ClientBuilder + Send + Sync + 'static, Error> {
+    let timeout = opts.timeout.map(limits::timeout_from_secs).transpose()?;
+    let connect_timeout = opts
+        .connect_timeout
+        .map(limits::connect_timeout_from_secs)
+        .transpose()?;
+    let (max_retries, max_body_size) = (opts.max_retries, opts.max_body_size);
+    let user_agent = opts.user_agent.clone();
+    let tokens = opts.append_user_agent.clone();
+    Ok(move |mut b: ClientBuilder| {
+        b = b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")));
+        if let Some(t) = timeout {
+            b = b.timeout(t);
+        }
+        if let Some(t) = connect_timeout {
+            b = b.connect_timeout(t);
+        }
+        if let Some(n) = max_retries {
+            b = b.max_retries(n);
+        }
+        if let Some(bytes) = max_body_size {
+            b = b.max_body_size(bytes);
+        }
+        if let Some(ua) = &user_agent {
+            b = b.user_agent(ua.as_str());
+        }
+        for token in &tokens {
+            b = b.append_user_agent(token.as_str());
+        }
+        b
+    })
 }

@@ -21,6 +21,7 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::Server => 5,
         ErrorKind::Network | ErrorKind::Timeout => 6,
         ErrorKind::Decode | ErrorKind::ResponseTooLarge => 7,
+        ErrorKind::__NonExhaustive(never) => match never {},
     }
 }
 

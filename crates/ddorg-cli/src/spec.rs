@@ -44,6 +44,9 @@ pub struct Opt {
     pub value: Option<&'static str>,
     pub help: &'static str,
     pub values: Values,
+    /// The bracketed note help adds (`[env: DD_SITE; default: datadoghq.com]`), built from the
+    /// core's constants so the help cannot drift from them.
+    pub note: Option<fn() -> String>,
 }
 
 /// A positional argument.
@@ -136,6 +139,7 @@ const fn flag(long: &'static str, short: Option<char>, help: &'static str) -> Op
         value: None,
         help,
         values: Values::Any,
+        note: None,
     }
 }
 
@@ -151,34 +155,117 @@ const fn valued(
         value: Some(value),
         help,
         values,
+        note: None,
     }
+}
+
+/// A valued option with a note built from the core's constants.
+const fn noted(
+    long: &'static str,
+    value: &'static str,
+    values: Values,
+    help: &'static str,
+    note: fn() -> String,
+) -> Opt {
+    let mut o = valued(long, value, values, help);
+    o.note = Some(note);
+    o
+}
+
+fn site_note() -> String {
+    format!(
+        "[env: {}; default: {}]",
+        ddorg_core::ENV_SITE,
+        ddorg_core::Site::default()
+    )
+}
+
+fn base_url_note() -> String {
+    format!("[env: {}]", ddorg_core::ENV_BASE_URL)
+}
+
+fn timeout_note() -> String {
+    format!(
+        "[default: {}]",
+        ddorg_core::limits::DEFAULT_TIMEOUT.as_secs()
+    )
+}
+
+fn connect_timeout_note() -> String {
+    format!(
+        "[default: {}]",
+        ddorg_core::limits::DEFAULT_CONNECT_TIMEOUT.as_secs()
+    )
+}
+
+fn retries_note() -> String {
+    format!("[default: {}]", ddorg_core::limits::DEFAULT_MAX_RETRIES)
+}
+
+fn body_size_note() -> String {
+    format!("[default: {}]", ddorg_core::limits::DEFAULT_MAX_BODY_SIZE)
+}
+
+fn user_agent_note() -> String {
+    format!("[default: ddorg-cli/{}]", ddorg_core::VERSION)
 }
 
 /// The options every command takes, before or after the command words.
 pub static GLOBAL_OPTIONS: &[Opt] = &[
-    valued(
+    noted(
         "--site",
         "SITE",
         Values::Sites,
-        "the Datadog site [env: DD_SITE; default: datadoghq.com]",
+        "the Datadog site",
+        site_note,
     ),
-    valued(
+    noted(
         "--base-url",
         "URL",
         Values::Any,
-        "custom API base URL, https (http for loopback) [env: DDORG_BASE_URL]",
+        "custom API base URL, https (http for loopback)",
+        base_url_note,
     ),
-    valued(
+    noted(
         "--timeout",
         "SECS",
         Values::Any,
-        "overall deadline per call, retries included [default: 60]",
+        "overall deadline per call, retries included (more than 0, at most 365 days)",
+        timeout_note,
     ),
-    valued(
+    noted(
+        "--connect-timeout",
+        "SECS",
+        Values::Any,
+        "longest wait to connect: DNS, TCP, TLS (more than 0, at most 365 days)",
+        connect_timeout_note,
+    ),
+    noted(
         "--max-retries",
         "N",
         Values::Any,
-        "retries on 429, 5xx and network errors [default: 3]",
+        "retries on 429, 5xx and network errors",
+        retries_note,
+    ),
+    noted(
+        "--max-body-size",
+        "BYTES",
+        Values::Any,
+        "largest response body accepted (at least 1)",
+        body_size_note,
+    ),
+    noted(
+        "--user-agent",
+        "UA",
+        Values::Any,
+        "replace the user agent",
+        user_agent_note,
+    ),
+    valued(
+        "--append-user-agent",
+        "TOKEN",
+        Values::Any,
+        "append a product token to the user agent (repeatable)",
     ),
     flag(
         "--json",
