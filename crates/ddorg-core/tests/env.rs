@@ -166,7 +166,11 @@ fn no_proxy_exempts_a_host_from_https_proxy() {
         .unwrap();
     // Straight to 0.0.0.0:9, where nothing listens: refused, and the proxy never hears of it.
     assert_eq!(c.get_org("abc").unwrap_err().kind(), ErrorKind::Network);
-    assert_eq!(proxy.request_count(), 0, "the NO_PROXY host went through the proxy");
+    assert_eq!(
+        proxy.request_count(),
+        0,
+        "the NO_PROXY host went through the proxy"
+    );
 }
 
 #[test]
