@@ -10,7 +10,7 @@ use crate::reply::Reply;
 use crate::wire::Prepared;
 
 /// One API request as the server received it, for assertions on what a
-/// client sent (see [`FakeServer::requests`]).
+/// client sent (see [`FakeServer::requests`](crate::FakeServer::requests)).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordedRequest {
     /// The request method as sent, e.g. `"GET"`.
