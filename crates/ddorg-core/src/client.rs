@@ -12,6 +12,7 @@ use crate::decode::{decode_body, error_messages};
 use crate::error::{Error, ErrorKind};
 use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
 use crate::path;
+use crate::pool::ProcessPool;
 use crate::rate_limit::RateLimit;
 use crate::resolve::CachingResolver;
 use crate::response::Response;
@@ -51,7 +52,7 @@ pub struct Client {
 }
 
 struct Inner {
-    agent: ureq::Agent,
+    pool: ProcessPool,
     base_url: String,
     site: Option<Site>,
     api_key: Secret,
@@ -147,11 +148,15 @@ impl Client {
         Ok(Client {
             inner: Arc::new(Inner {
                 // Not `new_with_config`: its resolver spawns a thread on every call (see resolve.rs).
-                agent: ureq::Agent::with_parts(
-                    config,
-                    reuse::NoteNewConnections(ureq::unversioned::transport::DefaultConnector::new()),
-                    CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
-                ),
+                pool: ProcessPool::new(Box::new(move || {
+                    ureq::Agent::with_parts(
+                        config.clone(),
+                        reuse::NoteNewConnections(
+                            ureq::unversioned::transport::DefaultConnector::new(),
+                        ),
+                        CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
+                    )
+                })),
                 site: b.base_url.is_none().then(|| b.site.unwrap_or_default()),
                 base_url: base.url,
                 api_key,
@@ -261,11 +266,11 @@ impl Client {
     ) -> Result<(T, u16, Option<RateLimit>), Error> {
         let inner = &*self.inner;
         let started = Instant::now();
+        let agent = inner.pool.agent();
         let mut response = loop {
             let budget = remaining.saturating_sub(started.elapsed());
             let (result, pooled) = reuse::on_pooled_connection(|| {
-                inner
-                    .agent
+                agent
                     .get(url)
                     .header("DD-API-KEY", inner.api_key.expose())
                     .header("DD-APPLICATION-KEY", inner.app_key.expose())

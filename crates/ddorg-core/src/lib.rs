@@ -33,6 +33,7 @@ mod decode;
 mod error;
 pub mod models;
 mod path;
+mod pool;
 mod rate_limit;
 mod resolve;
 mod response;
