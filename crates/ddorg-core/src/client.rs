@@ -42,7 +42,7 @@ const SALESFORCE_ORGS_PATH: &str = "/api/v2/integration/salesforce-incidents/org
 /// let org = resp.org.as_ref().unwrap();
 /// assert_eq!(org.name.as_deref(), Some("New child org"));
 /// println!("{} SAML enabled: {:?}", org.name.as_deref().unwrap_or("?"),
-///          org.settings.as_ref().and_then(|s| s.saml.as_ref()).and_then(|s| s.enabled));
+///          org.settings.as_ref().and_then(|s| s.saml.as_ref()).and_then(|s| *s.enabled));
 /// println!("requests left this minute: {:?}", resp.rate_limit().and_then(|r| r.remaining));
 /// # Ok::<(), ddorg_core::Error>(())
 /// ```

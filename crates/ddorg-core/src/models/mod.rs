@@ -1,12 +1,15 @@
 //! The response models, named as Datadog's schema names them.
 //!
-//! Every struct keeps the fields it does not know in `additional_properties`, and every enum has
-//! an `Unknown(String)` variant, so a field or value Datadog adds tomorrow decodes today and
-//! serializes back unchanged.
+//! Every struct keeps the fields it does not know in `additional_properties`, every enum has an
+//! `Unknown(String)` variant and every optional field is a [`Nullable`] (which tells `null` from
+//! absent), so a response serializes back to the JSON that was received, nulls included, and a
+//! field or value Datadog adds tomorrow decodes today.
 
+mod nullable;
 mod org;
 mod salesforce;
 
+pub use nullable::Nullable;
 pub use org::*;
 pub use salesforce::*;
 
