@@ -4,6 +4,20 @@
 //! `Unknown(String)` variant and every optional field is a [`Nullable`] (which tells `null` from
 //! absent), so a response serializes back to the JSON that was received, nulls included, and a
 //! field or value Datadog adds tomorrow decodes today.
+//!
+//! The structs and enums are `#[non_exhaustive]`, so a field or value documented tomorrow is
+//! not a breaking change: build a struct from `Default::default()` (or its `new`) and assign its
+//! public fields, and give a `match` on an enum a wildcard arm.
+//!
+//! ```
+//! use ddorg_core::{AccessRole, Organization, OrganizationSettings};
+//! let mut settings = OrganizationSettings::default();
+//! settings.saml_autocreate_access_role = AccessRole::ReadOnly.into();
+//! let mut org = Organization::default();
+//! org.name = "Test org".to_string().into();
+//! org.settings = settings.into();
+//! assert_eq!(org.name.as_deref(), Some("Test org"));
+//! ```
 
 mod nullable;
 mod org;
@@ -23,6 +37,7 @@ macro_rules! open_enum {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
             /// A value this version does not know yet, kept as received.
@@ -84,5 +99,7 @@ macro_rules! open_enum {
 }
 pub(crate) use open_enum;
 
-/// Fields a model does not know, kept in the order received.
+/// Fields a model does not know, with their values exactly as received, sorted by name (a
+/// `BTreeMap`: JSON gives object keys no order, and a sorted map serializes the same way every
+/// time). A public alias, part of the API: `serde_json::Value` is the value type for good.
 pub type AdditionalProperties = std::collections::BTreeMap<String, serde_json::Value>;
