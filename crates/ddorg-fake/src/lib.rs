@@ -13,6 +13,10 @@
 //! [`FakeServer::set_salesforce`]), delays, gzip, redirects and transport
 //! [`Fault`]s (connections closed before, during or after a response).
 //!
+//! Fleet mode ([`FakeServer::set_fleet`], `ddorg-fake --fleet N`) serves many simulated orgs at
+//! once, each with its own key pair, posture and behaviour ([`Fleet`]), and writes the fleet file
+//! that audits them.
+//!
 //! It is built on `std::net` alone: one thread per connection, HTTP/1.1
 //! keep-alive, `TCP_NODELAY`, buffered I/O and replies rendered to bytes once,
 //! so a single connection serves many thousands of requests per second.
@@ -64,10 +68,12 @@
 
 #![deny(missing_docs)]
 
+mod fleet;
 mod http;
 mod reply;
 mod server;
 
+pub use fleet::{Behavior, Fleet, FleetOrg, POSTURES, SLOW_ORG_TIMEOUT_SECS};
 pub use reply::{Fault, Reply};
 pub use server::{FakeServer, RecordedRequest};
 
