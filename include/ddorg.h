@@ -5,21 +5,10 @@
  *
  * Link with -lddorg (see `pkg-config --cflags --libs ddorg`).
  *
- * Conventions (the README's "C API conventions" section says more):
- * - Opaque handles only. Constructors write the handle through an out-pointer
- *   and return a status; each handle has exactly one *_free, which accepts NULL.
- * - Every fallible function returns a ddorg_status and takes a last argument
- *   `ddorg_error **err`, which may be NULL. On success *err is set to NULL; on
- *   failure it receives an error to free with ddorg_error_free. Out-pointers
- *   are set to NULL on failure.
- * - Status numbers are stable forever: never renumbered, never reused.
- * - `const char *` results are borrowed from their handle and live until it is
- *   freed; `char *` results are owned and freed with ddorg_string_free.
- * - String inputs must be NUL-terminated UTF-8, else DDORG_ERR_INVALID_ARGUMENT.
- *   NULL handles or out-pointers give DDORG_ERR_INVALID_ARGUMENT, never a crash;
- *   getters return NULL, -1 or 0 for a NULL handle. Boolean getters return 1,
- *   0, or -1 when the field is absent.
- * - A client may be shared by threads; responses and errors are immutable.
+ * The API conventions (who owns and frees what, strings and NUL bytes, errors
+ * and the err out-pointer, NULL arguments, stable status numbers, threads) are
+ * written once, in the README's "C API conventions" section (README.md in the
+ * source distribution); each function's comment below says what it does.
  */
 
 
