@@ -518,18 +518,21 @@ const char *ddorg_org_response_saml_login_url(const ddorg_org_response *r);
 int ddorg_org_response_saml_strict_mode_enabled(const ddorg_org_response *r);
 
 /**
- * The whole response body as compact JSON, fields this version does not know kept as received.
+ * The whole response body as compact JSON, as received: fields this version does not know and
+ * `null`s included.
  * Owned: free it with `ddorg_string_free`. NULL if `r` is NULL.
  */
 char *ddorg_org_response_to_json(const ddorg_org_response *r);
 
 /**
- * The HTTP status of the response (a 2xx); 0 if `r` is NULL.
+ * The HTTP status of the response (a 2xx); 0 if `r` is NULL or came from
+ * `ddorg_org_response_from_json`.
  */
 int ddorg_org_response_http_status(const ddorg_org_response *r);
 
 /**
- * How many HTTP attempts the call took (1 when no retry was needed); 0 if `r` is NULL.
+ * How many HTTP attempts the call took (1 when no retry was needed); 0 if `r` is NULL or came
+ * from `ddorg_org_response_from_json`.
  */
 uint32_t ddorg_org_response_attempts(const ddorg_org_response *r);
 
@@ -538,6 +541,16 @@ uint32_t ddorg_org_response_attempts(const ddorg_org_response *r);
  * had any, 0 if not, -1 if `r` or `out` is NULL.
  */
 int ddorg_org_response_rate_limit(const ddorg_org_response *r, ddorg_rate_limit *out);
+
+/**
+ * Decodes an organization response from JSON text (a cached body, a test fixture) with the
+ * same decoder and checks as a response from Datadog: `DDORG_ERR_DECODE`, with a message naming
+ * the JSON path, when it does not fit the schema. Its HTTP status and attempt count are 0 and it
+ * has no rate limit. On success `*out` is a response to free with `ddorg_org_response_free`.
+ */
+ddorg_status ddorg_org_response_from_json(const char *json,
+                                          ddorg_org_response **out,
+                                          ddorg_error **err);
 
 /**
  * Frees a response and every string borrowed from it. NULL is a no-op.
@@ -585,7 +598,8 @@ const char *ddorg_salesforce_orgs_sfdc_org_id(const ddorg_salesforce_orgs *l, si
 const char *ddorg_salesforce_orgs_sfdc_org_type(const ddorg_salesforce_orgs *l, size_t i);
 
 /**
- * The whole response body as compact JSON, fields this version does not know kept as received.
+ * The whole response body as compact JSON, as received: fields this version does not know and
+ * `null`s included.
  * Owned: free it with `ddorg_string_free`. NULL if `l` is NULL.
  */
 char *ddorg_salesforce_orgs_to_json(const ddorg_salesforce_orgs *l);
@@ -605,6 +619,17 @@ uint32_t ddorg_salesforce_orgs_attempts(const ddorg_salesforce_orgs *l);
  * had any, 0 if not, -1 if `l` or `out` is NULL.
  */
 int ddorg_salesforce_orgs_rate_limit(const ddorg_salesforce_orgs *l, ddorg_rate_limit *out);
+
+/**
+ * Decodes a Salesforce organizations list from JSON text (a cached body, a test fixture) with
+ * the same decoder and checks as a response from Datadog: `DDORG_ERR_DECODE`, with a message
+ * naming the JSON path (e.g. `data[0].id`), when it does not fit the schema. Its HTTP status and
+ * attempt count are 0 and it has no rate limit. On success `*out` is a list to free with
+ * `ddorg_salesforce_orgs_free`.
+ */
+ddorg_status ddorg_salesforce_orgs_from_json(const char *json,
+                                             ddorg_salesforce_orgs **out,
+                                             ddorg_error **err);
 
 /**
  * Frees the list and every string borrowed from it. NULL is a no-op.
