@@ -91,9 +91,16 @@ impl Reply {
         };
         // Neither a status nor a body: a passthrough (`{"delay_ms": 500}` delays the usual
         // answer instead of serving an empty one).
-        let scripted = ["status", "body", "json", "body_base64", "errors", "redirect"]
-            .iter()
-            .any(|k| get(k).is_some());
+        let scripted = [
+            "status",
+            "body",
+            "json",
+            "body_base64",
+            "errors",
+            "redirect",
+        ]
+        .iter()
+        .any(|k| get(k).is_some());
         if !scripted {
             for k in ["content_type", "gzip"] {
                 if get(k).is_some() {

@@ -670,7 +670,11 @@ fn a_reply_with_only_a_delay_passes_the_usual_answer_through() {
 
     // It passes through whatever the request would have got: a persistent reply, a 404.
     s.set_org("gone", Reply::errors(404, &["Organization not found"]));
-    s.enqueue(Reply::passthrough().delay(Duration::from_millis(1)).repeat(2));
+    s.enqueue(
+        Reply::passthrough()
+            .delay(Duration::from_millis(1))
+            .repeat(2),
+    );
     assert_eq!(get(s.port(), "/api/v1/org/gone").status, 404);
     assert_eq!(get(s.port(), "/api/v1/nothing/here").status, 404);
     assert_eq!(get(s.port(), SALESFORCE_PATH).text(), SALESFORCE_EXAMPLE);

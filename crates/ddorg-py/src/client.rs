@@ -157,8 +157,7 @@ impl Client {
         let user_agent: Option<String> = arg("user_agent", text, user_agent)?;
         let connect_timeout: Option<f64> = arg("connect_timeout", seconds, connect_timeout)?;
         let max_body_size: Option<i64> = arg("max_body_size", whole, max_body_size)?;
-        let append_user_agent: Option<String> =
-            arg("append_user_agent", text, append_user_agent)?;
+        let append_user_agent: Option<String> = arg("append_user_agent", text, append_user_agent)?;
         let mut b = ClientBuilder::from_env()
             .user_agent(format!("ddorg-python/{VERSION}"))
             .sleeper(InterruptibleSleeper);
