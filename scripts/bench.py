@@ -6,17 +6,18 @@ Run through scripts/bench, which builds the artifacts and the .venv-bench this n
     bench.py run --fake BIN --rust-bench BIN --c-bench BIN [--quick] --out FILE --chart FILE ...
     bench.py worker ddorg|official|py-socket --url URL [--endpoint org|salesforce]
                     [--threads N] [--calls N] [--warmup N]     (one JSON line, like the Rust one)
-    bench.py import ddorg|official|none                        (one JSON line: import time, RSS)
+    bench.py imports [--runs N]      the cold-import comparison alone (bench_imports.py), printed
 
-One job per file: bench_worker.py measures one client in its own process, bench_runner.py runs
-them all against one fake, bench_report.py (thresholds as data at its top) writes the report.
+One job per file: bench_worker.py measures one client in its own process, bench_imports.py the
+cold imports, bench_runner.py runs them all against one fake, bench_report.py (thresholds as
+data at its top) writes the report.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from bench_worker import IMPORTS, import_probe, worker
+from bench_worker import worker
 
 
 def main() -> None:
@@ -29,8 +30,8 @@ def main() -> None:
     w.add_argument("--threads", type=int, default=1)
     w.add_argument("--calls", type=int, default=10000)
     w.add_argument("--warmup", type=int, default=200)
-    i = sub.add_parser("import")
-    i.add_argument("module", choices=list(IMPORTS))
+    i = sub.add_parser("imports")
+    i.add_argument("--runs", type=int, default=30)
     r = sub.add_parser("run")
     r.add_argument("--fake", required=True)
     r.add_argument("--rust-bench", required=True)
@@ -53,8 +54,10 @@ def main() -> None:
     args = p.parse_args()
     if args.cmd == "worker":
         worker(args)
-    elif args.cmd == "import":
-        import_probe(args)
+    elif args.cmd == "imports":
+        from bench_imports import cold_imports
+
+        cold_imports(args.runs)
     else:
         from bench_runner import Runner  # the runner alone needs the report's imports
 

@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from bench_imports import cold_imports
 from bench_report import Report
 
-#: The entry point the worker and import probe run through, in a fresh interpreter each.
+#: The entry point the workers run through, in a fresh interpreter each.
 BENCH_PY = Path(__file__).resolve().parent / "bench.py"
 
 
@@ -127,27 +128,6 @@ class Runner:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def imports(self, module: str, runs: int) -> Dict[str, Any]:
-        samples = []
-        for i in range(runs + 3):  # 3 discarded: page cache and .pyc
-            cmd = [sys.executable, str(BENCH_PY), "import", module]
-            r = self.sh(cmd)
-            if i >= 3:
-                samples.append(r)
-        ms = sorted(s["import_ms"] for s in samples)
-        out = {
-            "module": module,
-            "runs": runs,
-            "median_ms": statistics.median(ms),
-            "min_ms": ms[0],
-            "max_ms": ms[-1],
-            "rss_kib": int(statistics.median(s["rss_kib"] for s in samples)),
-        }
-        print(f"  import {module:<9} median {out['median_ms']:.2f} ms over {runs} runs "
-              f"(min {out['min_ms']:.2f}, max {out['max_ms']:.2f}), RSS {out['rss_kib']} KiB",
-              flush=True)
-        return out
-
     def main(self) -> None:
         a = self.args
         quick = a.quick
@@ -223,9 +203,9 @@ class Runner:
             med["median_of_rounds"] = True
             self.results.append(med)
 
-        print("import time (fresh interpreter each run)", flush=True)
         runs = 5 if quick else a.import_runs
-        self.import_stats = {m: self.imports(m, runs) for m in ("none", "ddorg", "official")}
+        print(f"cold imports: whole `python -c` processes, {runs} rounds", flush=True)
+        self.import_stats = cold_imports(runs, lambda line: print(line, flush=True))
 
         print("writing the report", flush=True)
         Report(self.args, self.results, self.import_stats).write(quick)

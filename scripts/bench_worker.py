@@ -1,8 +1,8 @@
 """The benchmark's Python worker: one client (ddorg, Datadog's official client or a raw socket),
 one endpoint, N threads, printing one JSON line with the same method and fields as
-crates/ddorg-core/examples/bench.rs and tests/bench/bench.c; and the import-time probe.
+crates/ddorg-core/examples/bench.rs and tests/bench/bench.c; and what each client imports.
 
-Run by bench_runner.py through `bench.py worker` and `bench.py import`.
+Run by bench_runner.py through `bench.py worker`.
 """
 
 from __future__ import annotations
@@ -173,10 +173,3 @@ def worker(args: argparse.Namespace) -> None:
             }
         )
     )
-
-
-def import_probe(args: argparse.Namespace) -> None:
-    t = time.perf_counter_ns()
-    exec(IMPORTS[args.module], {})
-    ns = time.perf_counter_ns() - t
-    print(json.dumps({"module": args.module, "import_ms": ns / 1e6, "rss_kib": rss_kib()}))

@@ -4,7 +4,9 @@ Run it with DD_API_KEY and DD_APP_KEY set (and DD_SITE if you are not on datadog
 
     python examples/python/quickstart.py abcdef12345
 
-or against the fake server, with DDORG_BASE_URL=http://127.0.0.1:<port> and any keys.
+or, with no Datadog account at hand, against the fake Datadog that ships with ddorg:
+
+    python examples/python/quickstart.py --fake
 """
 
 import logging
@@ -16,8 +18,14 @@ import ddorg
 def main(public_id: str) -> int:
     logging.basicConfig(level=logging.WARNING)  # DEBUG shows each attempt and retry
 
-    # Keys, site and base URL come from the environment when not given here.
-    with ddorg.Client(timeout=30, max_retries=3) as client:
+    try:
+        # Keys, site and base URL come from the environment when not given here: a missing key
+        # is a ConfigError raised right here, before any request.
+        client = ddorg.Client(timeout=30, max_retries=3)
+    except ddorg.ConfigError as e:
+        print(f"cannot configure the client: {e}", file=sys.stderr)
+        return 2
+    with client:
         print(client)  # Client(site='datadoghq.com', base_url='https://api.datadoghq.com')
         try:
             resp = client.get_org(public_id)
@@ -55,4 +63,14 @@ def main(public_id: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "abcdef12345"))
+    arg = sys.argv[1] if len(sys.argv) > 1 else "--fake"
+    if arg != "--fake":
+        sys.exit(main(arg))
+    # The same code against the fake: DDORG_BASE_URL points the client at it, any keys pass.
+    import os
+
+    from ddorg.testing import FakeServer
+
+    with FakeServer() as fake:
+        os.environ.update(DDORG_BASE_URL=fake.base_url, DD_API_KEY="demo", DD_APP_KEY="demo")
+        sys.exit(main("abcdef12345"))

@@ -22,6 +22,12 @@ fn main() -> Result<(), ddorg_core::Error> {
     };
 
     let resp = client.get_org(&public_id)?;
+    // Every field is optional in Datadog's schema: say "unknown" rather than print `None`.
+    let yes_no = |v: Option<bool>| match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "unknown",
+    };
     if let Some(org) = resp.org.as_ref() {
         let settings = org.settings.as_ref();
         let saml = settings
@@ -31,23 +37,28 @@ fn main() -> Result<(), ddorg_core::Error> {
             .and_then(|s| s.saml_strict_mode.as_ref())
             .and_then(|s| *s.enabled);
         println!(
-            "org {:?}: SAML enabled {saml:?}, strict {strict:?}",
-            org.name
+            "org {} ({}): SAML enabled {}, strict mode {}",
+            org.name.as_deref().unwrap_or("(no name)"),
+            org.public_id.as_deref().unwrap_or(&public_id),
+            yes_no(saml),
+            yes_no(strict)
         );
     }
     if let Some(rl) = resp.rate_limit() {
-        println!(
-            "{:?} of {:?} calls left in this window",
-            rl.remaining, rl.limit
-        );
+        if let (Some(remaining), Some(limit)) = (rl.remaining, rl.limit) {
+            println!("{remaining} of {limit} calls left in this window");
+        }
     }
 
     match client.list_salesforce_organizations() {
         Ok(list) => {
             for sf in &list.data {
+                let a = &sf.attributes;
                 println!(
-                    "salesforce {} {:?} {:?}",
-                    sf.id, sf.attributes.name, sf.attributes.instance_url
+                    "salesforce {}: {} <{}>",
+                    sf.id,
+                    a.name.as_deref().unwrap_or("(no name)"),
+                    a.instance_url.as_deref().unwrap_or("no instance URL")
                 );
             }
         }

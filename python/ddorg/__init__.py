@@ -10,12 +10,31 @@
 Every failure raises a subclass of :class:`DdorgError`. Responses are immutable, compare with
 ``==``, and turn back into their JSON with ``to_dict()`` / ``to_json()``; ``response.rate_limit``
 holds Datadog's ``x-ratelimit-*`` headers. The work happens in Rust (``ddorg._ddorg``), with the
-GIL released while waiting on the network. Log records go to the ``ddorg`` logger.
+GIL released while waiting on the network. Log records go to the ``ddorg`` logger once the
+application has imported ``logging``. :class:`AsyncClient` is the same client for asyncio;
+:mod:`ddorg.testing` is a fake Datadog for your tests.
+
+``import ddorg`` loads only ddorg's own modules (no ``logging``, ``asyncio`` or ``typing``):
+:class:`AsyncClient` is imported on first use.
 """
 
 # The public names are what these two modules export, each list written once next to what it
 # lists: `_errors.__all__`, and the compiled module's `__all__`, built from the classes it
 # registers (its stub's copy is checked against it by mypy.stubtest). No third list here: a star
-# import re-exports exactly those names, for `from ddorg import *` and for type checkers.
+# import re-exports exactly those names. AsyncClient is imported on first use (below); the
+# package's stub, __init__.pyi, declares it for type checkers.
 from ._ddorg import *  # noqa: F403
 from ._errors import *  # noqa: F403
+
+
+def __getattr__(name: str) -> object:
+    # AsyncClient needs asyncio (tens of milliseconds to import): loaded when first asked for.
+    if name == "AsyncClient":
+        from ._async import AsyncClient
+
+        return AsyncClient
+    raise AttributeError(f"module 'ddorg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), "AsyncClient"])

@@ -6,9 +6,13 @@ so every failure of a ddorg call is one of these, never a bare ``RuntimeError``.
 
 from __future__ import annotations
 
-import typing
-
 from ._ddorg import RateLimit
+
+# `typing` costs a few milliseconds of `import ddorg`: the annotations that use it are never
+# evaluated (`from __future__ import annotations`), and `mypy` takes any `TYPE_CHECKING` as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import typing
 
 __all__ = [
     "DdorgError",

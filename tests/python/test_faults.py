@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional, Union
 import pytest
 
 import ddorg
-from conftest import REPO, Fake, header
+from conftest import REPO, Fake
 
 MATRIX: dict[str, Any] = json.loads((REPO / "tests" / "faults.json").read_text(encoding="utf-8"))
 DEFAULTS: dict[str, Any] = MATRIX["defaults"]
@@ -157,7 +157,7 @@ def _check_error(expect: dict[str, Any], e: ddorg.DdorgError) -> None:
 def _run_row(row: dict[str, Any], fake: Fake) -> None:
     _check_keys("row", row, ROW_KEYS)
     for reply in _fill(row.get("replies", []), fake.port):
-        fake.enqueue(**reply)
+        fake.enqueue_reply(reply)
 
     options: dict[str, Any] = {**DEFAULTS["client"], **row.get("client", {})}
     _check_keys("client", options, CLIENT_KEYS)
@@ -218,20 +218,20 @@ def _run_row(row: dict[str, Any], fake: Fake) -> None:
             client.close()
 
     if "expect_requests" in row:
-        seen = fake.stats()["requests"]
+        seen = fake.request_count
         if seen != row["expect_requests"]:
             raise RowFailed(f"the fake saw {seen} API requests, expected {row['expect_requests']}")
     if "expect_path" in row:
-        for request in fake.requests():
-            if request["path"] != row["expect_path"]:
-                raise RowFailed(f"requested {request['path']!r}, expected {row['expect_path']!r}")
+        for request in fake.requests:
+            if request.path != row["expect_path"]:
+                raise RowFailed(f"requested {request.path!r}, expected {row['expect_path']!r}")
     if "expect_user_agent" in row:
         want = row["expect_user_agent"].replace("{default_user_agent}", DEFAULT_USER_AGENT)
-        requests = fake.requests()
+        requests = fake.requests
         if not requests:
             raise RowFailed("expect_user_agent, but the fake saw no request")
         for request in requests:
-            got = header(request, "user-agent")
+            got = request.header("user-agent")
             if got != want:
                 raise RowFailed(f"sent user agent {got!r}, expected {want!r}")
 

@@ -88,12 +88,41 @@ impl fmt::Debug for Client {
 
 impl Client {
     /// A builder with every option at its default; see [`ClientBuilder`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ddorg_core::{Client, Site};
+    ///
+    /// let client = Client::builder()
+    ///     .api_key("my-api-key")
+    ///     .app_key("my-app-key")
+    ///     .site(Site::Us3)
+    ///     .timeout(Duration::from_secs(30))
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://api.us3.datadoghq.com");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
 
     /// A client configured from `DD_API_KEY`, `DD_APP_KEY`, `DD_SITE` and `DDORG_BASE_URL`.
     /// Missing keys are a [`ErrorKind::Config`] error here, before any request is made.
+    ///
+    /// ```
+    /// use ddorg_core::{Client, ErrorKind};
+    ///
+    /// std::env::remove_var("DD_API_KEY");
+    /// let err = Client::from_env().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Config);
+    /// assert!(err.message().contains("DD_API_KEY"));
+    ///
+    /// std::env::set_var("DD_API_KEY", "my-api-key");
+    /// std::env::set_var("DD_APP_KEY", "my-app-key");
+    /// std::env::set_var("DDORG_BASE_URL", "http://127.0.0.1:8126");
+    /// assert_eq!(Client::from_env()?.base_url(), "http://127.0.0.1:8126");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env().build()
     }
@@ -148,6 +177,27 @@ impl Client {
     ///
     /// `public_id` is percent-encoded as one path segment, so no value can request another path;
     /// an empty one is an [`ErrorKind::InvalidArgument`] error.
+    ///
+    /// ```
+    /// use ddorg_core::{Client, ErrorKind};
+    /// use ddorg_fake::Reply;
+    ///
+    /// let fake = ddorg_fake::FakeServer::start()?; // a local stand-in for Datadog
+    /// let client = Client::builder().api_key("k").app_key("k").base_url(fake.base_url()).build()?;
+    ///
+    /// let resp = client.get_org("abcdef12345")?;
+    /// let org = resp.org.as_ref().expect("an organization");
+    /// assert_eq!(org.name.as_deref(), Some("New child org"));
+    /// let saml = org.settings.as_ref().and_then(|s| s.saml.as_ref()).and_then(|s| *s.enabled);
+    /// assert_eq!(saml, Some(false));
+    /// assert_eq!(resp.rate_limit().and_then(|r| r.remaining), Some(999));
+    ///
+    /// fake.enqueue(Reply::errors(404, &["Organization not found"]));
+    /// let err = client.get_org("missing").unwrap_err();
+    /// assert_eq!((err.kind(), err.status()), (ErrorKind::NotFound, Some(404)));
+    /// assert_eq!(client.get_org("").unwrap_err().kind(), ErrorKind::InvalidArgument);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get_org(&self, public_id: &str) -> Result<Response<OrganizationResponse>, Error> {
         let segment = path::segment("public_id", public_id)?;
         self.get(&format!("/api/v1/org/{segment}"))
@@ -155,6 +205,24 @@ impl Client {
 
     /// `GET /api/v2/integration/salesforce-incidents/organizations`: every Salesforce organization
     /// connected through the Salesforce integration (needs the `integrations_read` permission).
+    ///
+    /// ```
+    /// use ddorg_core::{Client, ErrorKind};
+    /// use ddorg_fake::Reply;
+    ///
+    /// let fake = ddorg_fake::FakeServer::start()?; // a local stand-in for Datadog
+    /// let client = Client::builder().api_key("k").app_key("k").base_url(fake.base_url()).build()?;
+    ///
+    /// for org in &client.list_salesforce_organizations()?.data {
+    ///     assert_eq!(org.attributes.name.as_deref(), Some("Acme Production Org"));
+    ///     assert_eq!(org.attributes.sfdc_org_type.as_deref(), Some("Production"));
+    /// }
+    /// // A key without the integrations_read permission:
+    /// fake.enqueue(Reply::errors(403, &["Forbidden"]));
+    /// let err = client.list_salesforce_organizations().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Forbidden);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn list_salesforce_organizations(
         &self,
     ) -> Result<Response<SalesforceIncidentsOrganizationsResponse>, Error> {

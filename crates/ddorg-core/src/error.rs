@@ -127,6 +127,36 @@ type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// made. Its `Display` is one line; neither it nor `Debug` ever holds an API or application key.
 #[derive(thiserror::Error)]
 #[error("{}", .details.message)]
+///
+/// ```
+/// use ddorg_core::{Client, ErrorKind};
+/// use ddorg_fake::Reply;
+///
+/// let fake = ddorg_fake::FakeServer::start()?; // a local stand-in for Datadog
+/// fake.enqueue(Reply::errors(429, &["Too many requests"]).rate_limit(100, 60, 0, 0, "org_get").repeat(2));
+/// let client = Client::builder()
+///     .api_key("k")
+///     .app_key("k")
+///     .base_url(fake.base_url())
+///     .max_retries(1)
+///     .build()?;
+///
+/// let err = client.get_org("abcdef12345").unwrap_err();
+/// match err.kind() {
+///     ErrorKind::RateLimited => {
+///         assert_eq!(err.status(), Some(429));
+///         assert_eq!(err.errors(), ["Too many requests"]);
+///         assert_eq!(err.attempts(), 2);
+///         assert_eq!(err.rate_limit().and_then(|r| r.name.as_deref()), Some("org_get"));
+///         assert_eq!(err.message(), "rate limited (HTTP 429): Too many requests");
+///         assert_eq!(err.to_string(), err.message());
+///         assert_eq!(err.message_with_attempts(), "rate limited (HTTP 429): Too many requests, 2 attempts");
+///     }
+///     // ErrorKind grows over time: a match needs a wildcard arm.
+///     _ => panic!("unexpected {err}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Error {
     // Boxed so that `Result<T, Error>` stays small on the success path.
     details: Box<Details>,
@@ -146,6 +176,15 @@ struct Details {
 
 impl Error {
     /// An error of `kind` with a one-line message and no response details.
+    ///
+    /// ```
+    /// use ddorg_core::{Error, ErrorKind};
+    ///
+    /// // For mocks of code that handles ddorg errors.
+    /// let err = Error::new(ErrorKind::Timeout, "timed out");
+    /// assert_eq!((err.kind(), err.message(), err.status(), err.attempts()), (ErrorKind::Timeout, "timed out", None, 0));
+    /// # Ok::<(), ddorg_core::Error>(())
+    /// ```
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
             details: Box::new(Details {

@@ -10,20 +10,23 @@
 //! successes too; retries are bounded by an overall deadline; keys never appear in any output.
 //!
 //! ```
-//! # let fake = ddorg_fake::FakeServer::start().unwrap();
-//! # std::env::set_var("DDORG_BASE_URL", fake.base_url());
-//! # std::env::set_var("DD_API_KEY", "k"); std::env::set_var("DD_APP_KEY", "k");
 //! use ddorg_core::{Client, ErrorKind};
+//! use ddorg_fake::FakeServer;
+//!
+//! let fake = FakeServer::start()?; // a local stand-in for Datadog: drop these two lines and
+//! std::env::set_var("DDORG_BASE_URL", fake.base_url()); // set DD_API_KEY/DD_APP_KEY instead
+//! std::env::set_var("DD_API_KEY", "my-api-key");
+//! std::env::set_var("DD_APP_KEY", "my-app-key");
 //!
 //! let client = Client::from_env()?; // DD_API_KEY, DD_APP_KEY, DD_SITE, DDORG_BASE_URL
 //! for org in &client.list_salesforce_organizations()?.data {
-//!     println!("{} {:?}", org.id, org.attributes.name);
+//!     println!("{} {}", org.id, org.attributes.name.as_deref().unwrap_or("(no name)"));
 //! }
 //! match client.get_org("") {
 //!     Err(e) if e.kind() == ErrorKind::InvalidArgument => {}
 //!     other => panic!("{other:?}"),
 //! }
-//! # Ok::<(), ddorg_core::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # One home for every rule

@@ -11,6 +11,18 @@ use serde::{Deserialize, Serialize};
 /// `#[non_exhaustive]`: build one from `RateLimit::default()` and assign the fields you need.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
+///
+/// ```
+/// use ddorg_core::Client;
+///
+/// let fake = ddorg_fake::FakeServer::start()?; // a local stand-in for Datadog
+/// let client = Client::builder().api_key("k").app_key("k").base_url(fake.base_url()).build()?;
+/// let resp = client.get_org("abcdef12345")?;
+/// let rl = resp.rate_limit().expect("Datadog sends the headers on success too");
+/// assert_eq!((rl.limit, rl.period, rl.remaining, rl.reset), (Some(1000), Some(60), Some(999), Some(42)));
+/// assert_eq!(rl.name.as_deref(), Some("org_get"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct RateLimit {
     /// `x-ratelimit-limit`: requests allowed per period.
     pub limit: Option<u64>,

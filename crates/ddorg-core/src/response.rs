@@ -8,6 +8,25 @@ use crate::rate_limit::RateLimit;
 ///
 /// Derefs to the body, so `client.get_org(id)?.org` reads naturally.
 #[derive(Clone, Debug, PartialEq)]
+///
+/// ```
+/// use ddorg_core::Client;
+/// use ddorg_fake::Reply;
+///
+/// let fake = ddorg_fake::FakeServer::start()?; // a local stand-in for Datadog
+/// fake.enqueue(Reply::errors(503, &["down"])); // one failure first: the call is retried
+/// let client = Client::builder().api_key("k").app_key("k").base_url(fake.base_url()).build()?;
+///
+/// let resp = client.get_org("abcdef12345")?;
+/// assert_eq!(resp.status(), 200);
+/// assert_eq!(resp.attempts(), 2);
+/// assert_eq!(resp.org.as_ref().and_then(|o| o.public_id.as_deref()), Some("abcdef12345")); // Deref to the body
+/// assert_eq!(resp.value().org, resp.org);
+/// let (body, meta) = resp.into_parts();
+/// assert_eq!((meta.status, meta.attempts), (200, 2));
+/// assert!(body.org.is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Response<T> {
     pub(crate) value: T,
     pub(crate) status: u16,

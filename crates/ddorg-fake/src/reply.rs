@@ -96,6 +96,8 @@ pub struct Reply {
     pub(crate) delay: Option<Duration>,
     pub(crate) fault: Option<Fault>,
     pub(crate) repeat: usize,
+    /// Serves what the request would have got without this reply (see [`Reply::passthrough`]).
+    pub(crate) passthrough: bool,
 }
 
 impl Reply {
@@ -111,6 +113,31 @@ impl Reply {
             delay: None,
             fault: None,
             repeat: 1,
+            passthrough: false,
+        }
+    }
+
+    /// A reply that answers what the request would have got without it (a persistent
+    /// [`set_org`](crate::FakeServer::set_org) reply, the endpoint's example, a 403 for missing
+    /// keys, a 404), after this reply's [`delay`](Reply::delay), with its extra
+    /// [`header`](Reply::header)s added and its [`fault`](Reply::fault), if any: to slow down or
+    /// break one request without restating its body. Its JSON form is a reply with neither a
+    /// status nor a body, e.g. `{"delay_ms": 500}`. A status, body, content type or gzip
+    /// setting given to it is ignored.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ddorg_fake::{FakeServer, Reply};
+    ///
+    /// let fake = FakeServer::start()?;
+    /// // The next request waits 20 ms, then gets the documented example body as usual.
+    /// fake.enqueue(Reply::passthrough().delay(Duration::from_millis(20)));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn passthrough() -> Reply {
+        Reply {
+            passthrough: true,
+            ..Reply::status(200)
         }
     }
 

@@ -20,12 +20,19 @@ impl Reply {
     /// ```
     ///
     /// `status` defaults to 200, or to 302 when `redirect` (which sets
-    /// `location`) is given. `headers` is an object or an array of
+    /// `location`) is given. A reply with no `status`, no body (`body`, `json`,
+    /// `body_base64`, `errors`) and no `redirect` is a [`Reply::passthrough`]:
+    /// `{"delay_ms": 500}` delays the answer the request would have got anyway
+    /// (there `content_type` and `gzip` are errors: they need a body). `headers` is an object or an array of
     /// `[name, value]` pairs. At most one of `body`, `json` (serialized
     /// compactly, with `content-type: application/json`), `body_base64` and
     /// `errors` (Datadog's error body, with `content-type: application/json`)
     /// may be given; `content_type` overrides the implied content type.
-    /// Unknown fields are rejected, so typos fail loudly.
+    /// Unknown fields are rejected, so typos fail loudly. A reply with no
+    /// `status`, no body (`body`, `json`, `body_base64`, `errors`) and no
+    /// `redirect` is a [`Reply::passthrough`]: `{"delay_ms": 500}` delays the
+    /// answer the request would have got anyway (there `content_type` and
+    /// `gzip` are errors: they need a body).
     ///
     /// ```
     /// use ddorg_fake::Reply;
@@ -82,7 +89,30 @@ impl Reply {
                 n as u16
             }
         };
+        // Neither a status nor a body: a passthrough (`{"delay_ms": 500}` delays the usual
+        // answer instead of serving an empty one).
+        let scripted = [
+            "status",
+            "body",
+            "json",
+            "body_base64",
+            "errors",
+            "redirect",
+        ]
+        .iter()
+        .any(|k| get(k).is_some());
+        if !scripted {
+            for k in ["content_type", "gzip"] {
+                if get(k).is_some() {
+                    return Err(format!(
+                        "{k:?} needs a body (body, json, body_base64 or errors): without a \
+                         status or a body the reply passes the usual answer through"
+                    ));
+                }
+            }
+        }
         let mut reply = Reply::status(status);
+        reply.passthrough = !scripted;
         if let Some(loc) = redirect {
             check_header_text("redirect", loc)?;
             reply = reply.header("location", loc);

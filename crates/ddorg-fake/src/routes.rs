@@ -93,6 +93,8 @@ pub(crate) fn handle_api(shared: &Shared, req: Request) -> Arc<Prepared> {
             st.queue.pop_front();
         }
     }
+    // A passthrough reply only delays, extends or breaks the answer routed as usual below.
+    let passthrough = queued.take_if(|q| q.passthrough);
     let reply = match queued {
         Some(reply) => reply,
         None if st.fleet.is_some() => match (&route, &st.fleet) {
@@ -118,6 +120,10 @@ pub(crate) fn handle_api(shared: &Shared, req: Request) -> Arc<Prepared> {
             Route::Org(id) => Arc::clone(st.orgs.get(&id).unwrap_or(&d.org)),
             Route::Salesforce => Arc::clone(st.salesforce.as_ref().unwrap_or(&d.salesforce)),
         },
+    };
+    let reply = match passthrough {
+        Some(p) => Arc::new(p.pass_through(&reply)),
+        None => reply,
     };
     if st.recording {
         st.log.push(RecordedRequest {

@@ -16,11 +16,44 @@ pub(crate) struct Prepared {
     pub(crate) fault: Option<Fault>,
     /// The reply itself carries `connection: close`.
     pub(crate) close: bool,
+    /// A [`Reply::passthrough`]: `head` holds only its extra header lines, added to the answer
+    /// the request gets otherwise (see [`Prepared::pass_through`]).
+    pub(crate) passthrough: bool,
+}
+
+impl Prepared {
+    /// The answer `routed`, delayed, extended and broken as this passthrough reply says.
+    pub(crate) fn pass_through(&self, routed: &Prepared) -> Prepared {
+        let mut head = routed.head.clone();
+        head.extend_from_slice(&self.head);
+        Prepared {
+            head,
+            body: routed.body.clone(),
+            delay: self.delay.or(routed.delay),
+            fault: self.fault.or(routed.fault),
+            close: routed.close,
+            passthrough: false,
+        }
+    }
 }
 
 impl Reply {
     /// Renders the reply to wire bytes once, so serving it costs only writes.
     pub(crate) fn prepare(&self) -> Prepared {
+        if self.passthrough {
+            let mut extra = Vec::new();
+            for (n, v) in &self.headers {
+                let _ = write!(extra, "{n}: {v}\r\n");
+            }
+            return Prepared {
+                head: extra,
+                body: Vec::new(),
+                delay: self.delay,
+                fault: self.fault,
+                close: false,
+                passthrough: true,
+            };
+        }
         let no_body = matches!(self.status, 100..=199 | 204 | 304);
         let body = if no_body {
             Vec::new()
@@ -62,6 +95,7 @@ impl Reply {
             delay: self.delay,
             fault: self.fault,
             close,
+            passthrough: false,
         }
     }
 }

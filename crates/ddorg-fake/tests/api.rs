@@ -655,3 +655,35 @@ fn throughput_sanity_2000_keep_alive_requests() {
     assert_eq!(s.request_count(), 2000);
     assert_eq!(s.connection_count(), 1);
 }
+
+#[test]
+fn a_reply_with_only_a_delay_passes_the_usual_answer_through() {
+    let s = server();
+    s.enqueue(Reply::from_json(r#"{"delay_ms": 150, "headers": {"x-extra": "1"}}"#).unwrap());
+    let started = Instant::now();
+    let r = get(s.port(), ORG_PATH);
+    assert!(started.elapsed() >= Duration::from_millis(150));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text(), ORG_EXAMPLE);
+    assert_eq!(r.header("x-ratelimit-name"), Some("org_get"));
+    assert_eq!(r.header("x-extra"), Some("1"));
+
+    // It passes through whatever the request would have got: a persistent reply, a 404.
+    s.set_org("gone", Reply::errors(404, &["Organization not found"]));
+    s.enqueue(
+        Reply::passthrough()
+            .delay(Duration::from_millis(1))
+            .repeat(2),
+    );
+    assert_eq!(get(s.port(), "/api/v1/org/gone").status, 404);
+    assert_eq!(get(s.port(), "/api/v1/nothing/here").status, 404);
+    assert_eq!(get(s.port(), SALESFORCE_PATH).text(), SALESFORCE_EXAMPLE);
+
+    // A body setting without a body is a mistake, not a passthrough.
+    assert!(Reply::from_json(r#"{"gzip": true}"#)
+        .unwrap_err()
+        .contains("needs a body"));
+    // A status alone is still an empty reply of that status.
+    s.enqueue(Reply::from_json(r#"{"status": 200}"#).unwrap());
+    assert_eq!(get(s.port(), ORG_PATH).text(), "");
+}

@@ -6,8 +6,9 @@ use std::ops::ControlFlow;
 use std::sync::{RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::{PyBool, PyString, PyTuple};
 
 use ddorg_core::{self as core, limits, ClientBuilder, Site, Sleeper};
 
@@ -70,6 +71,30 @@ pub(crate) struct Client {
     user_agent: String,
 }
 
+/// One keyword argument, converted, or a `TypeError` that names it (`api_key must be a str, not
+/// int`); `None` and a missing argument both mean "not given".
+fn arg<T>(name: &str, expected: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<T>>
+where
+    T: for<'a, 'py> FromPyObject<'a, 'py>,
+{
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    // A bool is an int to Python, but never a timeout, a size or a count to a user.
+    let extracted = if value.is_instance_of::<PyBool>() {
+        None
+    } else {
+        value.extract::<T>().ok()
+    };
+    match extracted {
+        Some(v) => Ok(Some(v)),
+        None => Err(PyTypeError::new_err(format!(
+            "{name} must be {expected}, not {}",
+            value.get_type().name()?
+        ))),
+    }
+}
+
 impl Client {
     fn lock(&self) -> RwLockReadGuard<'_, Option<core::Client>> {
         self.inner.read().unwrap_or_else(|e| e.into_inner())
@@ -111,17 +136,28 @@ impl Client {
     #[allow(clippy::too_many_arguments)]
     fn py_new(
         py: Python<'_>,
-        api_key: Option<String>,
-        app_key: Option<String>,
-        site: Option<String>,
-        base_url: Option<String>,
-        timeout: Option<f64>,
-        max_retries: Option<i64>,
-        user_agent: Option<String>,
-        connect_timeout: Option<f64>,
-        max_body_size: Option<i64>,
-        append_user_agent: Option<String>,
+        api_key: Option<&Bound<'_, PyAny>>,
+        app_key: Option<&Bound<'_, PyAny>>,
+        site: Option<&Bound<'_, PyAny>>,
+        base_url: Option<&Bound<'_, PyAny>>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
+        user_agent: Option<&Bound<'_, PyAny>>,
+        connect_timeout: Option<&Bound<'_, PyAny>>,
+        max_body_size: Option<&Bound<'_, PyAny>>,
+        append_user_agent: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let (text, seconds, whole) = ("a str", "a number of seconds", "an int");
+        let api_key: Option<String> = arg("api_key", text, api_key)?;
+        let app_key: Option<String> = arg("app_key", text, app_key)?;
+        let site: Option<String> = arg("site", text, site)?;
+        let base_url: Option<String> = arg("base_url", text, base_url)?;
+        let timeout: Option<f64> = arg("timeout", seconds, timeout)?;
+        let max_retries: Option<i64> = arg("max_retries", whole, max_retries)?;
+        let user_agent: Option<String> = arg("user_agent", text, user_agent)?;
+        let connect_timeout: Option<f64> = arg("connect_timeout", seconds, connect_timeout)?;
+        let max_body_size: Option<i64> = arg("max_body_size", whole, max_body_size)?;
+        let append_user_agent: Option<String> = arg("append_user_agent", text, append_user_agent)?;
         let mut b = ClientBuilder::from_env()
             .user_agent(format!("ddorg-python/{VERSION}"))
             .sleeper(InterruptibleSleeper);

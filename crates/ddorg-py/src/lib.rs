@@ -10,6 +10,7 @@
 mod client;
 mod convert;
 mod errors;
+mod fake;
 mod logging;
 mod model;
 mod models;
@@ -24,7 +25,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[pymodule]
 #[pyo3(name = "_ddorg")]
 fn ddorg_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    logging::install(m.py())?;
+    // No logging setup here: `import ddorg` must not import `logging` (see logging.rs).
     m.add("__version__", VERSION)?;
     m.add_class::<client::Client>()?;
     m.add_class::<rate_limit::RateLimit>()?;
@@ -38,5 +39,7 @@ fn ddorg_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
         }
     }
     m.add("__all__", all)?;
+    // Private: ddorg.testing wraps them.
+    fake::add(m)?;
     Ok(())
 }

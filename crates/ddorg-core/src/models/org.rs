@@ -7,6 +7,25 @@ use super::{open_enum, AdditionalProperties, Nullable};
 /// Response with an organization.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+///
+/// ```
+/// use ddorg_core::{from_json, OrganizationResponse};
+///
+/// let resp: OrganizationResponse = from_json(
+///     r#"{"org":{"name":"Acme","public_id":"abc","description":null,"brand_new":1,
+///         "settings":{"saml":{"enabled":true},"saml_autocreate_access_role":"ro"}}}"#,
+/// )?;
+/// let org = resp.org.as_ref().expect("an org");
+/// assert_eq!(org.name.as_deref(), Some("Acme"));
+/// assert!(org.description.is_null()); // sent as null, not absent
+/// let settings = org.settings.as_ref().expect("settings");
+/// assert_eq!(settings.saml.as_ref().and_then(|s| *s.enabled), Some(true));
+/// assert_eq!(settings.saml_autocreate_access_role.as_ref().map(|r| r.as_str()), Some("ro"));
+/// // Unknown fields are kept, and everything serializes back as received.
+/// assert!(org.additional_properties.contains_key("brand_new"));
+/// assert!(serde_json::to_string(&resp)?.contains(r#""description":null"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct OrganizationResponse {
     /// The organization.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -7,6 +7,23 @@ use super::{open_enum, AdditionalProperties, Nullable};
 /// Response containing the Salesforce organizations connected to the Datadog Salesforce integration.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+///
+/// ```
+/// use ddorg_core::{from_json, SalesforceIncidentsOrganizationsResponse};
+///
+/// let list: SalesforceIncidentsOrganizationsResponse = from_json(
+///     r#"{"data":[{"id":"596da4af","type":"salesforce-incidents-org",
+///         "attributes":{"name":"Acme Production Org","sfdc_org_type":"Production"}}]}"#,
+/// )?;
+/// let org = &list.data[0];
+/// assert_eq!(org.id, "596da4af");
+/// assert_eq!(org.attributes.name.as_deref(), Some("Acme Production Org"));
+/// assert!(org.attributes.instance_url.is_absent());
+/// // A required field missing is a decode error naming its path.
+/// let err = from_json::<SalesforceIncidentsOrganizationsResponse>(r#"{"data":[{"type":"x","attributes":{}}]}"#).unwrap_err();
+/// assert!(err.message().contains("data[0]"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct SalesforceIncidentsOrganizationsResponse {
     /// The connected Salesforce organizations. Required.
     pub data: Vec<SalesforceIncidentsOrganizationResponseData>,

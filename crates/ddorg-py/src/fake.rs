@@ -1,0 +1,146 @@
+//! `ddorg.testing.FakeServer`'s engine: the ddorg-fake library, compiled into the extension so
+//! users' tests need no binary. The Python side (`python/ddorg/testing`) turns keyword arguments
+//! into the fake's reply JSON, whose one definition is `ddorg_fake::Reply::from_json`.
+
+use std::sync::{Mutex, MutexGuard};
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use ddorg_fake::Reply;
+
+use crate::errors::config_error;
+
+/// The request headers that carry keys: `requests()` shows them as `***` (or empty when the
+/// client sent them empty), so no test log or assertion message ever prints a key.
+const KEY_HEADERS: [&str; 2] = ["dd-api-key", "dd-application-key"];
+
+/// One received request: method, raw target, headers (names lowercased, keys redacted).
+type Recorded = (String, String, Vec<(String, String)>);
+
+/// A fake Datadog on a free loopback port, running in this process.
+#[pyclass(frozen, module = "ddorg.testing", name = "_FakeServer")]
+pub(crate) struct FakeServer {
+    /// `None` once closed.
+    inner: Mutex<Option<ddorg_fake::FakeServer>>,
+    base_url: String,
+    port: u16,
+}
+
+fn reply(json: &str) -> PyResult<Reply> {
+    Reply::from_json(json).map_err(PyValueError::new_err)
+}
+
+impl FakeServer {
+    fn lock(&self) -> MutexGuard<'_, Option<ddorg_fake::FakeServer>> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&ddorg_fake::FakeServer) -> T) -> PyResult<T> {
+        match &*self.lock() {
+            Some(server) => Ok(f(server)),
+            None => Err(config_error("this FakeServer is closed")),
+        }
+    }
+}
+
+#[pymethods]
+impl FakeServer {
+    #[new]
+    fn new(py: Python<'_>) -> PyResult<Self> {
+        let server = py
+            .detach(ddorg_fake::FakeServer::start)
+            .map_err(|e| config_error(format!("could not start the fake server: {e}")))?;
+        Ok(FakeServer {
+            base_url: server.base_url(),
+            port: server.port(),
+            inner: Mutex::new(Some(server)),
+        })
+    }
+
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    #[getter]
+    fn port(&self) -> u16 {
+        self.port
+    }
+
+    fn enqueue(&self, reply_json: &str) -> PyResult<()> {
+        let r = reply(reply_json)?;
+        self.with(|s| s.enqueue(r))
+    }
+
+    fn set_org(&self, public_id: &str, reply_json: &str) -> PyResult<()> {
+        let r = reply(reply_json)?;
+        self.with(|s| s.set_org(public_id, r))
+    }
+
+    fn set_salesforce(&self, reply_json: &str) -> PyResult<()> {
+        let r = reply(reply_json)?;
+        self.with(|s| s.set_salesforce(r))
+    }
+
+    fn require_keys(&self, api_key: &str, app_key: &str) -> PyResult<()> {
+        self.with(|s| s.require_keys(api_key, app_key))
+    }
+
+    fn reset(&self) -> PyResult<()> {
+        self.with(|s| s.reset())
+    }
+
+    fn requests(&self) -> PyResult<Vec<Recorded>> {
+        self.with(|s| {
+            s.requests()
+                .into_iter()
+                .map(|r| {
+                    let headers = r
+                        .headers
+                        .into_iter()
+                        .map(|(name, value)| {
+                            if KEY_HEADERS.contains(&name.as_str()) && !value.is_empty() {
+                                (name, "***".to_string())
+                            } else {
+                                (name, value)
+                            }
+                        })
+                        .collect();
+                    (r.method, r.path, headers)
+                })
+                .collect()
+        })
+    }
+
+    #[getter]
+    fn request_count(&self) -> PyResult<usize> {
+        self.with(|s| s.request_count())
+    }
+
+    #[getter]
+    fn connection_count(&self) -> PyResult<usize> {
+        self.with(|s| s.connection_count())
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        self.lock().is_none()
+    }
+
+    /// Stops the server (its threads end once open connections close). Closing twice is fine.
+    fn close(&self, py: Python<'_>) {
+        let server = self.lock().take();
+        py.detach(move || drop(server));
+    }
+}
+
+/// Adds `_FakeServer` and the fake's default bodies (Datadog's documented examples, as JSON
+/// text) to the module, as private names: `setattr`, because `add` would list them in `__all__`.
+pub(crate) fn add(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.setattr("_FakeServer", py.get_type::<FakeServer>())?;
+    m.setattr("_ORG_EXAMPLE", ddorg_fake::ORG_EXAMPLE)?;
+    m.setattr("_SALESFORCE_EXAMPLE", ddorg_fake::SALESFORCE_EXAMPLE)?;
+    Ok(())
+}
