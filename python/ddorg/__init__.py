@@ -44,6 +44,7 @@ from ._errors import (
     RequestTimeoutError,
     ResponseTooLargeError,
     ServerError,
+    TlsError,
     TransportError,
     UnauthorizedError,
     UnexpectedStatusError,
@@ -79,6 +80,7 @@ __all__ = [
     "TransportError",
     "RequestTimeoutError",
     "NetworkError",
+    "TlsError",
     "DecodeError",
     "ResponseTooLargeError",
 ]

@@ -19,6 +19,8 @@ pub struct Options {
     pub base_url: Option<String>,
     pub timeout: Option<Duration>,
     pub max_retries: Option<u32>,
+    pub ca_bundle: Option<String>,
+    pub tls_roots: Option<String>,
     pub json: bool,
     pub verbose: bool,
 }
@@ -40,18 +42,24 @@ Options:
   --base-url <URL>       custom API base URL, https (http for loopback) [env: DDORG_BASE_URL]
   --timeout <SECS>       overall deadline per call, retries included [default: 60]
   --max-retries <N>      retries on 429, 5xx and network errors [default: 3]
+  --ca-bundle <PATH>     trust the CAs in this PEM file instead of the built-in roots, e.g.
+                         the CA of a TLS-inspecting proxy
+                         [env: DDORG_CA_BUNDLE, then SSL_CERT_FILE]
+  --tls-roots <ROOTS>    bundled (the Mozilla roots built in) or system (this machine's
+                         trust store) [default: bundled]
   --json                 print the response JSON (unknown fields included)
   -v, --verbose          log each attempt and retry to stderr
   -h, --help             this help
   -V, --version          the version
 
 Keys come only from the environment (DD_API_KEY, DD_APP_KEY), never from arguments,
-where other users could read them in `ps`.
+where other users could read them in `ps`. A proxy comes from HTTPS_PROXY or ALL_PROXY
+(http://, https://, socks5://, socks5h://; NO_PROXY is honoured).
 
 Exit codes:
   0 success                        4 rate limited after retries
   2 usage or configuration error   5 server error after retries
-  3 API error (4xx other than 429) 6 network error or timeout
+  3 API error (4xx other than 429) 6 network, TLS or proxy error, or timeout
                                    7 decode error or response too large
 ";
 
@@ -79,6 +87,8 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<(Command, Option
             "-v" | "--verbose" => opts.verbose = true,
             "--site" => opts.site = Some(value("--site")?),
             "--base-url" => opts.base_url = Some(value("--base-url")?),
+            "--ca-bundle" => opts.ca_bundle = Some(value("--ca-bundle")?),
+            "--tls-roots" => opts.tls_roots = Some(value("--tls-roots")?),
             "--public-id" => demo_public_id = Some(value("--public-id")?),
             "--timeout" => {
                 let v = value("--timeout")?;

@@ -24,7 +24,7 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
         | ErrorKind::UnexpectedStatus => 3,
         ErrorKind::RateLimited => 4,
         ErrorKind::Server => 5,
-        ErrorKind::Network | ErrorKind::Timeout => 6,
+        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Tls => 6,
         ErrorKind::Decode | ErrorKind::ResponseTooLarge => 7,
     }
 }
@@ -57,6 +57,12 @@ pub fn client(opts: &Options) -> Result<Client, Error> {
     }
     if let Some(n) = opts.max_retries {
         b = b.max_retries(n);
+    }
+    if let Some(path) = &opts.ca_bundle {
+        b = b.ca_bundle(path);
+    }
+    if let Some(roots) = &opts.tls_roots {
+        b = b.tls_roots(roots.parse()?);
     }
     b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")))
         .build()

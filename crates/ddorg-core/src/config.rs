@@ -2,13 +2,16 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
+pub(crate) use crate::proxy::ProxySetting;
 use crate::retry::{RetryPolicy, Sleeper, SleeperDebug, ThreadSleeper};
 use crate::site::Site;
+use crate::trust::{TlsRoots, TrustSetting};
 
 /// Environment variable holding the API key.
 pub const ENV_API_KEY: &str = "DD_API_KEY";
@@ -36,16 +39,6 @@ impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(if self.0.is_empty() { "<unset>" } else { "***" })
     }
-}
-
-/// Where the proxy comes from.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub(crate) enum ProxySetting {
-    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY`, read when the client is built.
-    #[default]
-    FromEnv,
-    None,
-    Url(String),
 }
 
 /// Builds a [`Client`]. Every setter is infallible; [`build`](ClientBuilder::build) validates
@@ -77,6 +70,7 @@ pub struct ClientBuilder {
     pub(crate) max_body_size: u64,
     pub(crate) user_agent: String,
     pub(crate) proxy: ProxySetting,
+    pub(crate) trust: TrustSetting,
     pub(crate) sleeper: Arc<dyn Sleeper>,
     /// An unparseable `DD_SITE`, reported by `build` unless a site or base URL set afterwards
     /// makes it irrelevant.
@@ -96,6 +90,7 @@ impl Default for ClientBuilder {
             max_body_size: 16 * 1024 * 1024,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             proxy: ProxySetting::default(),
+            trust: TrustSetting::default(),
             sleeper: Arc::new(ThreadSleeper),
             bad_env_site: None,
         }
@@ -115,25 +110,10 @@ impl fmt::Debug for ClientBuilder {
             .field("max_body_size", &self.max_body_size)
             .field("user_agent", &self.user_agent)
             .field("proxy", &self.proxy.redacted())
+            .field("ca_bundle", &self.trust.ca_bundle)
+            .field("tls_roots", &self.trust.roots)
             .field("sleeper", &SleeperDebug)
             .finish()
-    }
-}
-
-impl ProxySetting {
-    /// The proxy without any userinfo, for `Debug`.
-    fn redacted(&self) -> String {
-        match self {
-            ProxySetting::FromEnv => "from environment".into(),
-            ProxySetting::None => "none".into(),
-            ProxySetting::Url(url) => match url.rsplit_once('@') {
-                Some((scheme_and_user, host)) => {
-                    let scheme = scheme_and_user.split("://").next().unwrap_or("");
-                    format!("{scheme}://***@{host}")
-                }
-                None => url.clone(),
-            },
-        }
     }
 }
 
@@ -241,9 +221,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends every request through this proxy (`http://`, `https://`, `socks5://` URL). Defaults to
-    /// the `HTTPS_PROXY`/`ALL_PROXY` environment variables, honoring `NO_PROXY`; loopback base
-    /// URLs never use a proxy.
+    /// Sends every request through this proxy: `http://`, `https://`, `socks5://` or `socks5h://`
+    /// (`[user:password@]host[:port]`, http when the scheme is left out). Defaults to the first
+    /// of `HTTPS_PROXY`, `https_proxy`, `ALL_PROXY`, `all_proxy`, honoring `NO_PROXY`; loopback
+    /// base URLs never use a proxy. [`build`](Self::build) refuses a URL that does not parse or
+    /// has another scheme (a [`ErrorKind::Config`] error naming the option or variable, never
+    /// its password) rather than connect directly.
+    ///
+    /// Through an http(s) proxy, the connection, the proxy's answer to `CONNECT` and the TLS
+    /// handshake with Datadog all count against the connect timeout and the call's deadline.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = ProxySetting::Url(url.into());
         self
@@ -252,6 +238,25 @@ impl ClientBuilder {
     /// Never use a proxy, whatever the environment says.
     pub fn no_proxy(mut self) -> Self {
         self.proxy = ProxySetting::None;
+        self
+    }
+
+    /// Trusts the certificate authorities in this PEM file instead of the built-in roots (as
+    /// curl's `--cacert` does): the CA of a TLS-inspecting proxy, or a private CA. Defaults to
+    /// `DDORG_CA_BUNDLE`, then `SSL_CERT_FILE`, then the roots chosen by
+    /// [`tls_roots`](Self::tls_roots). [`build`](Self::build) reads the file: one that cannot be
+    /// read or holds no certificate is a [`ErrorKind::Config`] error naming the path.
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
+        self.trust.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// Which roots verify the server when no CA bundle is given. Defaults to
+    /// [`TlsRoots::Bundled`] (the Mozilla roots compiled in); [`TlsRoots::System`] uses the
+    /// operating system's store. Setting it explicitly also stops `DDORG_CA_BUNDLE` and
+    /// `SSL_CERT_FILE` from being read. There is no way to turn verification off.
+    pub fn tls_roots(mut self, roots: TlsRoots) -> Self {
+        self.trust.roots = Some(roots);
         self
     }
 

@@ -27,18 +27,24 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cert_names;
 mod client;
 mod config;
+mod connect_proxy;
 mod decode;
 mod error;
 pub mod models;
 mod path;
+mod proxy;
 mod rate_limit;
 mod resolve;
 mod response;
 mod retry;
 mod reuse;
 mod site;
+mod tls;
+mod transport;
+mod trust;
 
 pub use client::Client;
 pub use config::{
@@ -50,6 +56,7 @@ pub use rate_limit::RateLimit;
 pub use response::Response;
 pub use retry::{RetryPolicy, Sleeper, ThreadSleeper};
 pub use site::Site;
+pub use trust::{TlsRoots, ENV_CA_BUNDLE, ENV_SSL_CERT_FILE};
 
 /// This crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -13,6 +13,12 @@
 //! [`FakeServer::set_salesforce`]), delays, gzip, redirects and transport
 //! [`Fault`]s (connections closed before, during or after a response).
 //!
+//! It also speaks HTTPS ([`FakeServer::start_tls`], or extra listeners from
+//! [`FakeServer::listen`] with an expired, wrong-host or self-signed certificate), with a CA
+//! generated at start ([`FakeServer::ca_pem`]) so no test certificate is ever checked in or
+//! expires, and plays `CONNECT` proxies ([`ProxyMode`]): one that inspects TLS as corporate
+//! proxies do, and ones that trickle, never answer or want credentials.
+//!
 //! It is built on `std::net` alone: one thread per connection, HTTP/1.1
 //! keep-alive, `TCP_NODELAY`, buffered I/O and replies rendered to bytes once,
 //! so a single connection serves many thousands of requests per second.
@@ -57,6 +63,9 @@
 //! | `POST /_fake/reset` | [`FakeServer::reset`]; 204 |
 //! | `GET /_fake/requests` | 200, `[{"method":..,"path":..,"headers":[[name,value],..]},..]` |
 //! | `GET /_fake/stats` | 200, `{"requests":n,"connections":n}` |
+//! | `POST /_fake/listen`, body `{"tls":"expired"}` or `{"proxy":"inspect"}` | [`FakeServer::listen`]; 200, `{"port":n,"url":"..","ca_pem":".."}` |
+//! | `GET /_fake/ca` | 200, the CA certificate (PEM) ([`FakeServer::ca_pem`]) |
+//! | `GET /_fake/proxy_requests` | 200, the `CONNECT`s received ([`FakeServer::proxy_requests`]), as `/_fake/requests` |
 //!
 //! The reply JSON is described at [`Reply::from_json`]. A malformed body gets
 //! 400 with `{"errors":["<what is wrong>"]}`; a wrong method 405; an unknown
@@ -65,11 +74,17 @@
 #![deny(missing_docs)]
 
 mod http;
+mod listen;
+mod proxy;
 mod reply;
 mod server;
+mod tls;
 
+pub use listen::{Listen, Listening};
+pub use proxy::ProxyMode;
 pub use reply::{Fault, Reply};
 pub use server::{FakeServer, RecordedRequest};
+pub use tls::TlsCert;
 
 /// The documented 200 example body of `GET /api/v1/org/{public_id}`, served
 /// by default for any org id.

@@ -1,7 +1,7 @@
 //! The server: accept loop, per-connection threads, routing, control API.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -11,7 +11,9 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::http::{self, ReadError, Request};
+use crate::listen::{self, Extra, Kind, Listen, Listening};
 use crate::reply::{Fault, Prepared, Reply};
+use crate::tls::{Authority, TlsCert};
 use crate::{ORG_EXAMPLE, SALESFORCE_EXAMPLE};
 
 const ORG_PREFIX: &str = "/api/v1/org/";
@@ -51,16 +53,22 @@ struct State {
     salesforce: Option<Arc<Prepared>>,
     keys: Option<(String, String)>,
     log: Vec<RecordedRequest>,
+    /// Every `CONNECT` the proxy listeners received.
+    proxy_log: Vec<RecordedRequest>,
     served: usize,
     recording: bool,
 }
 
-struct Shared {
+pub(crate) struct Shared {
     state: Mutex<State>,
-    connections: AtomicUsize,
-    shutdown: AtomicBool,
+    pub(crate) connections: AtomicUsize,
+    pub(crate) shutdown: AtomicBool,
     /// A handle on every open connection, so shutdown can unblock its thread.
-    live: Mutex<HashMap<usize, TcpStream>>,
+    pub(crate) live: Mutex<HashMap<usize, TcpStream>>,
+    /// The CA, made when first needed (TLS listeners, `/_fake/ca`).
+    authority: Mutex<Option<Arc<Authority>>>,
+    /// Listeners opened with [`FakeServer::listen`], closed by reset and drop.
+    extra: Mutex<Vec<Extra>>,
 }
 
 impl State {
@@ -75,6 +83,7 @@ impl State {
         self.salesforce = None;
         self.keys = None;
         self.log = Vec::new();
+        self.proxy_log = Vec::new();
         self.served = 0;
     }
 }
@@ -82,6 +91,46 @@ impl State {
 impl Shared {
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The server's CA, generated on first use.
+    pub(crate) fn authority(&self) -> io::Result<Arc<Authority>> {
+        let mut slot = self.authority.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(authority) = &*slot {
+            return Ok(Arc::clone(authority));
+        }
+        let authority = Arc::new(Authority::new()?);
+        *slot = Some(Arc::clone(&authority));
+        Ok(authority)
+    }
+
+    /// Records a `CONNECT` a proxy listener received.
+    pub(crate) fn record_connect(&self, req: &Request) {
+        let mut st = self.state();
+        if st.recording {
+            st.proxy_log.push(RecordedRequest {
+                method: req.method.clone(),
+                path: req.target.clone(),
+                headers: req.headers.clone(),
+            });
+        }
+    }
+
+    /// Closes every listener opened with [`FakeServer::listen`].
+    fn close_extra(&self) {
+        let extra = std::mem::take(&mut *self.extra.lock().unwrap_or_else(|e| e.into_inner()));
+        for listener in extra {
+            listener.close();
+        }
+    }
+
+    fn listen(self: &Arc<Self>, how: Listen) -> io::Result<Listening> {
+        let (extra, listening) = Extra::open(Arc::clone(self), how)?;
+        self.extra
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(extra);
+        Ok(listening)
     }
 }
 
@@ -145,6 +194,7 @@ fn defaults() -> &'static Defaults {
 pub struct FakeServer {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    kind: Kind,
     accept_thread: Option<JoinHandle<()>>,
 }
 
@@ -166,6 +216,23 @@ impl FakeServer {
     /// Starts a server on this address, e.g. `"127.0.0.1:8126"` (port 0 picks
     /// a free port), for demos and fixed-port setups.
     pub fn start_on(addr: &str) -> io::Result<FakeServer> {
+        FakeServer::start_with(addr, Kind::Plain)
+    }
+
+    /// Starts an HTTPS server on `127.0.0.1` and a free port, presenting a certificate for
+    /// `localhost`, `127.0.0.1` and `::1` issued by its own CA ([`FakeServer::ca_pem`]);
+    /// [`FakeServer::base_url`] is then `https://localhost:PORT`.
+    pub fn start_tls() -> io::Result<FakeServer> {
+        FakeServer::start_tls_on("127.0.0.1:0", TlsCert::Valid)
+    }
+
+    /// Starts an HTTPS server on this address presenting the certificate `cert` names, e.g. an
+    /// expired one for a client's error tests.
+    pub fn start_tls_on(addr: &str, cert: TlsCert) -> io::Result<FakeServer> {
+        FakeServer::start_with(addr, Kind::Tls(cert))
+    }
+
+    fn start_with(addr: &str, kind: Kind) -> io::Result<FakeServer> {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
@@ -175,21 +242,28 @@ impl FakeServer {
                 salesforce: None,
                 keys: None,
                 log: Vec::new(),
+                proxy_log: Vec::new(),
                 served: 0,
                 recording: true,
             }),
             connections: AtomicUsize::new(0),
             shutdown: AtomicBool::new(false),
             live: Mutex::new(HashMap::new()),
+            authority: Mutex::new(None),
+            extra: Mutex::new(Vec::new()),
         });
+        if let Kind::Tls(_) = kind {
+            shared.authority()?;
+        }
         defaults();
         let accept_shared = Arc::clone(&shared);
         let accept_thread = thread::Builder::new()
             .name("ddorg-fake-accept".into())
-            .spawn(move || accept_loop(listener, accept_shared))?;
+            .spawn(move || accept_loop(listener, accept_shared, kind, None))?;
         Ok(FakeServer {
             shared,
             addr,
+            kind,
             accept_thread: Some(accept_thread),
         })
     }
@@ -201,13 +275,42 @@ impl FakeServer {
 
     /// The URL to point a client at, `http://127.0.0.1:<port>` (the bound IP
     /// if it was neither loopback-any nor `127.0.0.1`), without a trailing
-    /// slash.
+    /// slash; for an HTTPS server `https://localhost:<port>` (the name its
+    /// certificate is for) when it listens on loopback.
     pub fn base_url(&self) -> String {
-        let ip = connect_ip(self.addr.ip());
-        match ip {
-            IpAddr::V4(v4) => format!("http://{v4}:{}", self.addr.port()),
-            IpAddr::V6(v6) => format!("http://[{v6}]:{}", self.addr.port()),
-        }
+        listen::url(self.kind, self.addr)
+    }
+
+    /// The PEM certificate of this server's CA, generated on first use: it issues the
+    /// certificates of [`FakeServer::start_tls`] and of every [`Listen`]er, so a client given
+    /// it as its CA bundle trusts them. Each server has its own CA, never written to disk by
+    /// the library (the binary's `--tls-ca-out PATH` writes it where asked).
+    pub fn ca_pem(&self) -> io::Result<String> {
+        Ok(self.shared.authority()?.ca_pem().to_string())
+    }
+
+    /// Opens another listener on `127.0.0.1` and a free port that shares this server's
+    /// scripting and history (queued replies, request log and counts): HTTPS with a chosen
+    /// certificate, or a `CONNECT` proxy with a chosen behaviour. It stays open until
+    /// [`FakeServer::reset`] or the server is dropped.
+    ///
+    /// ```
+    /// use ddorg_fake::{FakeServer, Listen, ProxyMode, TlsCert};
+    /// let server = FakeServer::start()?;
+    /// let expired = server.listen(Listen::Tls(TlsCert::Expired))?;
+    /// assert!(expired.url.starts_with("https://localhost:"));
+    /// let proxy = server.listen(Listen::Proxy(ProxyMode::AuthRequired))?;
+    /// assert!(proxy.url.starts_with("http://127.0.0.1:"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn listen(&self, how: Listen) -> io::Result<Listening> {
+        self.shared.listen(how)
+    }
+
+    /// Every `CONNECT` request the proxy listeners received, oldest first (its `path` is the
+    /// requested `host:port`), so a test can check what a client sent its proxy.
+    pub fn proxy_requests(&self) -> Vec<RecordedRequest> {
+        self.shared.state().proxy_log.clone()
     }
 
     /// Queues a reply for the next API request, whatever its path, method or
@@ -268,10 +371,12 @@ impl FakeServer {
 
     /// Forgets all scripting and history: clears the reply queue, the
     /// [`set_org`](FakeServer::set_org) / [`set_salesforce`](FakeServer::set_salesforce)
-    /// replies, the request log and count, and the key requirement. Leaves
-    /// the connection count and the recording switch alone.
+    /// replies, the request logs and count, and the key requirement, and closes the
+    /// listeners opened with [`FakeServer::listen`]. Leaves the connection count, the CA and
+    /// the recording switch alone.
     pub fn reset(&self) {
         self.shared.state().reset();
+        self.shared.close_extra();
     }
 
     /// Turns recording of requests for [`FakeServer::requests`] on or off.
@@ -285,6 +390,7 @@ impl FakeServer {
 impl Drop for FakeServer {
     fn drop(&mut self) {
         self.shared.shutdown.store(true, Ordering::SeqCst);
+        self.shared.close_extra();
         // Wake the accept loop, blocked in accept(), with a throwaway connection.
         let wake = SocketAddr::new(connect_ip(self.addr.ip()), self.addr.port());
         let woke = TcpStream::connect_timeout(&wake, Duration::from_secs(2)).is_ok();
@@ -303,7 +409,7 @@ impl Drop for FakeServer {
 }
 
 /// The address a client should connect to for a bound IP.
-fn connect_ip(ip: IpAddr) -> IpAddr {
+pub(crate) fn connect_ip(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
@@ -311,9 +417,17 @@ fn connect_ip(ip: IpAddr) -> IpAddr {
     }
 }
 
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+/// Accepts connections until the server shuts down (or `stop`, for an extra listener), each
+/// served on its own thread as `kind` says.
+pub(crate) fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    kind: Kind,
+    stop: Option<Arc<AtomicBool>>,
+) {
     for conn in listener.incoming() {
-        if shared.shutdown.load(Ordering::SeqCst) {
+        let stopped = stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst));
+        if shared.shutdown.load(Ordering::SeqCst) || stopped {
             break;
         }
         let stream = match conn {
@@ -337,7 +451,7 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         let spawned = thread::Builder::new()
             .name("ddorg-fake-conn".into())
             .spawn(move || {
-                let _ = serve_connection(&conn_shared, stream);
+                let _ = listen::serve(&conn_shared, kind, stream);
                 let handle = conn_shared
                     .live
                     .lock()
@@ -359,11 +473,21 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-/// Serves requests on one connection until either side closes it.
-fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
+/// Serves requests on one plain connection until either side closes it.
+pub(crate) fn serve_connection(shared: &Arc<Shared>, stream: TcpStream) -> io::Result<()> {
     stream.set_nodelay(true)?;
-    let mut reader = BufReader::with_capacity(16 * 1024, stream.try_clone()?);
-    let mut writer = BufWriter::with_capacity(16 * 1024, stream);
+    let reader = BufReader::with_capacity(16 * 1024, stream.try_clone()?);
+    let writer = BufWriter::with_capacity(16 * 1024, stream);
+    serve_http(shared, reader, writer)
+}
+
+/// Serves HTTP requests (the API and the control API) on one connection, plain or TLS, until
+/// either side closes it.
+pub(crate) fn serve_http<R: Read, W: Write>(
+    shared: &Arc<Shared>,
+    mut reader: BufReader<R>,
+    mut writer: BufWriter<W>,
+) -> io::Result<()> {
     let mut line = Vec::with_capacity(256);
     loop {
         let req = match http::read_request(&mut reader, &mut line) {
@@ -399,8 +523,8 @@ fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
 
 /// Writes and flushes one reply (or its fault). Returns whether the
 /// connection may carry on.
-fn write_reply(
-    w: &mut BufWriter<TcpStream>,
+fn write_reply<W: Write>(
+    w: &mut BufWriter<W>,
     p: &Prepared,
     head_only: bool,
     close: bool,
@@ -409,7 +533,7 @@ fn write_reply(
         w.flush()?;
         thread::sleep(d);
     }
-    let write_head = |w: &mut BufWriter<TcpStream>, close: bool| -> io::Result<()> {
+    let write_head = |w: &mut BufWriter<W>, close: bool| -> io::Result<()> {
         w.write_all(&p.head)?;
         if close && !p.close {
             w.write_all(b"connection: close\r\n")?;
@@ -520,7 +644,7 @@ fn body_json(body: &[u8]) -> Result<Value, String> {
 }
 
 /// Serves the HTTP control API under `/_fake/` (see the crate docs).
-fn control(shared: &Shared, req: &Request, body: &[u8]) -> Arc<Prepared> {
+fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<Prepared> {
     let path = req.target.split('?').next().unwrap_or("");
     let rest = &path[CONTROL_PREFIX.len()..];
     let d = defaults();
@@ -528,10 +652,33 @@ fn control(shared: &Shared, req: &Request, body: &[u8]) -> Arc<Prepared> {
     let get = req.method == "GET";
     let parse_reply = || body_json(body).and_then(|v| Reply::from_value(&v));
     match rest {
-        "enqueue" | "salesforce" | "require_keys" | "reset" if !post => {
+        "enqueue" | "salesforce" | "require_keys" | "reset" | "listen" if !post => {
             Arc::clone(&d.method_not_allowed)
         }
-        "requests" | "stats" if !get => Arc::clone(&d.method_not_allowed),
+        "requests" | "stats" | "ca" | "proxy_requests" if !get => Arc::clone(&d.method_not_allowed),
+        "listen" => match body_json(body).and_then(|v| Listen::from_value(&v)) {
+            Ok(how) => match shared.listen(how) {
+                Ok(listening) => json_reply(
+                    200,
+                    &json!({
+                        "port": listening.port,
+                        "url": listening.url,
+                        "ca_pem": shared.authority().map(|a| a.ca_pem().to_string()).unwrap_or_default(),
+                    }),
+                ),
+                Err(e) => Arc::new(Reply::errors(500, &[&format!("cannot listen: {e}")]).prepare()),
+            },
+            Err(e) => bad_request(&e),
+        },
+        "ca" => match shared.authority() {
+            Ok(authority) => Arc::new(
+                Reply::status(200)
+                    .content_type("application/x-pem-file")
+                    .body(authority.ca_pem())
+                    .prepare(),
+            ),
+            Err(e) => Arc::new(Reply::errors(500, &[&e.to_string()]).prepare()),
+        },
         _ if rest.starts_with("org/") && !post => Arc::clone(&d.method_not_allowed),
         "enqueue" => match parse_reply() {
             Ok(reply) => {
@@ -582,12 +729,17 @@ fn control(shared: &Shared, req: &Request, body: &[u8]) -> Arc<Prepared> {
         }
         "reset" => {
             shared.state().reset();
+            shared.close_extra();
             Arc::clone(&d.no_content)
         }
-        "requests" => {
+        "requests" | "proxy_requests" => {
             let st = shared.state();
-            let list: Vec<Value> = st
-                .log
+            let log = if rest == "requests" {
+                &st.log
+            } else {
+                &st.proxy_log
+            };
+            let list: Vec<Value> = log
                 .iter()
                 .map(|r| {
                     json!({

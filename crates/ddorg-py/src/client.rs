@@ -114,7 +114,8 @@ impl Client {
     #[new]
     #[pyo3(signature = (
         api_key=None, app_key=None, *, site=None, base_url=None, timeout=None, max_retries=None,
-        user_agent=None, connect_timeout=None, max_body_size=None
+        user_agent=None, connect_timeout=None, max_body_size=None, ca_bundle=None, tls_roots=None,
+        proxy=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
@@ -128,6 +129,9 @@ impl Client {
         user_agent: Option<String>,
         connect_timeout: Option<f64>,
         max_body_size: Option<i64>,
+        ca_bundle: Option<std::path::PathBuf>,
+        tls_roots: Option<String>,
+        proxy: Option<String>,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::from_env()
             .user_agent(format!("ddorg-python/{VERSION}"))
@@ -172,6 +176,15 @@ impl Client {
         }
         if let Some(ua) = user_agent {
             b = b.user_agent(ua);
+        }
+        if let Some(path) = ca_bundle {
+            b = b.ca_bundle(path);
+        }
+        if let Some(roots) = tls_roots {
+            b = b.tls_roots(roots.parse().map_err(to_pyerr)?);
+        }
+        if let Some(url) = proxy {
+            b = b.proxy(url);
         }
         let client = py.detach(move || b.build()).map_err(to_pyerr)?;
         Ok(Client {
