@@ -31,6 +31,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The version of this header (ddorg_version() gives the library's at run time). */
+#define DDORG_VERSION_MAJOR 0
+#define DDORG_VERSION_MINOR 1
+#define DDORG_VERSION_PATCH 0
+#define DDORG_VERSION_STRING "0.1.0"
+
 /**
  * What a fallible function returned. The numbers are stable forever: never renumbered, never
  * reused; new statuses are only added. A program built against an older header may therefore

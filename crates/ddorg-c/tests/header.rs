@@ -4,6 +4,23 @@
 
 use std::path::Path;
 
+/// The header's version macros, from the crate version (the one home of the version): a release
+/// that bumps it regenerates the header, or this test fails. `tests/c/test_version.c` checks them
+/// against `ddorg_version()`, the library's version at run time.
+fn version_macros() -> String {
+    format!(
+        "\n/* The version of this header (ddorg_version() gives the library's at run time). */\n\
+         #define DDORG_VERSION_MAJOR {}\n\
+         #define DDORG_VERSION_MINOR {}\n\
+         #define DDORG_VERSION_PATCH {}\n\
+         #define DDORG_VERSION_STRING \"{}\"",
+        env!("CARGO_PKG_VERSION_MAJOR"),
+        env!("CARGO_PKG_VERSION_MINOR"),
+        env!("CARGO_PKG_VERSION_PATCH"),
+        env!("CARGO_PKG_VERSION"),
+    )
+}
+
 #[test]
 fn checked_in_header_matches_the_generated_one() {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -13,6 +30,7 @@ fn checked_in_header_matches_the_generated_one() {
     let bindings = cbindgen::Builder::new()
         .with_config(config)
         .with_src(crate_dir.join("src/lib.rs"))
+        .with_after_include(version_macros())
         .generate()
         .expect("cbindgen should generate the header");
     let mut generated = Vec::new();

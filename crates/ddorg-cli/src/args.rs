@@ -8,6 +8,7 @@ pub enum Command {
     OrgGet { public_id: String },
     SalesforceList,
     Demo { public_id: Option<String> },
+    Audit(crate::audit::AuditArgs),
     Help,
     Version,
 }
@@ -34,6 +35,21 @@ Usage:
   ddorg [OPTIONS] demo [--public-id ID] run both calls and an error against an embedded
                                         fake server (against the real site when
                                         DD_API_KEY and DD_APP_KEY are set)
+  ddorg [OPTIONS] audit <PUBLIC_ID>     posture audit of one organization (rules in
+                                        docs/audit.md)
+  ddorg [OPTIONS] audit --fleet <FLEET.toml>
+                                        the same for every organization of a fleet file
+
+Audit options:
+  --policy <POLICY.toml> what the rules allow [default: the built-in policy]
+  --format <FORMAT>      text, json, sarif or markdown [default: text]
+  --output <FILE>        write the report there instead of stdout
+  --baseline <OLD.json>  compare with an earlier JSON report: new and resolved findings,
+                         changed settings; only new findings count towards --fail-on
+  --fail-on <SEVERITY>   critical, high, medium, low, info or never [default: high, or the
+                         policy's fail_on]
+  --concurrency <N>      with --fleet: orgs audited at once, each with its own client
+                         [default: 8]
 
 Options:
   --site <SITE>          datadoghq.com, us3.datadoghq.com, us5.datadoghq.com, ap1.datadoghq.com,
@@ -61,6 +77,10 @@ Exit codes:
   2 usage or configuration error   5 server error after retries
   3 API error (4xx other than 429) 6 network, TLS or proxy error, or timeout
                                    7 decode error or response too large
+Exit codes of audit:
+  0 nothing at or above --fail-on  2 usage or configuration error (no report)
+  1 findings at or above it        9 one or more orgs could not be audited (wins over 1;
+                                     the report covers the rest)
 ";
 
 /// Parses the arguments after the program name. Options may come before or after the command.
@@ -68,6 +88,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<(Command, Option
     let mut opts = Options::default();
     let mut words = Vec::new();
     let mut demo_public_id = None;
+    let mut audit_flags: Vec<(String, String)> = Vec::new();
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -112,6 +133,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<(Command, Option
                     "{flag} is not accepted: keys on the command line show in `ps`; set DD_API_KEY and DD_APP_KEY"
                 ))
             }
+            f if crate::audit::FLAGS.contains(&f) => audit_flags.push((flag.clone(), value(f)?)),
             f if f.starts_with('-') && f.len() > 1 => return Err(format!("unknown option {f}")),
             _ => words.push(arg),
         }
@@ -120,7 +142,11 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<(Command, Option
     if demo_public_id.is_some() && words.as_slice() != ["demo"] {
         return Err("--public-id only goes with demo".into());
     }
+    if let (Some((flag, _)), false) = (audit_flags.first(), words.first() == Some(&"audit")) {
+        return Err(format!("{flag} only goes with audit"));
+    }
     let command = match words.as_slice() {
+        ["audit", rest @ ..] => Command::Audit(crate::audit::parse(rest, &audit_flags)?),
         ["org", "get", id] => Command::OrgGet {
             public_id: id.to_string(),
         },

@@ -85,7 +85,9 @@ fn fake(opts: &Options) -> Result<(), Error> {
         "\nThe fake server received {} requests.",
         fake.request_count()
     );
-    Ok(())
+
+    section("a fleet audit: simulated orgs, each with its own key pair (ddorg audit --fleet)");
+    crate::audit::demo()
 }
 
 fn live(opts: &Options, public_id: Option<&str>) -> Result<(), Error> {

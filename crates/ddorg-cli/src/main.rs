@@ -1,6 +1,7 @@
 //! `ddorg`: the command line for auditing Datadog organizations.
 
 mod args;
+mod audit;
 mod demo;
 mod logger;
 mod render;
@@ -101,6 +102,8 @@ fn run(command: Command, opts: &Options) -> Result<(), Error> {
             }
         }
         Command::Demo { public_id } => demo::run(opts, public_id.as_deref())?,
+        // Handled in `main`: an audit has exit codes of its own.
+        Command::Audit(_) => {}
         Command::Help => print!("{}", args::USAGE),
         Command::Version => println!("ddorg {}", ddorg_core::VERSION),
     }
@@ -117,6 +120,9 @@ fn main() -> ExitCode {
     };
     if opts.verbose {
         logger::init();
+    }
+    if let Command::Audit(args) = &command {
+        return ExitCode::from(audit::run(args, &opts));
     }
     match run(command, &opts) {
         Ok(()) => ExitCode::SUCCESS,

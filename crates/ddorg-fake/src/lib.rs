@@ -18,6 +18,9 @@
 //! generated at start ([`FakeServer::ca_pem`]) so no test certificate is ever checked in or
 //! expires, and plays `CONNECT` proxies ([`ProxyMode`]): one that inspects TLS as corporate
 //! proxies do, and ones that trickle, never answer or want credentials.
+//! Fleet mode ([`FakeServer::set_fleet`], `ddorg-fake --fleet N`) serves many simulated orgs at
+//! once, each with its own key pair, posture and behaviour ([`Fleet`]), and writes the fleet file
+//! that audits them.
 //!
 //! It is built on `std::net` alone: one thread per connection, HTTP/1.1
 //! keep-alive, `TCP_NODELAY`, buffered I/O and replies rendered to bytes once,
@@ -73,6 +76,7 @@
 
 #![deny(missing_docs)]
 
+mod fleet;
 mod http;
 mod listen;
 mod proxy;
@@ -80,6 +84,7 @@ mod reply;
 mod server;
 mod tls;
 
+pub use fleet::{Behavior, Fleet, FleetOrg, POSTURES, SLOW_ORG_TIMEOUT_SECS};
 pub use listen::{Listen, Listening};
 pub use proxy::ProxyMode;
 pub use reply::{Fault, Reply};

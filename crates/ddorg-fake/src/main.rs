@@ -4,11 +4,14 @@
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use ddorg_fake::{FakeServer, TlsCert};
+use std::path::Path;
+
+use ddorg_fake::{FakeServer, Fleet, TlsCert};
 
 const USAGE: &str = "\
 usage: ddorg-fake [--port N] [--tls] [--tls-cert CERT] [--tls-ca-out PATH]
                   [--require-keys API_KEY APP_KEY] [--no-record] [--exit-on-eof]
+                  [--fleet N [--fleet-faults] [--write-fleet PATH]]
 
 Runs a fake Datadog organization API on 127.0.0.1 and prints `PORT <n>`
 on stdout once it is listening. Drive it through the control API under
@@ -24,6 +27,14 @@ options:
   --require-keys API_KEY APP_KEY  accept only these DD-API-KEY / DD-APPLICATION-KEY
                                   (default: any non-empty keys)
   --no-record                     do not keep a request log (for benchmarks)
+  --fleet N                       serve N simulated orgs, each with its own key pair
+                                  and posture (see the crate docs' fleet mode)
+  --fleet-faults                  with --fleet: one org each with revoked keys (403),
+                                  a deleted org (404), a 429 burst, a slow answer and
+                                  a key without integrations_read
+  --write-fleet PATH              with --fleet: write the fleet file for `ddorg audit
+                                  --fleet` to PATH (keys in PATH-stem-keys/, mode 0600)
+                                  before printing PORT
   --exit-on-eof                   exit when stdin reaches end of file
   -h, --help                      print this help
 ";
@@ -35,6 +46,9 @@ struct Options {
     keys: Option<(String, String)>,
     record: bool,
     exit_on_eof: bool,
+    fleet: Option<usize>,
+    fleet_faults: bool,
+    write_fleet: Option<String>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
@@ -45,6 +59,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         keys: None,
         record: true,
         exit_on_eof: false,
+        fleet: None,
+        fleet_faults: false,
+        write_fleet: None,
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -75,6 +92,18 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
             }
             "--no-record" => opts.record = false,
             "--exit-on-eof" => opts.exit_on_eof = true,
+            "--fleet" => {
+                let v = args.next().ok_or("--fleet needs a number of orgs")?;
+                let n: usize = v.parse().map_err(|_| format!("invalid fleet size {v:?}"))?;
+                if n == 0 || n > 100_000 {
+                    return Err(format!("--fleet takes 1 to 100000 orgs, got {n}"));
+                }
+                opts.fleet = Some(n);
+            }
+            "--fleet-faults" => opts.fleet_faults = true,
+            "--write-fleet" => {
+                opts.write_fleet = Some(args.next().ok_or("--write-fleet needs a path")?);
+            }
             other => {
                 if let Some(v) = other.strip_prefix("--port=") {
                     opts.port = v.parse().map_err(|_| format!("invalid port {v:?}"))?;
@@ -83,6 +112,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
                 }
             }
         }
+    }
+    if opts.fleet.is_none() && (opts.fleet_faults || opts.write_fleet.is_some()) {
+        return Err("--fleet-faults and --write-fleet go with --fleet N".into());
     }
     Ok(Some(opts))
 }
@@ -121,6 +153,19 @@ fn main() -> ExitCode {
         server.require_keys(api, app);
     }
     server.set_recording(opts.record);
+    if let Some(n) = opts.fleet {
+        let mut fleet = Fleet::generate(n);
+        if opts.fleet_faults {
+            fleet = fleet.with_faults();
+        }
+        server.set_fleet(&fleet);
+        if let Some(path) = &opts.write_fleet {
+            if let Err(e) = fleet.write_fleet_file(Path::new(path), &server.base_url()) {
+                eprintln!("ddorg-fake: cannot write the fleet file {path}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let mut out = io::stdout().lock();
     if writeln!(out, "PORT {}", server.port())
         .and_then(|_| out.flush())

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use crate::fleet::{Fleet, FleetRoute, FleetState};
 use crate::http::{self, ReadError, Request};
 use crate::listen::{self, Extra, Kind, Listen, Listening};
 use crate::reply::{Fault, Prepared, Reply};
@@ -57,6 +58,8 @@ struct State {
     proxy_log: Vec<RecordedRequest>,
     served: usize,
     recording: bool,
+    /// Fleet mode: API requests are answered by the org their key pair belongs to.
+    fleet: Option<Arc<FleetState>>,
 }
 
 pub(crate) struct Shared {
@@ -85,6 +88,7 @@ impl State {
         self.log = Vec::new();
         self.proxy_log = Vec::new();
         self.served = 0;
+        self.fleet = None;
     }
 }
 
@@ -245,6 +249,7 @@ impl FakeServer {
                 proxy_log: Vec::new(),
                 served: 0,
                 recording: true,
+                fleet: None,
             }),
             connections: AtomicUsize::new(0),
             shutdown: AtomicBool::new(false),
@@ -347,6 +352,15 @@ impl FakeServer {
     /// Defaults to accepting any non-empty keys.
     pub fn require_keys(&self, api_key: &str, app_key: &str) {
         self.shared.state().keys = Some((api_key.to_string(), app_key.to_string()));
+    }
+
+    /// Fleet mode: from now on (until [`FakeServer::reset`]) API requests are answered by the
+    /// [`Fleet`] org whose `DD-API-KEY` / `DD-APPLICATION-KEY` they carry (unknown keys get 403),
+    /// with that org's posture and behaviour; `set_org`, `set_salesforce` and `require_keys` no
+    /// longer apply. Queued replies still come first.
+    pub fn set_fleet(&self, fleet: &Fleet) {
+        let state = Arc::new(FleetState::new(fleet));
+        self.shared.state().fleet = Some(state);
     }
 
     /// Every API request received so far (control requests under `/_fake/`
@@ -612,6 +626,22 @@ fn handle_api(shared: &Shared, req: Request) -> Arc<Prepared> {
     }
     let reply = match queued {
         Some(reply) => reply,
+        None if st.fleet.is_some() => match (&route, &st.fleet) {
+            (Route::Other, _) => Arc::clone(&d.not_found),
+            _ if req.method != "GET" => Arc::clone(&d.method_not_allowed),
+            (route, Some(fleet)) => {
+                let fleet_route = match route {
+                    Route::Org(id) => FleetRoute::Org(id),
+                    _ => FleetRoute::Salesforce,
+                };
+                fleet.reply(
+                    req.header("dd-api-key").unwrap_or(""),
+                    req.header("dd-application-key").unwrap_or(""),
+                    fleet_route,
+                )
+            }
+            (_, None) => Arc::clone(&d.not_found),
+        },
         None if !keys_ok(&req, &st.keys) => Arc::clone(&d.forbidden),
         None => match route {
             Route::Other => Arc::clone(&d.not_found),

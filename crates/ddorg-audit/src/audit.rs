@@ -1,0 +1,96 @@
+//! Auditing one org through a [`Client`]: the two calls, then the rules.
+
+use ddorg_core::{Client, ErrorKind};
+
+use crate::check::{evaluate, SalesforceInput};
+use crate::policy::Policy;
+use crate::report::{OrgError, OrgReport, OrgStatus, Report};
+use crate::timestamp::{format_rfc3339, now, UnixSeconds};
+
+/// The call names an [`OrgError`] gives, as the client's methods are named.
+pub const CALL_GET_ORG: &str = "get_org";
+/// See [`CALL_GET_ORG`].
+pub const CALL_LIST_SALESFORCE: &str = "list_salesforce_organizations";
+
+/// Audits one org through `client`, labelled by its public ID; see [`audit_org_at`].
+///
+/// ```
+/// # let fake = ddorg_fake::FakeServer::start().unwrap();
+/// let client = ddorg_core::Client::builder()
+///     .api_key("my-api-key").app_key("my-app-key")
+///     .base_url(fake.base_url()) // leave out to talk to api.datadoghq.com
+///     .build()?;
+/// let report = ddorg_audit::audit_org(&client, "abcdef12345", &ddorg_audit::Policy::default());
+/// assert_eq!(report.orgs[0].status, ddorg_audit::OrgStatus::Audited);
+/// println!("{}", report.to_json());
+/// # Ok::<(), ddorg_core::Error>(())
+/// ```
+pub fn audit_org(client: &Client, public_id: &str, policy: &Policy) -> Report {
+    let t = now();
+    let org = audit_org_at(client, public_id, public_id, policy, t);
+    Report::new(policy.clone(), vec![org], format_rfc3339(t))
+}
+
+/// Where a client's requests go, as a report records it: `(site, base_url)`.
+pub(crate) fn location(client: &Client) -> (Option<String>, Option<String>) {
+    match client.site() {
+        Some(site) => (Some(site.as_str().to_string()), None),
+        None => (None, Some(client.base_url().to_string())),
+    }
+}
+
+/// Audits one org: `GET /api/v1/org/{public_id}`, then the Salesforce list, then every rule at
+/// time `now`.
+///
+/// A failed org call makes the org an error. A 403 on the Salesforce call (a key without
+/// `integrations_read`) leaves the SFDC rules not evaluated, with the reason; any other failure
+/// of that call does the same and also marks the org an error (the audit is incomplete), while
+/// keeping the results of the other rules.
+pub fn audit_org_at(
+    client: &Client,
+    name: &str,
+    public_id: &str,
+    policy: &Policy,
+    now: UnixSeconds,
+) -> OrgReport {
+    let (site, base_url) = location(client);
+    let org = match client.get_org(public_id) {
+        Ok(resp) => resp.into_inner(),
+        Err(e) => {
+            return OrgReport::failed(
+                name,
+                public_id,
+                site,
+                base_url,
+                OrgError::from_error(&e, Some(CALL_GET_ORG)),
+            )
+        }
+    };
+    let salesforce = client.list_salesforce_organizations();
+    let (evaluation, error) = match &salesforce {
+        Ok(list) => (
+            evaluate(&org, SalesforceInput::Listed(list.value()), policy, now),
+            None,
+        ),
+        Err(e) => {
+            let forbidden = e.kind() == ErrorKind::Forbidden;
+            let reason = if forbidden {
+                format!(
+                    "the Salesforce list was refused ({}): the key needs the integrations_read permission",
+                    e.message()
+                )
+            } else {
+                format!("the Salesforce list could not be read: {}", e.message())
+            };
+            let eval = evaluate(&org, SalesforceInput::Unavailable(&reason), policy, now);
+            let error = (!forbidden).then(|| OrgError::from_error(e, Some(CALL_LIST_SALESFORCE)));
+            (eval, error)
+        }
+    };
+    let mut report = OrgReport::audited(name, public_id, site, base_url, evaluation);
+    if let Some(error) = error {
+        report.status = OrgStatus::Error;
+        report.error = Some(error);
+    }
+    report
+}

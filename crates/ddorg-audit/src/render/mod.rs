@@ -1,0 +1,114 @@
+//! The report's four renderings: text (people), JSON (machines), SARIF (code-scanning
+//! dashboards) and Markdown (tickets and pull-request comments).
+
+mod markdown;
+mod sarif;
+mod text;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use ddorg_core::{Error, ErrorKind};
+
+use crate::report::Report;
+
+pub use sarif::to_sarif;
+
+/// An output format of `ddorg audit --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Format {
+    /// Per org, findings by severity, then a summary. The default.
+    #[default]
+    Text,
+    /// The JSON report (`"ddorg_audit": 1`; docs/audit-report.schema.json).
+    Json,
+    /// SARIF 2.1.0: one run, the rules in `tool.driver.rules`, a logical location per org.
+    Sarif,
+    /// Markdown, for tickets and pull-request comments.
+    Markdown,
+}
+
+impl Format {
+    /// The name `--format` takes.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Format, Error> {
+        Ok(match s {
+            "text" => Format::Text,
+            "json" => Format::Json,
+            "sarif" => Format::Sarif,
+            "markdown" | "md" => Format::Markdown,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!("unknown format {s:?}: expected text, json, sarif or markdown"),
+                ))
+            }
+        })
+    }
+}
+
+/// The report in this format, ending in a newline.
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Text => text::to_text(report),
+        Format::Json => report.to_json(),
+        Format::Sarif => to_sarif(report),
+        Format::Markdown => markdown::to_markdown(report),
+    }
+}
+
+/// Text from a server or a file, safe to print: control characters (newlines included) are
+/// written as `\u{..}` escapes so that no value can fake a line or move the cursor.
+pub(crate) fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\nb\x1b[2J"), "a\\u{a}b\\u{1b}[2J");
+        assert!(matches!(printable("plain – text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn formats_parse_by_name() {
+        for f in [Format::Text, Format::Json, Format::Sarif, Format::Markdown] {
+            assert_eq!(f.as_str().parse::<Format>().unwrap(), f);
+        }
+        assert!("xml".parse::<Format>().is_err());
+    }
+}

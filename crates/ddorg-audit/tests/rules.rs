@@ -1,0 +1,682 @@
+//! Every rule firing, passing and not evaluated: the pure function, no network.
+
+use ddorg_audit::{evaluate, Evaluation, Policy, SalesforceInput, RULES};
+use ddorg_core::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
+use serde_json::{json, Value};
+
+/// 2027-01-01T00:00:00Z: the audit's "now".
+const NOW: i64 = 1_798_761_600;
+
+/// A posture on which every rule passes.
+fn safe_settings() -> Value {
+    json!({
+        "private_widget_share": false,
+        "saml": {"enabled": true},
+        "saml_autocreate_access_role": "ro",
+        "saml_autocreate_users_domains": {"domains": ["example.com"], "enabled": true},
+        "saml_can_be_enabled": true,
+        "saml_idp_endpoint": "https://idp.example.com/sso",
+        "saml_idp_initiated_login": {"enabled": false},
+        "saml_idp_metadata_uploaded": true,
+        "saml_login_url": "https://app.datadoghq.com/account/saml/login",
+        "saml_strict_mode": {"enabled": true},
+        "saml_idp_metadata_valid_until": "2028-01-01T00:00:00Z"
+    })
+}
+
+fn safe_salesforce() -> Value {
+    json!({"data": [{
+        "id": "sf-1",
+        "type": "salesforce-incidents-org",
+        "attributes": {
+            "instance_url": "https://acme.my.salesforce.com",
+            "name": "Acme",
+            "sfdc_org_id": "00D000000000000",
+            "sfdc_org_type": "Production"
+        }
+    }]})
+}
+
+enum Change {
+    Set(&'static str, Value),
+    Remove(&'static str),
+}
+use Change::{Remove, Set};
+
+/// `doc` with a JSON-pointer path set (parents created) or removed.
+fn apply(mut doc: Value, change: &Change) -> Value {
+    let (path, value) = match change {
+        Set(p, v) => (*p, Some(v.clone())),
+        Remove(p) => (*p, None),
+    };
+    let (parent, last) = path.rsplit_once('/').unwrap();
+    let mut target = &mut doc;
+    for key in parent.split('/').filter(|k| !k.is_empty()) {
+        target = target
+            .as_object_mut()
+            .unwrap()
+            .entry(key)
+            .or_insert_with(|| json!({}));
+    }
+    let obj = target.as_object_mut().unwrap();
+    match value {
+        Some(v) => {
+            obj.insert(last.to_string(), v);
+        }
+        None => {
+            obj.remove(last);
+        }
+    }
+    doc
+}
+
+fn run(settings: Value, salesforce: Option<Value>, policy: &Policy) -> Evaluation {
+    let org: OrganizationResponse =
+        serde_json::from_value(json!({"org": {"public_id": "abc", "settings": settings}})).unwrap();
+    match salesforce {
+        Some(sf) => {
+            let sf: SalesforceIncidentsOrganizationsResponse = serde_json::from_value(sf).unwrap();
+            evaluate(&org, SalesforceInput::Listed(&sf), policy, NOW)
+        }
+        None => evaluate(
+            &org,
+            SalesforceInput::Unavailable("HTTP 403: the key needs integrations_read"),
+            policy,
+            NOW,
+        ),
+    }
+}
+
+/// Settings changes apply to `org.settings`; `/sf/...` changes to the first Salesforce org.
+fn eval(changes: &[Change]) -> Evaluation {
+    let mut settings = safe_settings();
+    let mut sf = safe_salesforce();
+    for c in changes {
+        let path = match c {
+            Set(p, _) | Remove(p) => *p,
+        };
+        if let Some(rest) = path.strip_prefix("/sf") {
+            let item = sf["data"][0].take();
+            let rest: &'static str = Box::leak(rest.to_string().into_boxed_str());
+            let c = match c {
+                Set(_, v) => Set(rest, v.clone()),
+                Remove(_) => Remove(rest),
+            };
+            sf["data"][0] = apply(item, &c);
+        } else {
+            settings = apply(settings, c);
+        }
+    }
+    run(settings, Some(sf), &Policy::default())
+}
+
+#[derive(Debug, PartialEq)]
+enum Result {
+    Fired,
+    Passed,
+    NotEvaluated,
+}
+
+fn result_of(e: &Evaluation, rule: &str) -> Result {
+    let fired = e.findings.iter().any(|f| f.rule == rule);
+    let skipped = e.not_evaluated.iter().any(|n| n.rule == rule);
+    let passed = e.passed.iter().any(|p| p == rule);
+    match (fired, skipped, passed) {
+        (true, _, false) => Result::Fired,
+        (false, true, false) => Result::NotEvaluated,
+        (false, false, true) => Result::Passed,
+        other => panic!("{rule}: inconsistent {other:?}: {e:#?}"),
+    }
+}
+
+fn reason(e: &Evaluation, rule: &str) -> String {
+    e.not_evaluated
+        .iter()
+        .filter(|n| n.rule == rule)
+        .map(|n| n.reason.clone())
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+#[test]
+fn a_safe_posture_passes_every_rule_and_nothing_else() {
+    let e = eval(&[]);
+    assert!(e.findings.is_empty(), "{:#?}", e.findings);
+    assert!(e.not_evaluated.is_empty(), "{:#?}", e.not_evaluated);
+    let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    assert_eq!(e.passed, ids);
+}
+
+/// (rule, changes that make it fire, a piece of the detail, an evidence key and its value).
+fn firing_cases() -> Vec<(&'static str, Vec<Change>, &'static str, &'static str, Value)> {
+    vec![
+        (
+            "DDORG-SAML-001",
+            vec![Set("/saml/enabled", json!(false))],
+            "saml_can_be_enabled is true",
+            "settings.saml.enabled",
+            json!(false),
+        ),
+        (
+            "DDORG-SAML-002",
+            vec![Set("/saml_strict_mode/enabled", json!(false))],
+            "password or Google",
+            "settings.saml_strict_mode.enabled",
+            json!(false),
+        ),
+        (
+            "DDORG-SAML-003",
+            vec![Set("/saml_idp_initiated_login/enabled", json!(true))],
+            "did not ask for",
+            "settings.saml_idp_initiated_login.enabled",
+            json!(true),
+        ),
+        (
+            "DDORG-SAML-004",
+            vec![Set("/saml_autocreate_access_role", json!("adm"))],
+            "administrator",
+            "settings.saml_autocreate_access_role",
+            json!("adm"),
+        ),
+        (
+            "DDORG-SAML-005",
+            vec![Set(
+                "/saml_autocreate_users_domains/domains",
+                json!(["example.com", "GMail.com"]),
+            )],
+            "\"GMail.com\"",
+            "public_email_domains_matched",
+            json!(["GMail.com"]),
+        ),
+        (
+            "DDORG-SAML-006",
+            vec![Set("/saml_autocreate_access_role", json!("ERROR"))],
+            "could not resolve",
+            "settings.saml_autocreate_access_role",
+            json!("ERROR"),
+        ),
+        (
+            "DDORG-SAML-006",
+            vec![Set("/saml_autocreate_access_role", json!("owner"))],
+            "does not know",
+            "settings.saml_autocreate_access_role",
+            json!("owner"),
+        ),
+        (
+            "DDORG-SAML-007",
+            vec![Set(
+                "/saml_idp_endpoint",
+                json!("http://idp.example.com/sso"),
+            )],
+            "not an https:// URL",
+            "settings.saml_idp_endpoint",
+            json!("http://idp.example.com/sso"),
+        ),
+        (
+            "DDORG-SAML-007",
+            vec![Set("/saml_idp_endpoint", json!("idp.example.com"))],
+            "not an https:// URL",
+            "settings.saml_idp_endpoint",
+            json!("idp.example.com"),
+        ),
+        (
+            "DDORG-SAML-008",
+            vec![Set("/saml_idp_metadata_uploaded", json!(false))],
+            "saml_idp_metadata_uploaded is false",
+            "settings.saml_idp_metadata_uploaded",
+            json!(false),
+        ),
+        (
+            "DDORG-SAML-009",
+            vec![Set(
+                "/saml_idp_metadata_valid_until",
+                json!("2027-01-15 12:00:00"),
+            )],
+            "in 14 day(s)",
+            "settings.saml_idp_metadata_valid_until",
+            json!("2027-01-15 12:00:00"),
+        ),
+        (
+            "DDORG-SAML-009",
+            vec![Set("/saml_idp_metadata_valid_until", json!(1_798_502_400))],
+            "expired on 2026-12-29T00:00:00Z, 3 day(s) ago",
+            "valid_until_utc",
+            json!("2026-12-29T00:00:00Z"),
+        ),
+        (
+            "DDORG-SHARE-001",
+            vec![Set("/private_widget_share", json!(true))],
+            "anyone who has the link",
+            "settings.private_widget_share",
+            json!(true),
+        ),
+        (
+            "DDORG-SFDC-001",
+            vec![Set(
+                "/sf/attributes/instance_url",
+                json!("http://acme.my.salesforce.com"),
+            )],
+            "is not HTTPS",
+            "salesforce_organizations[sf-1].attributes.instance_url",
+            json!("http://acme.my.salesforce.com"),
+        ),
+        (
+            "DDORG-SFDC-001",
+            vec![Set(
+                "/sf/attributes/instance_url",
+                json!("https://acme.my.salesforce.com.evil.example"),
+            )],
+            "outside the allowed domains",
+            "salesforce_organizations[sf-1].attributes.instance_url",
+            json!("https://acme.my.salesforce.com.evil.example"),
+        ),
+        (
+            "DDORG-SFDC-001",
+            vec![Set(
+                "/sf/attributes/instance_url",
+                json!("https://evilsalesforce.com"),
+            )],
+            "\"evilsalesforce.com\"",
+            "salesforce_organizations[sf-1].attributes.name",
+            json!("Acme"),
+        ),
+        (
+            "DDORG-SFDC-002",
+            vec![Set("/sf/attributes/sfdc_org_type", json!("Sandbox"))],
+            "\"Sandbox\", not an allowed type",
+            "salesforce_organizations[sf-1].attributes.sfdc_org_type",
+            json!("Sandbox"),
+        ),
+        (
+            "DDORG-SFDC-003",
+            vec![Set("/sf/attributes/sfdc_org_type", json!("Scratch"))],
+            "does not know",
+            "salesforce_organizations[sf-1].attributes.sfdc_org_type",
+            json!("Scratch"),
+        ),
+    ]
+}
+
+#[test]
+fn every_rule_fires_with_its_evidence() {
+    let mut fired = std::collections::BTreeSet::new();
+    for (rule, changes, detail, key, value) in firing_cases() {
+        let e = eval(&changes);
+        assert_eq!(result_of(&e, rule), Result::Fired, "{rule}: {e:#?}");
+        let f = e.findings.iter().find(|f| f.rule == rule).unwrap();
+        assert!(
+            f.detail.contains(detail),
+            "{rule}: {:?} lacks {detail:?}",
+            f.detail
+        );
+        assert_eq!(
+            f.evidence.get(key),
+            Some(&value),
+            "{rule}: {:#?}",
+            f.evidence
+        );
+        let catalog = ddorg_audit::rule(rule).unwrap();
+        assert_eq!(
+            (f.severity, f.title.as_str()),
+            (catalog.severity, catalog.title)
+        );
+        assert_eq!(f.reference, catalog.reference);
+        assert_eq!(f.remediation.terraform, catalog.remediation.terraform);
+        fired.insert(rule);
+    }
+    assert_eq!(fired.len(), RULES.len(), "every rule has a firing case");
+}
+
+#[test]
+fn rules_pass_when_their_condition_does_not_hold() {
+    let cases: Vec<(&str, Vec<Change>)> = vec![
+        // SAML off is fine where SAML cannot be enabled.
+        (
+            "DDORG-SAML-001",
+            vec![
+                Set("/saml/enabled", json!(false)),
+                Set("/saml_can_be_enabled", json!(false)),
+            ],
+        ),
+        // Without just-in-time provisioning, its role and domains give no one anything.
+        (
+            "DDORG-SAML-004",
+            vec![
+                Set("/saml_autocreate_access_role", json!("adm")),
+                Set("/saml_autocreate_users_domains/enabled", json!(false)),
+            ],
+        ),
+        (
+            "DDORG-SAML-005",
+            vec![
+                Set(
+                    "/saml_autocreate_users_domains/domains",
+                    json!(["gmail.com"]),
+                ),
+                Set("/saml_autocreate_users_domains/enabled", json!(false)),
+            ],
+        ),
+        (
+            "DDORG-SAML-005",
+            vec![Set("/saml_autocreate_users_domains/domains", json!([]))],
+        ),
+        (
+            "DDORG-SAML-006",
+            vec![Set("/saml_autocreate_access_role", json!("st"))],
+        ),
+        (
+            "DDORG-SAML-009",
+            vec![Set(
+                "/saml_idp_metadata_valid_until",
+                json!("2027-02-01T00:00:01Z"),
+            )],
+        ),
+        (
+            "DDORG-SFDC-001",
+            vec![Set(
+                "/sf/attributes/instance_url",
+                json!("https://acme--uat.sandbox.my.salesforce.com:443/"),
+            )],
+        ),
+        (
+            "DDORG-SFDC-001",
+            vec![Set(
+                "/sf/attributes/instance_url",
+                json!("https://acme.lightning.force.com"),
+            )],
+        ),
+        (
+            "DDORG-SFDC-003",
+            vec![Set("/sf/attributes/sfdc_org_type", json!("Sandbox"))],
+        ),
+    ];
+    for (rule, changes) in cases {
+        let e = eval(&changes);
+        assert_eq!(result_of(&e, rule), Result::Passed, "{rule}: {e:#?}");
+    }
+}
+
+#[test]
+fn no_connected_salesforce_org_passes_the_salesforce_rules() {
+    let e = run(
+        safe_settings(),
+        Some(json!({"data": []})),
+        &Policy::default(),
+    );
+    for rule in ["DDORG-SFDC-001", "DDORG-SFDC-002", "DDORG-SFDC-003"] {
+        assert_eq!(result_of(&e, rule), Result::Passed, "{rule}");
+    }
+}
+
+#[test]
+fn an_absent_or_null_field_is_not_evaluated_with_the_reason() {
+    let cases: Vec<(&str, Vec<Change>, &str)> = vec![
+        (
+            "DDORG-SAML-001",
+            vec![Set("/saml/enabled", Value::Null)],
+            "settings.saml.enabled is null",
+        ),
+        (
+            "DDORG-SAML-001",
+            vec![Remove("/saml")],
+            "settings.saml.enabled is absent",
+        ),
+        (
+            "DDORG-SAML-001",
+            vec![
+                Set("/saml/enabled", json!(false)),
+                Remove("/saml_can_be_enabled"),
+            ],
+            "settings.saml_can_be_enabled is absent",
+        ),
+        (
+            "DDORG-SAML-002",
+            vec![Set("/saml/enabled", json!(false))],
+            "SAML is off",
+        ),
+        (
+            "DDORG-SAML-002",
+            vec![Set("/saml_strict_mode/enabled", Value::Null)],
+            "settings.saml_strict_mode.enabled is null",
+        ),
+        (
+            "DDORG-SAML-003",
+            vec![Remove("/saml_idp_initiated_login")],
+            "settings.saml_idp_initiated_login.enabled is absent",
+        ),
+        (
+            "DDORG-SAML-003",
+            vec![Set("/saml/enabled", json!(false))],
+            "SAML is off",
+        ),
+        (
+            "DDORG-SAML-004",
+            vec![Set("/saml_autocreate_users_domains/enabled", Value::Null)],
+            "settings.saml_autocreate_users_domains.enabled is null",
+        ),
+        (
+            "DDORG-SAML-004",
+            vec![Set("/saml_autocreate_access_role", Value::Null)],
+            "settings.saml_autocreate_access_role is null",
+        ),
+        (
+            "DDORG-SAML-005",
+            vec![Set("/saml_autocreate_users_domains/domains", Value::Null)],
+            "settings.saml_autocreate_users_domains.domains is null",
+        ),
+        (
+            "DDORG-SAML-006",
+            vec![Remove("/saml_autocreate_access_role")],
+            "settings.saml_autocreate_access_role is absent",
+        ),
+        (
+            "DDORG-SAML-007",
+            vec![Set("/saml_idp_endpoint", Value::Null)],
+            "settings.saml_idp_endpoint is null",
+        ),
+        (
+            "DDORG-SAML-007",
+            vec![Set("/saml_idp_endpoint", json!(""))],
+            "settings.saml_idp_endpoint is empty",
+        ),
+        (
+            "DDORG-SAML-008",
+            vec![Set("/saml_idp_metadata_uploaded", Value::Null)],
+            "settings.saml_idp_metadata_uploaded is null",
+        ),
+        (
+            "DDORG-SAML-009",
+            vec![Remove("/saml_idp_metadata_valid_until")],
+            "Datadog does not document this field",
+        ),
+        (
+            "DDORG-SAML-009",
+            vec![Set("/saml_idp_metadata_valid_until", Value::Null)],
+            "settings.saml_idp_metadata_valid_until is null",
+        ),
+        (
+            "DDORG-SAML-009",
+            vec![Set("/saml_idp_metadata_valid_until", json!("next tuesday"))],
+            "cannot be read",
+        ),
+        (
+            "DDORG-SHARE-001",
+            vec![Set("/private_widget_share", Value::Null)],
+            "settings.private_widget_share is null",
+        ),
+        (
+            "DDORG-SFDC-001",
+            vec![Set("/sf/attributes/instance_url", Value::Null)],
+            "salesforce_organizations[sf-1].attributes.instance_url is null",
+        ),
+        (
+            "DDORG-SFDC-002",
+            vec![Remove("/sf/attributes/sfdc_org_type")],
+            "salesforce_organizations[sf-1].attributes.sfdc_org_type is absent",
+        ),
+        (
+            "DDORG-SFDC-003",
+            vec![Set("/sf/attributes/sfdc_org_type", Value::Null)],
+            "sfdc_org_type is null",
+        ),
+    ];
+    let mut covered = std::collections::BTreeSet::new();
+    let nulls_kept = models_keep_nulls();
+    for (rule, changes, why) in cases {
+        let e = eval(&changes);
+        assert_eq!(result_of(&e, rule), Result::NotEvaluated, "{rule}: {e:#?}");
+        // Where the core's models drop a documented field's null, the rules see it as absent.
+        let documented_null = why.ends_with(" is null") && !why.contains("valid_until");
+        let why = if documented_null && !nulls_kept {
+            why.replace(" is null", " is absent")
+        } else {
+            why.to_string()
+        };
+        assert!(
+            reason(&e, rule).contains(&why),
+            "{rule}: {:?} lacks {why:?}",
+            reason(&e, rule)
+        );
+        covered.insert(rule);
+    }
+    assert_eq!(
+        covered.len(),
+        RULES.len(),
+        "every rule has a not-evaluated case"
+    );
+}
+
+/// Whether a documented field's `null` survives decoding and serializing.
+fn models_keep_nulls() -> bool {
+    let org: OrganizationResponse =
+        serde_json::from_value(json!({"org": {"settings": {"private_widget_share": null}}}))
+            .unwrap();
+    serde_json::to_value(&org).unwrap()["org"]["settings"].get("private_widget_share")
+        == Some(&Value::Null)
+}
+
+#[test]
+fn a_refused_salesforce_call_leaves_the_salesforce_rules_not_evaluated() {
+    let e = run(safe_settings(), None, &Policy::default());
+    for rule in ["DDORG-SFDC-001", "DDORG-SFDC-002", "DDORG-SFDC-003"] {
+        assert_eq!(result_of(&e, rule), Result::NotEvaluated);
+        assert!(reason(&e, rule).contains("integrations_read"));
+    }
+    assert_eq!(e.passed.len(), RULES.len() - 3);
+    assert!(e.observed.salesforce_organizations.is_none());
+}
+
+#[test]
+fn a_response_without_settings_evaluates_nothing() {
+    let org: OrganizationResponse = serde_json::from_value(json!({"org": {"name": "x"}})).unwrap();
+    let sf: SalesforceIncidentsOrganizationsResponse =
+        serde_json::from_value(safe_salesforce()).unwrap();
+    let e = evaluate(&org, SalesforceInput::Listed(&sf), &Policy::default(), NOW);
+    assert_eq!(
+        e.passed,
+        ["DDORG-SFDC-001", "DDORG-SFDC-002", "DDORG-SFDC-003"]
+    );
+    assert_eq!(e.not_evaluated.len(), RULES.len() - 3);
+    assert!(e
+        .not_evaluated
+        .iter()
+        .all(|n| n.reason == "the response has no org.settings"));
+}
+
+#[test]
+fn one_salesforce_org_can_fire_while_another_is_not_evaluated() {
+    let sf = json!({"data": [
+        {"id": "good", "type": "salesforce-incidents-org", "attributes": {"instance_url": "https://a.my.salesforce.com", "sfdc_org_type": "Production"}},
+        {"id": "bad", "type": "salesforce-incidents-org", "attributes": {"instance_url": "http://b.example.com", "sfdc_org_type": "Production"}},
+        {"id": "unknown", "type": "salesforce-incidents-org", "attributes": {"sfdc_org_type": "Production"}},
+    ]});
+    let e = run(safe_settings(), Some(sf), &Policy::default());
+    let f: Vec<_> = e
+        .findings
+        .iter()
+        .filter(|f| f.rule == "DDORG-SFDC-001")
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].subject.as_deref(), Some("salesforce:bad"));
+    let n: Vec<_> = e
+        .not_evaluated
+        .iter()
+        .filter(|n| n.rule == "DDORG-SFDC-001")
+        .collect();
+    assert_eq!(n.len(), 1);
+    assert_eq!(n[0].subject.as_deref(), Some("salesforce:unknown"));
+    assert!(!e.passed.iter().any(|p| p == "DDORG-SFDC-001"));
+    assert!(e.passed.iter().any(|p| p == "DDORG-SFDC-002"));
+}
+
+#[test]
+fn the_policy_changes_what_fires_and_disabled_rules_are_never_passed() {
+    let policy = Policy::from_toml_str(
+        r#"
+        disabled_rules = ["DDORG-SHARE-001"]
+        allowed_autocreate_roles = ["ro"]
+        public_email_domains = ["corp-free-mail.example"]
+        allowed_salesforce_org_types = ["Production", "Sandbox"]
+        allowed_salesforce_hosts = ["example.com"]
+        idp_metadata_expiry_warning_days = 400
+        "#,
+    )
+    .unwrap();
+    let mut settings = safe_settings();
+    settings["private_widget_share"] = json!(true);
+    settings["saml_autocreate_access_role"] = json!("st");
+    settings["saml_autocreate_users_domains"]["domains"] = json!(["corp-free-mail.example"]);
+    let mut sf = safe_salesforce();
+    sf["data"][0]["attributes"]["sfdc_org_type"] = json!("Sandbox");
+    let e = run(settings, Some(sf), &policy);
+    assert_eq!(result_of(&e, "DDORG-SHARE-001"), Result::NotEvaluated);
+    assert_eq!(
+        reason(&e, "DDORG-SHARE-001"),
+        "disabled by the policy (disabled_rules)"
+    );
+    for rule in [
+        "DDORG-SAML-005",
+        "DDORG-SAML-006",
+        "DDORG-SAML-009",
+        "DDORG-SFDC-001",
+    ] {
+        assert_eq!(result_of(&e, rule), Result::Fired, "{rule}");
+    }
+    assert_eq!(result_of(&e, "DDORG-SFDC-002"), Result::Passed);
+}
+
+#[test]
+fn the_same_input_gives_the_same_evaluation_in_rule_order() {
+    let changes = [
+        Set("/private_widget_share", json!(true)),
+        Set("/saml_autocreate_access_role", json!("adm")),
+        Set("/saml_strict_mode/enabled", json!(false)),
+    ];
+    let a = eval(&changes);
+    assert_eq!(a, eval(&changes));
+    let order: Vec<&str> = a.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(
+        order,
+        [
+            "DDORG-SAML-002",
+            "DDORG-SAML-004",
+            "DDORG-SAML-006",
+            "DDORG-SHARE-001"
+        ]
+    );
+}
+
+#[test]
+fn text_from_the_server_reaches_the_detail_escaped() {
+    let e = eval(&[Set("/saml_idp_endpoint", json!("http://idp\n\u{1b}[2Jx"))]);
+    let f = e
+        .findings
+        .iter()
+        .find(|f| f.rule == "DDORG-SAML-007")
+        .unwrap();
+    assert!(!f.detail.chars().any(char::is_control), "{:?}", f.detail);
+    assert_eq!(
+        f.evidence["settings.saml_idp_endpoint"],
+        json!("http://idp\n\u{1b}[2Jx")
+    );
+}

@@ -1,0 +1,281 @@
+//! `ddorg audit`: one org (`PUBLIC_ID`) or a fleet (`--fleet FLEET.toml`), through ddorg-audit.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use ddorg_audit::{
+    apply_baseline, audit_fleet, audit_org, render, Baseline, FailOn, Fleet, FleetOptions, Format,
+    Policy, Progress, Report, EXIT_USAGE,
+};
+use ddorg_core::{ClientBuilder, Error, ErrorKind};
+
+use crate::args::Options;
+
+/// The flags only `audit` takes; each takes a value.
+pub const FLAGS: &[&str] = &[
+    "--fleet",
+    "--policy",
+    "--format",
+    "--output",
+    "--baseline",
+    "--fail-on",
+    "--concurrency",
+];
+
+/// `ddorg audit`'s arguments, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditArgs {
+    pub public_id: Option<String>,
+    pub fleet: Option<String>,
+    pub policy: Option<String>,
+    pub format: Format,
+    pub output: Option<String>,
+    pub baseline: Option<String>,
+    pub fail_on: Option<FailOn>,
+    pub concurrency: usize,
+}
+
+/// Builds the arguments from the words after `audit` and the audit flags given anywhere.
+pub fn parse(words: &[&str], flags: &[(String, String)]) -> Result<AuditArgs, String> {
+    let mut a = AuditArgs {
+        public_id: None,
+        fleet: None,
+        policy: None,
+        format: Format::Text,
+        output: None,
+        baseline: None,
+        fail_on: None,
+        concurrency: FleetOptions::default().concurrency,
+    };
+    let mut concurrency_set = false;
+    for (flag, value) in flags {
+        match flag.as_str() {
+            "--fleet" => a.fleet = Some(value.clone()),
+            "--policy" => a.policy = Some(value.clone()),
+            "--output" => a.output = Some(value.clone()),
+            "--baseline" => a.baseline = Some(value.clone()),
+            "--format" => a.format = value.parse().map_err(|e: Error| e.message().to_string())?,
+            "--fail-on" => {
+                a.fail_on = Some(value.parse().map_err(|e: Error| e.message().to_string())?)
+            }
+            "--concurrency" => {
+                let n: usize = value
+                    .parse()
+                    .map_err(|_| format!("--concurrency takes a whole number, got {value:?}"))?;
+                if n == 0 || n > ddorg_audit::MAX_CONCURRENCY {
+                    return Err(format!(
+                        "--concurrency must be between 1 and {}, got {n}",
+                        ddorg_audit::MAX_CONCURRENCY
+                    ));
+                }
+                a.concurrency = n;
+                concurrency_set = true;
+            }
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    match (words, &a.fleet) {
+        ([], Some(_)) => {}
+        ([id], None) => a.public_id = Some(id.to_string()),
+        ([], None) => return Err("audit needs a PUBLIC_ID or --fleet FLEET.toml".into()),
+        ([_], Some(_)) => return Err("audit takes a PUBLIC_ID or --fleet, not both".into()),
+        (more, _) => return Err(format!("audit takes one PUBLIC_ID, got {}", more.join(" "))),
+    }
+    if concurrency_set && a.fleet.is_none() {
+        return Err("--concurrency only goes with --fleet".into());
+    }
+    Ok(a)
+}
+
+fn fail(e: &Error) -> u8 {
+    eprintln!("{}", crate::error_line(e));
+    match e.kind() {
+        ErrorKind::Config | ErrorKind::InvalidArgument => EXIT_USAGE,
+        other => crate::exit_code(other),
+    }
+}
+
+/// A one-line counter on stderr, rewritten in place.
+fn progress_line(p: Progress) {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(
+        err,
+        "\rddorg: audited {}/{} orgs ({} could not be audited)",
+        p.done, p.total, p.errors
+    );
+    if p.done == p.total {
+        let _ = writeln!(err);
+    }
+    let _ = err.flush();
+}
+
+fn audit(args: &AuditArgs, opts: &Options, policy: &Policy) -> Result<Report, Error> {
+    let Some(path) = &args.fleet else {
+        let public_id = args.public_id.as_deref().unwrap_or_default();
+        let client = crate::client(opts)?;
+        return Ok(audit_org(&client, public_id, policy));
+    };
+    if opts.site.is_some() || opts.base_url.is_some() {
+        return Err(Error::new(
+            ErrorKind::Config,
+            "--site and --base-url do not go with --fleet: the fleet file says where each org is",
+        ));
+    }
+    let fleet = Fleet::from_file(Path::new(path))?;
+    let (timeout, retries) = (opts.timeout, opts.max_retries);
+    let configure = move |mut b: ClientBuilder| {
+        if let Some(t) = timeout {
+            b = b.timeout(t);
+        }
+        if let Some(n) = retries {
+            b = b.max_retries(n);
+        }
+        b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")))
+    };
+    let mut options = FleetOptions::default();
+    options.concurrency = args.concurrency;
+    options.configure = Some(Arc::new(configure));
+    if std::io::stderr().is_terminal() {
+        options.on_progress = Some(Arc::new(progress_line));
+    }
+    audit_fleet(&fleet, policy, &options)
+}
+
+/// Runs the audit and returns the exit code: 0, 1, 2 or 9 (see `ddorg --help`).
+pub fn run(args: &AuditArgs, opts: &Options) -> u8 {
+    let mut policy = match &args.policy {
+        Some(path) => match Policy::from_file(Path::new(path)) {
+            Ok(p) => p,
+            Err(e) => return fail(&e),
+        },
+        None => Policy::default(),
+    };
+    if let Some(f) = args.fail_on {
+        policy.fail_on = f;
+    }
+    let baseline = match &args.baseline {
+        Some(path) => match Baseline::from_file(Path::new(path)) {
+            Ok(b) => Some(b),
+            Err(e) => return fail(&e),
+        },
+        None => None,
+    };
+    let mut report = match audit(args, opts, &policy) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    if let Some(b) = &baseline {
+        apply_baseline(&mut report, b);
+    }
+    let text = render(&report, args.format);
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, &text)
+            .map_err(|e| format!("cannot write the report to {path}: {e}")),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed stdout (`| head`) is not worth a panic; the exit code still tells.
+            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+            Ok(())
+        }
+    };
+    if let Err(msg) = written {
+        eprintln!("ddorg: error (config): {msg}");
+        return EXIT_USAGE;
+    }
+    let s = &report.summary;
+    if s.errors > 0 {
+        eprintln!(
+            "ddorg: {} of {} org(s) could not be audited; the report covers the rest",
+            s.errors, s.orgs
+        );
+    }
+    report.exit_code()
+}
+
+/// `ddorg demo`'s fleet audit: a small simulated fleet on its own fake, audited as
+/// `ddorg audit --fleet` would, one line per org.
+pub fn demo() -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::new(ErrorKind::Network, format!("demo fleet: {e}"));
+    let fake = ddorg_fake::FakeServer::start().map_err(io)?;
+    let simulated = ddorg_fake::Fleet::generate(ddorg_fake::POSTURES.len());
+    fake.set_fleet(&simulated);
+    let dir = std::env::temp_dir().join(format!("ddorg-demo-fleet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let path = dir.join("fleet.toml");
+    let written = simulated.write_fleet_file(&path, &fake.base_url());
+    // Keys are read from their files when each org is audited: the directory goes afterwards.
+    let report = written
+        .map_err(io)
+        .and_then(|()| Fleet::from_file(&path))
+        .and_then(|fleet| audit_fleet(&fleet, &Policy::default(), &FleetOptions::default()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = report?;
+    for (org, sim) in report.orgs.iter().zip(simulated.orgs()) {
+        let worst = org.findings.iter().map(|f| f.severity).max();
+        if let Some(e) = &org.error {
+            println!("{:<9} could not be audited: {}", org.name, e.message);
+            continue;
+        }
+        println!(
+            "{:<9} {:<19} {:>2} finding(s){}, {:>2} not evaluated, {:>2} passed",
+            org.name,
+            format!("({})", sim.posture),
+            org.findings.len(),
+            worst.map(|s| format!(" (worst: {s})")).unwrap_or_default(),
+            org.not_evaluated.len(),
+            org.passed.len()
+        );
+    }
+    let s = &report.summary;
+    println!(
+        "exit code {} ({}); `ddorg audit --fleet FLEET.toml --format json|sarif|markdown` for the full report",
+        s.exit_code,
+        if s.failing_findings > 0 {
+            format!("{} finding(s) at or above {}", s.failing_findings, s.fail_on)
+        } else {
+            "nothing at or above the threshold".into()
+        }
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn one_org_or_a_fleet() {
+        let a = parse(&["abc"], &flags(&[("--format", "json")])).unwrap();
+        assert_eq!(a.public_id.as_deref(), Some("abc"));
+        assert_eq!(a.format, Format::Json);
+        let a = parse(
+            &[],
+            &flags(&[("--fleet", "f.toml"), ("--concurrency", "32")]),
+        )
+        .unwrap();
+        assert_eq!((a.fleet.as_deref(), a.concurrency), (Some("f.toml"), 32));
+        assert_eq!(
+            parse(&[], &flags(&[("--fleet", "f")])).unwrap().concurrency,
+            8
+        );
+    }
+
+    #[test]
+    fn bad_audit_usage_is_an_error() {
+        assert!(parse(&[], &[]).is_err());
+        assert!(parse(&["a", "b"], &[]).is_err());
+        assert!(parse(&["a"], &flags(&[("--fleet", "f")])).is_err());
+        assert!(parse(&["a"], &flags(&[("--concurrency", "4")])).is_err());
+        assert!(parse(&[], &flags(&[("--fleet", "f"), ("--concurrency", "0")])).is_err());
+        assert!(parse(&["a"], &flags(&[("--format", "xml")])).is_err());
+        assert!(parse(&["a"], &flags(&[("--fail-on", "severe")])).is_err());
+    }
+}

@@ -1,0 +1,508 @@
+//! `ddorg audit` end to end against ddorg-fake: one org, a fleet of hundreds with failures among
+//! them, every format, drift, exit codes, and keys never in any report.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use ddorg_fake::{Behavior, FakeServer, Fleet, Reply};
+use serde_json::{json, Value};
+
+const API_KEY: &str = "cli-audit-api-key-0123456789";
+const APP_KEY: &str = "cli-audit-app-key-9876543210";
+const RULE_COUNT: usize = 13;
+
+/// A scratch directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("ddorg-cli-audit-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn ddorg(fake: Option<&FakeServer>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ddorg"));
+    cmd.args(args)
+        .env_remove("DD_SITE")
+        .env_remove("DDORG_BASE_URL")
+        .env("DD_API_KEY", API_KEY)
+        .env("DD_APP_KEY", APP_KEY);
+    if let Some(f) = fake {
+        cmd.env("DDORG_BASE_URL", f.base_url());
+    }
+    cmd.output().expect("ddorg runs")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_of(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+}
+
+fn wide_open_org() -> Reply {
+    Reply::json(200, &wide_open_body().to_string())
+}
+
+fn wide_open_body() -> Value {
+    json!({"org": {"public_id": "abc", "settings": {
+        "private_widget_share": true,
+        "saml": {"enabled": true},
+        "saml_autocreate_access_role": "adm",
+        "saml_autocreate_users_domains": {"domains": ["gmail.com"], "enabled": true},
+        "saml_can_be_enabled": true,
+        "saml_idp_endpoint": "https://idp.example.com",
+        "saml_idp_initiated_login": {"enabled": false},
+        "saml_idp_metadata_uploaded": true,
+        "saml_strict_mode": {"enabled": true}
+    }}})
+}
+
+#[test]
+fn one_org_with_the_documented_example_passes_and_exits_0() {
+    let fake = FakeServer::start().unwrap();
+    let o = ddorg(Some(&fake), &["audit", "abcdef12345"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("== abcdef12345 (public ID abcdef12345, base URL http://127.0.0.1:"),
+        "{out}"
+    );
+    assert!(out.contains("DDORG-SAML-002  SAML is off"), "{out}");
+    assert!(out.contains("result: pass"), "{out}");
+    let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/org/abcdef12345",
+            "/api/v2/integration/salesforce-incidents/organizations"
+        ]
+    );
+}
+
+#[test]
+fn findings_at_or_above_fail_on_exit_1_and_never_disables_it() {
+    let fake = FakeServer::start().unwrap();
+    fake.set_org("abc", wide_open_org());
+    let o = ddorg(Some(&fake), &["audit", "abc", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let r = json_of(&o);
+    assert_eq!(r["ddorg_audit"], 1);
+    let rules: Vec<&str> = r["orgs"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "DDORG-SAML-004",
+            "DDORG-SAML-005",
+            "DDORG-SAML-006",
+            "DDORG-SHARE-001"
+        ]
+    );
+    assert_eq!(r["summary"]["exit_code"], 1);
+    assert_eq!(
+        code(&ddorg(Some(&fake), &["audit", "abc", "--fail-on", "never"])),
+        0
+    );
+    assert_eq!(
+        code(&ddorg(Some(&fake), &["--fail-on=never", "audit", "abc"])),
+        0
+    );
+    let scratch = Scratch::new("policy");
+    let policy = scratch.write("policy.toml", "fail_on = \"never\"\n");
+    let o = ddorg(
+        Some(&fake),
+        &[
+            "audit",
+            "abc",
+            "--policy",
+            policy.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        json_of(&o)["policy"]["fail_on"],
+        "never",
+        "the effective policy is recorded"
+    );
+}
+
+#[test]
+fn an_org_that_cannot_be_audited_exits_9_with_a_report() {
+    let fake = FakeServer::start().unwrap();
+    fake.set_org("gone", Reply::errors(404, &["Organization not found"]));
+    let o = ddorg(Some(&fake), &["audit", "gone", "--format", "json"]);
+    assert_eq!(code(&o), 9);
+    let r = json_of(&o);
+    assert_eq!(r["orgs"][0]["status"], "error");
+    assert_eq!(r["orgs"][0]["error"]["kind"], "not_found");
+    assert_eq!(r["orgs"][0]["error"]["status"], 404);
+    assert!(
+        stderr(&o).contains("1 of 1 org(s) could not be audited"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn usage_and_config_errors_exit_2_and_say_why() {
+    let fake = FakeServer::start().unwrap();
+    let scratch = Scratch::new("usage");
+    let typo = scratch.write("typo.toml", "fail_onn = \"low\"\n");
+    let literal = scratch.write(
+        "literal.toml",
+        &format!("[[orgs]]\npublic_id = \"x\"\napi_key = \"{API_KEY}\"\n"),
+    );
+    let unknown_key = scratch.write(
+        "unknown.toml",
+        "[[orgs]]\npublic_id = \"x\"\napi_key_envv = \"X\"\n",
+    );
+    for (args, needle) in [
+        (vec!["audit"], "PUBLIC_ID or --fleet"),
+        (vec!["audit", "abc", "--format", "xml"], "unknown format"),
+        (vec!["audit", "abc", "--fail-on", "sometimes"], "never"),
+        (
+            vec!["audit", "abc", "--policy", typo.to_str().unwrap()],
+            "fail_onn",
+        ),
+        (
+            vec!["audit", "--fleet", literal.to_str().unwrap()],
+            "keys never live in the fleet file",
+        ),
+        (
+            vec!["audit", "--fleet", unknown_key.to_str().unwrap()],
+            "api_key_envv",
+        ),
+        (
+            vec!["audit", "--fleet", "no/such/fleet.toml"],
+            "cannot read the fleet file",
+        ),
+        (
+            vec!["audit", "abc", "--baseline", "no/such/old.json"],
+            "cannot read the baseline",
+        ),
+        (
+            vec!["org", "get", "abc", "--format", "json"],
+            "only goes with audit",
+        ),
+    ] {
+        let o = ddorg(Some(&fake), &args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+        assert!(
+            !stderr(&o).contains(API_KEY),
+            "a key leaked: {}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty(), "no report on a usage error");
+    }
+    assert_eq!(fake.request_count(), 0);
+}
+
+#[test]
+fn drift_against_a_baseline_counts_only_new_findings() {
+    let fake = FakeServer::start().unwrap();
+    let scratch = Scratch::new("drift");
+    fake.set_org("abc", wide_open_org());
+    let old = scratch.path("old.json");
+    let o = ddorg(
+        Some(&fake),
+        &[
+            "audit",
+            "abc",
+            "--format",
+            "json",
+            "--output",
+            old.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).is_empty(),
+        "--output writes the report to the file only"
+    );
+
+    // Same posture: the critical findings are known, so nothing new fails.
+    let o = ddorg(
+        Some(&fake),
+        &[
+            "audit",
+            "abc",
+            "--baseline",
+            old.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(json_of(&o)["summary"]["findings"]["critical"], 2);
+
+    // Sharing fixed, strict mode turned off, a setting gone to null.
+    let mut body = wide_open_body();
+    body["org"]["settings"]["private_widget_share"] = json!(false);
+    body["org"]["settings"]["saml_strict_mode"]["enabled"] = json!(false);
+    body["org"]["settings"]["saml_idp_metadata_valid_until"] = Value::Null;
+    fake.set_org("abc", Reply::json(200, &body.to_string()));
+    let o = ddorg(
+        Some(&fake),
+        &[
+            "audit",
+            "abc",
+            "--baseline",
+            old.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&o), 1, "the new high finding fails");
+    let d = &json_of(&o)["orgs"][0]["drift"];
+    assert_eq!(d["new_findings"][0]["rule"], "DDORG-SAML-002");
+    assert_eq!(d["resolved_findings"][0]["rule"], "DDORG-SHARE-001");
+    let changed = d["changed_settings"].as_array().unwrap();
+    assert!(
+        changed.contains(
+            &json!({"field": "settings.private_widget_share", "old": true, "new": false})
+        ),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&json!({"field": "settings.saml_idp_metadata_valid_until", "new": null})),
+        "{changed:?}"
+    );
+    let text = ddorg(
+        Some(&fake),
+        &["audit", "abc", "--baseline", old.to_str().unwrap()],
+    );
+    assert!(
+        stdout(&text).contains("drift: 1 new, 1 resolved, 3 setting(s) changed"),
+        "{}",
+        stdout(&text)
+    );
+}
+
+fn rule_results(report: &Value) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let (mut fired, mut passed, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
+    for org in report["orgs"].as_array().unwrap() {
+        for f in org["findings"].as_array().unwrap() {
+            fired.push(f["rule"].as_str().unwrap().to_string());
+        }
+        for p in org["passed"].as_array().unwrap() {
+            passed.push(p.as_str().unwrap().to_string());
+        }
+        for n in org["not_evaluated"].as_array().unwrap() {
+            skipped.push(n["rule"].as_str().unwrap().to_string());
+        }
+    }
+    for v in [&mut fired, &mut passed, &mut skipped] {
+        v.sort();
+        v.dedup();
+    }
+    (fired, passed, skipped)
+}
+
+fn fleet_scenario(dir: &Path) -> (FakeServer, Fleet, PathBuf) {
+    let fake = FakeServer::start().unwrap();
+    let fleet = Fleet::generate(240).with_faults();
+    fake.set_fleet(&fleet);
+    let path = dir.join("fleet.toml");
+    fleet.write_fleet_file(&path, &fake.base_url()).unwrap();
+    (fake, fleet, path)
+}
+
+#[test]
+fn a_fleet_of_240_orgs_with_a_403_a_404_a_429_burst_and_a_timeout() {
+    let scratch = Scratch::new("fleet");
+    let (fake, fleet, path) = fleet_scenario(&scratch.0);
+    let path = path.to_str().unwrap();
+    let out = scratch.path("report.json");
+    let o = ddorg(
+        None,
+        &[
+            "audit",
+            "--fleet",
+            path,
+            "--concurrency",
+            "16",
+            "--format",
+            "json",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 9, "{}", stderr(&o));
+    // stderr is not a terminal here: no progress counter, only the closing line.
+    assert_eq!(
+        stderr(&o),
+        "ddorg: 3 of 240 org(s) could not be audited; the report covers the rest\n"
+    );
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let orgs = r["orgs"].as_array().unwrap();
+    assert_eq!(orgs.len(), 240);
+    for (org, spec) in orgs.iter().zip(fleet.orgs()) {
+        assert_eq!(org["name"], spec.name.as_str(), "fleet order is kept");
+        let error_kind = org["error"]["kind"].as_str();
+        match spec.behavior {
+            Behavior::Forbidden => assert_eq!(error_kind, Some("forbidden")),
+            Behavior::NotFound => assert_eq!(error_kind, Some("not_found")),
+            Behavior::Slow(_) => assert_eq!(error_kind, Some("timeout")),
+            Behavior::RateLimitBurst(_) => {
+                assert_eq!(org["status"], "audited", "retried through the 429s")
+            }
+            Behavior::SalesforceForbidden => {
+                assert_eq!(org["status"], "audited");
+                let reasons: Vec<&str> = org["not_evaluated"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|n| n["rule"].as_str().unwrap().starts_with("DDORG-SFDC"))
+                    .map(|n| n["reason"].as_str().unwrap())
+                    .collect();
+                assert_eq!(reasons.len(), 3);
+                assert!(
+                    reasons.iter().all(|r| r.contains("integrations_read")),
+                    "{reasons:?}"
+                );
+            }
+            _ => assert_eq!(org["status"], "audited", "{org}"),
+        }
+        if org["status"] == "audited" {
+            let n = org["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["rule"].as_str().unwrap())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+                + org["passed"].as_array().unwrap().len();
+            assert!(
+                n + org["not_evaluated"].as_array().unwrap().len() >= RULE_COUNT,
+                "every rule accounted for: {org}"
+            );
+        }
+    }
+    assert_eq!(r["summary"]["orgs"], 240);
+    assert_eq!(r["summary"]["errors"], 3);
+    let (fired, passed, skipped) = rule_results(&r);
+    assert_eq!(
+        fired.len(),
+        RULE_COUNT,
+        "every rule fires somewhere: {fired:?}"
+    );
+    assert_eq!(
+        passed.len(),
+        RULE_COUNT,
+        "every rule passes somewhere: {passed:?}"
+    );
+    assert_eq!(
+        skipped.len(),
+        RULE_COUNT,
+        "every rule is not evaluated somewhere: {skipped:?}"
+    );
+    // Each org had its own key pair: 240 orgs, two calls each, three of them cut short, plus the 429s.
+    assert_eq!(fake.request_count(), 2 * 240 - 3 + 2);
+}
+
+#[test]
+fn no_format_of_a_fleet_report_holds_a_key() {
+    let scratch = Scratch::new("keys");
+    let (_fake, fleet, path) = fleet_scenario(&scratch.0);
+    for format in ["text", "json", "sarif", "markdown"] {
+        let o = ddorg(
+            None,
+            &[
+                "audit",
+                "--fleet",
+                path.to_str().unwrap(),
+                "--format",
+                format,
+                "--concurrency",
+                "32",
+            ],
+        );
+        assert_eq!(code(&o), 9, "{format}: {}", stderr(&o));
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        for org in fleet.orgs() {
+            assert!(
+                !all.contains(&org.api_key) && !all.contains(&org.app_key),
+                "{format}: a key of {} leaked",
+                org.name
+            );
+        }
+        match format {
+            "sarif" => {
+                let v = json_of(&o);
+                assert_eq!(v["version"], "2.1.0");
+                assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
+            }
+            "markdown" => assert!(stdout(&o).starts_with("# ddorg audit\n")),
+            "text" => {
+                assert!(stdout(&o).contains("could not be audited: org-0008, org-0012, org-0018"))
+            }
+            _ => assert_eq!(json_of(&o)["ddorg_audit"], 1),
+        }
+    }
+}
+
+#[test]
+fn a_key_variable_not_set_fails_that_org_only() {
+    let fake = FakeServer::start().unwrap();
+    let scratch = Scratch::new("env");
+    let fleet = scratch.write("fleet.toml", &format!(
+        "[defaults]\nbase_url = \"{}\"\n\n[[orgs]]\nname = \"ok\"\npublic_id = \"abc\"\n\n[[orgs]]\nname = \"unset\"\npublic_id = \"def\"\napi_key_env = \"DDORG_TEST_UNSET_KEY\"\n",
+        fake.base_url()
+    ));
+    let o = ddorg(
+        None,
+        &[
+            "audit",
+            "--fleet",
+            fleet.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&o), 9);
+    let r = json_of(&o);
+    assert_eq!(
+        r["orgs"][0]["status"], "audited",
+        "keys default to DD_API_KEY / DD_APP_KEY"
+    );
+    assert_eq!(r["orgs"][1]["error"]["kind"], "config");
+    assert!(r["orgs"][1]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("DDORG_TEST_UNSET_KEY is not set"));
+}
