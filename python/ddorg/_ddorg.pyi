@@ -248,6 +248,7 @@ class Client:
         user_agent: Optional[str] = None,
         connect_timeout: Optional[float] = None,
         max_body_size: Optional[int] = None,
+        append_user_agent: Optional[str] = None,
         ca_bundle: Optional[Union[str, os.PathLike[str]]] = None,
         tls_roots: Optional[Literal["bundled", "system"]] = None,
         proxy: Optional[str] = None,
@@ -263,7 +264,11 @@ class Client:
     @property
     def timeout(self) -> float: ...
     @property
+    def connect_timeout(self) -> float: ...
+    @property
     def max_retries(self) -> int: ...
+    @property
+    def max_body_size(self) -> int: ...
     @property
     def user_agent(self) -> str: ...
     @property

@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
+use crate::limits::{self, TimeoutKind};
 pub(crate) use crate::proxy::ProxySetting;
 use crate::retry::{RetryPolicy, Sleeper, SleeperDebug, ThreadSleeper};
 use crate::site::Site;
+use crate::transport::Target;
 use crate::trust::{TlsRoots, TrustSetting};
 
 /// Environment variable holding the API key.
@@ -84,10 +86,10 @@ impl Default for ClientBuilder {
             app_key: None,
             site: None,
             base_url: None,
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(60),
+            connect_timeout: limits::DEFAULT_CONNECT_TIMEOUT,
+            timeout: limits::DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
-            max_body_size: 16 * 1024 * 1024,
+            max_body_size: limits::DEFAULT_MAX_BODY_SIZE,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             proxy: ProxySetting::default(),
             trust: TrustSetting::default(),
@@ -175,13 +177,17 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest wait to establish a connection (DNS, TCP, TLS). Defaults to 10 s.
+    /// The longest wait to establish a connection (DNS, TCP, TLS). Defaults to 10 s
+    /// ([`limits::DEFAULT_CONNECT_TIMEOUT`]); must be more than zero and at most
+    /// [`limits::MAX_TIMEOUT`] (365 days), checked by [`build`](Self::build).
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = d;
         self
     }
 
-    /// The overall deadline of one call, retries and their waits included. Defaults to 60 s.
+    /// The overall deadline of one call, retries and their waits included. Defaults to 60 s
+    /// ([`limits::DEFAULT_TIMEOUT`]); must be more than zero and at most [`limits::MAX_TIMEOUT`]
+    /// (365 days), checked by [`build`](Self::build).
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = d;
         self
@@ -200,23 +206,30 @@ impl ClientBuilder {
     }
 
     /// The largest response body accepted, after decompression; a larger one is a
-    /// [`ErrorKind::ResponseTooLarge`] error and is never held in memory whole. Defaults to 16 MiB.
+    /// [`ErrorKind::ResponseTooLarge`] error and is never held in memory whole. Defaults to 16 MiB
+    /// ([`limits::DEFAULT_MAX_BODY_SIZE`]); `0` would refuse every response, so
+    /// [`build`](Self::build) reports it as a [`ErrorKind::Config`] error.
     pub fn max_body_size(mut self, bytes: u64) -> Self {
         self.max_body_size = bytes;
         self
     }
 
-    /// Replaces the user agent. Defaults to `ddorg/<version>`.
+    /// Replaces the whole user agent, tokens appended before included. Defaults to
+    /// `ddorg/<version>` ([`DEFAULT_USER_AGENT`]; each binding names itself, e.g.
+    /// `ddorg-python/<version>`). Must be printable ASCII, checked by [`build`](Self::build).
+    /// `user_agent` means this in every language; appending is [`append_user_agent`](Self::append_user_agent).
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = ua.into();
         self
     }
 
-    /// Appends a product token (e.g. `myapp/1.2`) to the user agent, after a space.
-    pub fn append_user_agent(mut self, token: &str) -> Self {
+    /// Appends a product token (e.g. `myapp/1.2`) to the user agent, after a space; an empty
+    /// token appends nothing. Appends nothing by default.
+    pub fn append_user_agent(mut self, token: impl Into<String>) -> Self {
+        let token = token.into();
         if !token.is_empty() {
             self.user_agent.push(' ');
-            self.user_agent.push_str(token);
+            self.user_agent.push_str(&token);
         }
         self
     }
@@ -272,6 +285,34 @@ impl ClientBuilder {
         Client::from_builder(self)
     }
 
+    /// Checks every option, in one place, and resolves what needs resolving (the base URL, the
+    /// proxy). The first problem is a [`ErrorKind::Config`] error naming it.
+    pub(crate) fn validate(&self) -> Result<Validated, Error> {
+        if let (Some(message), None) = (&self.bad_env_site, &self.base_url) {
+            return Err(Error::new(ErrorKind::Config, message.clone()));
+        }
+        let base = self.resolved_base_url()?;
+        let api_key = ClientBuilder::checked_key(&self.api_key, "API key", ENV_API_KEY)?.clone();
+        let app_key =
+            ClientBuilder::checked_key(&self.app_key, "application key", ENV_APP_KEY)?.clone();
+        limits::check_timeout(TimeoutKind::Overall, self.timeout)?;
+        limits::check_timeout(TimeoutKind::Connect, self.connect_timeout)?;
+        limits::check_max_body_size(self.max_body_size)?;
+        limits::check_user_agent(&self.user_agent)?;
+        let target = Target::of(&base.url);
+        let proxy = crate::proxy::choose(&self.proxy, &target.host, base.loopback)?;
+        let (roots, trust) = crate::trust::root_store(&self.trust)?;
+        log::debug!(target: crate::LOG_TARGET, "trusted roots: {trust:?}; proxy: {:?}", proxy.as_ref().map(|p| &p.shown));
+        Ok(Validated {
+            base,
+            api_key,
+            app_key,
+            target: target.with_proxy(proxy.as_ref().map(|p| p.shown.clone())),
+            proxy: proxy.map(|p| p.proxy),
+            roots,
+        })
+    }
+
     /// The base URL this builder resolves to, validated.
     pub(crate) fn resolved_base_url(&self) -> Result<BaseUrl, Error> {
         match &self.base_url {
@@ -307,6 +348,17 @@ impl ClientBuilder {
             Some(k) => Ok(k),
         }
     }
+}
+
+/// What [`ClientBuilder::validate`] found valid and resolved.
+pub(crate) struct Validated {
+    pub(crate) base: BaseUrl,
+    pub(crate) api_key: Secret,
+    pub(crate) app_key: Secret,
+    pub(crate) proxy: Option<ureq::Proxy>,
+    /// Who calls talk to (the API host and the proxy), for messages.
+    pub(crate) target: Target,
+    pub(crate) roots: Arc<rustls::RootCertStore>,
 }
 
 /// A validated base URL without a trailing slash.
@@ -373,16 +425,18 @@ fn is_loopback(host: &str) -> bool {
     host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// `scheme://***@host…` for a URL with userinfo, so an error never repeats a password.
-fn redact_userinfo(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            match rest[..authority_end].rfind('@') {
-                Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-                None => url.to_string(),
-            }
-        }
+/// `scheme://***@host…` for a URL with userinfo, so no error or `Debug` output repeats a
+/// password: the one redaction of URLs (only the authority's `@` counts, so a path holding `@`
+/// is left alone).
+/// A URL without a scheme (`user:pw@proxy:3128`, as proxy variables may hold) is redacted too.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    let (prefix, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{prefix}***@{}", &rest[at + 1..]),
         None => url.to_string(),
     }
 }
@@ -466,5 +520,19 @@ mod tests {
         let dbg = format!("{b:?}");
         assert!(!dbg.contains("sekrit"), "{dbg}");
         assert!(!dbg.contains("pw123"), "{dbg}");
+        assert!(dbg.contains("http://***@proxy:3128"), "{dbg}");
+    }
+
+    #[test]
+    fn redaction_leaves_an_at_sign_in_the_path_alone() {
+        let b = ClientBuilder::new().proxy("http://proxy:3128/p@th");
+        assert!(
+            format!("{b:?}").contains("\"http://proxy:3128/p@th\""),
+            "{b:?}"
+        );
+        assert_eq!(
+            redact_userinfo("https://u:pw@host/a@b"),
+            "https://***@host/a@b"
+        );
     }
 }

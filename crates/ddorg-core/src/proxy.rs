@@ -1,6 +1,7 @@
 //! Which proxy a client uses: the builder's or the environment's, checked when the client is
 //! built, so that a proxy that was asked for is either used or refused, never skipped.
 
+use crate::config::redact_userinfo as redact;
 use crate::error::{Error, ErrorKind};
 
 /// The variables read for a proxy, first non-empty wins. ddorg only talks https (plain http is
@@ -62,7 +63,7 @@ pub(crate) fn choose(
                 .find_map(|&n| Some((n, std::env::var(n).ok().filter(|v| !v.is_empty())?)))
             {
                 if no_proxy_matches(&list, host) {
-                    log::debug!(target: "ddorg", "{var} lists {host}: not using the proxy in {name}");
+                    log::debug!(target: crate::LOG_TARGET, "{var} lists {host}: not using the proxy in {name}");
                     return Ok(None);
                 }
             }
@@ -152,19 +153,6 @@ fn no_proxy_matches(list: &str, host: &str) -> bool {
         let entry = entry.trim_start_matches('[').trim_end_matches(']');
         !entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}")))
     })
-}
-
-/// `scheme://***@host…` for a URL with userinfo, so no message repeats a password.
-pub(crate) fn redact(url: &str) -> String {
-    let (prefix, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (format!("{scheme}://"), rest),
-        None => (String::new(), url),
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{prefix}***@{}", &rest[at + 1..]),
-        None => url.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -150,7 +150,7 @@ fn bundle_roots(path: &Path, from: &str) -> Result<RootCertStore, Error> {
         }));
     }
     if unusable > 0 {
-        log::warn!(target: "ddorg", "the CA bundle {shown} (from {from}): {unusable} certificate(s) skipped, {} used", store.len());
+        log::warn!(target: crate::LOG_TARGET, "the CA bundle {shown} (from {from}): {unusable} certificate(s) skipped, {} used", store.len());
     }
     Ok(store)
 }
@@ -158,12 +158,12 @@ fn bundle_roots(path: &Path, from: &str) -> Result<RootCertStore, Error> {
 fn system_roots() -> Result<RootCertStore, Error> {
     let found = rustls_native_certs::load_native_certs();
     for e in &found.errors {
-        log::warn!(target: "ddorg", "reading the system's trust store: {e}");
+        log::warn!(target: crate::LOG_TARGET, "reading the system's trust store: {e}");
     }
     let mut store = RootCertStore::empty();
     let (_, skipped) = store.add_parsable_certificates(found.certs);
     if skipped > 0 {
-        log::debug!(target: "ddorg", "the system's trust store: {skipped} certificate(s) skipped");
+        log::debug!(target: crate::LOG_TARGET, "the system's trust store: {skipped} certificate(s) skipped");
     }
     if store.is_empty() {
         return Err(Error::new(

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ddorg_core::{Client, Error};
+use ddorg_core::{Client, Error, DEFAULT_USER_AGENT};
 use ddorg_fake::{FakeServer, Listen, ProxyMode, Reply, TlsCert};
 use serde_json::{Map, Value};
 
@@ -35,6 +35,7 @@ const ROW_KEYS: &[&str] = &[
     "listen",
     "env",
     "parallel",
+    "expect_user_agent",
 ];
 const CLIENT_KEYS: &[&str] = &[
     "api_key",
@@ -42,7 +43,10 @@ const CLIENT_KEYS: &[&str] = &[
     "base_url",
     "max_retries",
     "timeout_ms",
+    "connect_timeout_ms",
     "max_body_size",
+    "user_agent",
+    "append_user_agent",
     "ca_bundle",
     "tls_roots",
     "proxy",
@@ -265,6 +269,9 @@ fn run_calls(
     if let Some(ms) = number("timeout_ms") {
         builder = builder.timeout(Duration::from_millis(ms));
     }
+    if let Some(ms) = number("connect_timeout_ms") {
+        builder = builder.connect_timeout(Duration::from_millis(ms));
+    }
     if let Some(n) = number("max_body_size") {
         builder = builder.max_body_size(n);
     }
@@ -276,6 +283,12 @@ fn run_calls(
     }
     if let Some(url) = text("proxy") {
         builder = builder.proxy(url);
+    }
+    if let Some(ua) = text("user_agent") {
+        builder = builder.user_agent(ua);
+    }
+    if let Some(token) = text("append_user_agent") {
+        builder = builder.append_user_agent(token);
     }
 
     let setting = |k: &str| row.get(k).unwrap_or(&defaults[k]);
@@ -343,6 +356,21 @@ fn run_calls(
         for r in fake.requests() {
             if r.path != path {
                 return Err(format!("requested {:?}, expected {path:?}", r.path));
+            }
+        }
+    }
+    if let Some(ua) = row.get("expect_user_agent").and_then(Value::as_str) {
+        let want = ua.replace("{default_user_agent}", DEFAULT_USER_AGENT);
+        let requests = fake.requests();
+        if requests.is_empty() {
+            return Err("expect_user_agent, but the fake saw no request".into());
+        }
+        for r in requests {
+            if r.header("user-agent") != Some(want.as_str()) {
+                return Err(format!(
+                    "sent user agent {:?}, expected {want:?}",
+                    r.header("user-agent")
+                ));
             }
         }
     }

@@ -30,6 +30,7 @@ pub(crate) const fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Decode => "DecodeError",
         ErrorKind::ResponseTooLarge => "ResponseTooLargeError",
         ErrorKind::Tls => "TlsError",
+        ErrorKind::__NonExhaustive(never) => match never {},
     }
 }
 
