@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::connection::{accept_loop, serve_connection, serve_http};
 use crate::http;
 use crate::proxy::{self, Outcome, ProxyMode};
-use crate::server::{accept_loop, connect_ip, serve_connection, serve_http, Shared};
+use crate::server::connect_ip;
+use crate::state::Shared;
 use crate::tls::{TlsCert, TlsHalf};
 
 /// A listener to open with [`FakeServer::listen`](crate::FakeServer::listen).
