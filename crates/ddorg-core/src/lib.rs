@@ -57,6 +57,7 @@ mod error;
 pub mod limits;
 pub mod models;
 mod path;
+mod pool;
 mod proxy;
 mod rate_limit;
 mod resolve;
