@@ -11,10 +11,17 @@ import pytest
 import uvloop
 
 import ddorg
-from conftest import API_KEY, APP_KEY, ORG_EXAMPLE, Fake
+from conftest import API_KEY, APP_KEY, ORG_EXAMPLE
+from ddorg.testing import FakeServer as Fake
 
 T = TypeVar("T")
 Runner = Callable[[Coroutine[Any, Any, T]], T]
+
+
+@pytest.fixture
+def fake(ddorg_fake: Fake) -> Fake:
+    """This module's fake is ddorg.testing's (the pytest plugin's fixture), fresh per test."""
+    return ddorg_fake
 
 
 def run_uvloop(coro: Coroutine[Any, Any, T]) -> T:

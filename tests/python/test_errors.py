@@ -94,7 +94,7 @@ def test_redirects_are_refused_as_unexpected_status(fake: Fake) -> None:
         no_retry_client(fake).get_org("abc")
     assert info.value.status == 302
     assert "elsewhere.example.com" in str(info.value)
-    assert len(fake.requests) == 1
+    assert len(fake.requests()) == 1
 
 
 def test_config_error_for_missing_keys() -> None:
@@ -137,11 +137,11 @@ def test_invalid_argument_error_is_also_a_value_error(client: ddorg.Client, fake
     assert isinstance(e, ddorg.InvalidArgumentError) and isinstance(e, ddorg.DdorgError)
     assert e.kind == "invalid_argument" and e.status is None and e.attempts == 0
     assert "public_id" in str(e)
-    assert fake.requests == []
+    assert fake.requests() == []
 
 
 def test_timeout_error_is_also_a_builtin_timeout_error(fake: Fake) -> None:
-    fake.enqueue(json={"org": {}}, delay=3)
+    fake.enqueue(json={"org": {}}, delay_ms=3000)
     with pytest.raises(TimeoutError) as info:
         no_retry_client(fake, timeout=0.3).get_org("abc")
     e = info.value
@@ -198,7 +198,7 @@ def test_closed_client_raises_config_error(fake: Fake) -> None:
     client.close()
     with pytest.raises(ddorg.ConfigError, match="closed"):
         client.get_org("abc")
-    assert fake.requests == []
+    assert fake.requests() == []
 
 
 def test_hierarchy_matches_the_contract() -> None:
@@ -213,7 +213,7 @@ def test_hierarchy_matches_the_contract() -> None:
     ]
     for cls in api:
         assert issubclass(cls, ddorg.ApiError)
-    for transport in (ddorg.RequestTimeoutError, ddorg.NetworkError):
+    for transport in (ddorg.RequestTimeoutError, ddorg.NetworkError, ddorg.TlsError):
         assert issubclass(transport, ddorg.TransportError)
     others: list[type[ddorg.DdorgError]] = [
         ddorg.ConfigError,
@@ -228,6 +228,7 @@ def test_hierarchy_matches_the_contract() -> None:
     assert issubclass(ddorg.InvalidArgumentError, ValueError)
     assert issubclass(ddorg.RequestTimeoutError, TimeoutError)
     assert not issubclass(ddorg.ConfigError, ValueError)
+    assert not issubclass(ddorg.TlsError, ddorg.NetworkError), "TLS failures are never retried"
 
 
 def test_exceptions_can_be_built_pickled_and_keep_their_details() -> None:

@@ -19,7 +19,7 @@ def test_server_errors_are_retried_until_success(fake: Fake) -> None:
     resp = make_client(fake).get_org("abcdef12345")
     assert resp.org is not None and resp.org.name == "New child org"
     assert resp.attempts == 3
-    assert len(fake.requests) == 3
+    assert len(fake.requests()) == 3
 
 
 def test_rate_limited_requests_wait_for_the_reset(fake: Fake) -> None:
@@ -32,7 +32,7 @@ def test_rate_limited_requests_wait_for_the_reset(fake: Fake) -> None:
     resp = make_client(fake).list_salesforce_organizations()
     elapsed = time.monotonic() - started
     assert resp.attempts == 2
-    assert len(fake.requests) == 2
+    assert len(fake.requests()) == 2
     assert 0.9 <= elapsed < 5, elapsed
 
 
@@ -42,7 +42,7 @@ def test_retries_give_up_after_max_retries(fake: Fake) -> None:
         make_client(fake, max_retries=2).get_org("abc")
     assert info.value.attempts == 3
     assert info.value.errors == ["boom"]
-    assert len(fake.requests) == 3
+    assert len(fake.requests()) == 3
 
 
 def test_rate_limit_still_there_after_retries(fake: Fake) -> None:
@@ -63,7 +63,7 @@ def test_max_retries_zero_makes_one_attempt(fake: Fake) -> None:
     with pytest.raises(ddorg.ServerError) as info:
         make_client(fake, max_retries=0).get_org("abc")
     assert info.value.attempts == 1
-    assert len(fake.requests) == 1
+    assert len(fake.requests()) == 1
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409])
@@ -71,7 +71,7 @@ def test_client_errors_are_not_retried(fake: Fake, status: int) -> None:
     fake.enqueue(status=status, errors=["no"], repeat=2)
     with pytest.raises(ddorg.ApiError):
         make_client(fake).get_org("abc")
-    assert len(fake.requests) == 1
+    assert len(fake.requests()) == 1
 
 
 def test_dropped_connections_are_retried(fake: Fake) -> None:
@@ -83,7 +83,7 @@ def test_dropped_connections_are_retried(fake: Fake) -> None:
 
 
 def test_overall_timeout_ends_a_slow_call(fake: Fake) -> None:
-    fake.enqueue(json=ORG_EXAMPLE, delay=5)
+    fake.enqueue(json=ORG_EXAMPLE, delay_ms=5000)
     client = make_client(fake, timeout=0.5)
     assert client.timeout == 0.5
     started = time.monotonic()
@@ -103,5 +103,5 @@ def test_timeout_bounds_the_retry_waits_too(fake: Fake) -> None:
 
 
 def test_slow_reply_within_the_timeout_succeeds(fake: Fake) -> None:
-    fake.enqueue(json=ORG_EXAMPLE, delay=0.2)
+    fake.enqueue(json=ORG_EXAMPLE, delay_ms=200)
     assert make_client(fake, timeout=5).get_org("abc").to_dict() == ORG_EXAMPLE

@@ -74,7 +74,7 @@ def test_no_key_in_any_repr_str_exception_or_log(
         {"json": {"org": {}}, "delay_ms": 3000},
     ]
     for reply in failures:
-        fake.enqueue_reply(reply)
+        fake.enqueue(**reply)
         with pytest.raises(ddorg.DdorgError) as info:
             client.get_org("abc")
         texts += exception_texts(info.value)

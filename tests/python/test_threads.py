@@ -16,7 +16,7 @@ from conftest import ORG_EXAMPLE, Fake
 
 
 def test_eight_threads_share_one_client_in_parallel(client: ddorg.Client, fake: Fake) -> None:
-    fake.enqueue(json=ORG_EXAMPLE, delay=0.5, repeat=8)
+    fake.enqueue(json=ORG_EXAMPLE, delay_ms=500, repeat=8)
     barrier = threading.Barrier(8)
 
     def call(_: int) -> ddorg.OrganizationResponse:
@@ -31,11 +31,11 @@ def test_eight_threads_share_one_client_in_parallel(client: ddorg.Client, fake: 
     # Serialized they would take 8 x 500 ms; in parallel about 500 ms.
     assert elapsed < 2.5, f"8 calls of 500 ms took {elapsed:.2f} s: the GIL is not released"
     assert all(r.to_dict() == ORG_EXAMPLE for r in results)
-    assert len(fake.requests) == 8
+    assert len(fake.requests()) == 8
 
 
 def test_python_threads_run_while_a_call_waits(client: ddorg.Client, fake: Fake) -> None:
-    fake.enqueue(json=ORG_EXAMPLE, delay=0.6)
+    fake.enqueue(json=ORG_EXAMPLE, delay_ms=600)
     ticks = 0
     stop = threading.Event()
 
@@ -72,7 +72,7 @@ def test_many_threads_many_calls_with_errors_mixed_in(client: ddorg.Client, fake
         results = list(pool.map(work, range(60)))
     assert results[1] is not None and results[1].name == "New child org"
     assert results[2] == "596da4af-0563-4097-90ff-07230c3f9db3"
-    assert len(fake.requests) == 60
+    assert len(fake.requests()) == 60
 
 
 def test_ctrl_c_interrupts_a_long_rate_limit_wait(fake: Fake) -> None:
@@ -88,7 +88,7 @@ def test_ctrl_c_interrupts_a_long_rate_limit_wait(fake: Fake) -> None:
         timer.cancel()
     elapsed = time.monotonic() - started
     assert elapsed < 3, f"the 30 s wait was not interrupted ({elapsed:.1f} s)"
-    assert len(fake.requests) == 1  # the retry was abandoned
+    assert len(fake.requests()) == 1  # the retry was abandoned
 
     # The interrupt does not linger: the next call on the same thread works.
     assert client.get_org("abcdef12345").org is not None

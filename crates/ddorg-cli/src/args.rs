@@ -7,7 +7,7 @@ use crate::spec::{self, Cmd, Invocation, Opt};
 
 /// What the user asked for.
 pub enum Parsed {
-    Run(Invocation),
+    Run(Box<Invocation>),
     /// `--help`: the help of the command (or command group) named by these words.
     Help(Vec<String>),
     Version,
@@ -138,12 +138,12 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
         }
         own_values.push((opt.long, value));
     }
-    Ok(Parsed::Run(Invocation {
+    Ok(Parsed::Run(Box::new(Invocation {
         cmd,
         args,
         own: own_values,
         opts,
-    }))
+    })))
 }
 
 /// The command or group `--help` applies to: the longest prefix of the words that names one.
@@ -242,7 +242,7 @@ mod tests {
 
     fn run(args: &[&str]) -> Invocation {
         match p(args) {
-            Ok(Parsed::Run(inv)) => inv,
+            Ok(Parsed::Run(inv)) => *inv,
             Ok(_) => panic!("{args:?}: not a command"),
             Err(e) => panic!("{args:?}: {}", e.message),
         }

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         return ExitCode::from(report::USAGE_EXIT);
     }
     let inv = match args::parse(argv) {
-        Ok(Parsed::Run(inv)) => inv,
+        Ok(Parsed::Run(inv)) => *inv,
         Ok(Parsed::Help(words)) => {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             print!("{}", help::topic(&words));

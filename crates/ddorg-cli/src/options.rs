@@ -15,6 +15,9 @@ pub struct Options {
     pub max_body_size: Option<u64>,
     pub user_agent: Option<String>,
     pub append_user_agent: Vec<String>,
+    pub ca_bundle: Option<String>,
+    /// `bundled` or `system`, parsed by the core (`ddorg_core::TlsRoots`).
+    pub tls_roots: Option<String>,
     pub json: bool,
     pub verbose: bool,
 }
@@ -46,6 +49,8 @@ impl Options {
                 self.append_user_agent.clear();
             }
             "--append-user-agent" => self.append_user_agent.push(v),
+            "--ca-bundle" => self.ca_bundle = Some(v),
+            "--tls-roots" => self.tls_roots = Some(v),
             "--json" => self.json = true,
             "--verbose" => self.verbose = true,
             // --help and --version are handled by the parser.
@@ -92,6 +97,12 @@ pub fn configure(
     let (max_retries, max_body_size) = (opts.max_retries, opts.max_body_size);
     let user_agent = opts.user_agent.clone();
     let tokens = opts.append_user_agent.clone();
+    let tls_roots = opts
+        .tls_roots
+        .as_deref()
+        .map(str::parse::<ddorg_core::TlsRoots>)
+        .transpose()?;
+    let ca_bundle = opts.ca_bundle.clone();
     Ok(move |mut b: ClientBuilder| {
         b = b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")));
         if let Some(t) = timeout {
@@ -111,6 +122,12 @@ pub fn configure(
         }
         for token in &tokens {
             b = b.append_user_agent(token.as_str());
+        }
+        if let Some(path) = &ca_bundle {
+            b = b.ca_bundle(path);
+        }
+        if let Some(roots) = tls_roots {
+            b = b.tls_roots(roots);
         }
         b
     })

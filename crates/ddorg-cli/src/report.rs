@@ -19,7 +19,7 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
         | ErrorKind::UnexpectedStatus => 3,
         ErrorKind::RateLimited => 4,
         ErrorKind::Server => 5,
-        ErrorKind::Network | ErrorKind::Timeout => 6,
+        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Tls => 6,
         ErrorKind::Decode | ErrorKind::ResponseTooLarge => 7,
         ErrorKind::__NonExhaustive(never) => match never {},
     }

@@ -267,6 +267,20 @@ pub static GLOBAL_OPTIONS: &[Opt] = &[
         Values::Any,
         "append a product token to the user agent (repeatable)",
     ),
+    valued(
+        "--ca-bundle",
+        "PATH",
+        Values::File,
+        "trust the CAs in this PEM file instead of the built-in roots, e.g. the CA of a \
+         TLS-inspecting proxy [env: DDORG_CA_BUNDLE, then SSL_CERT_FILE]",
+    ),
+    valued(
+        "--tls-roots",
+        "ROOTS",
+        Values::OneOf(&["bundled", "system"]),
+        "bundled (the Mozilla roots built in) or system (this machine's trust store) \
+         [default: bundled]",
+    ),
     flag(
         "--json",
         None,

@@ -131,7 +131,8 @@ impl Client {
     #[new]
     #[pyo3(signature = (
         api_key=None, app_key=None, *, site=None, base_url=None, timeout=None, max_retries=None,
-        user_agent=None, connect_timeout=None, max_body_size=None, append_user_agent=None
+        user_agent=None, connect_timeout=None, max_body_size=None, append_user_agent=None,
+        ca_bundle=None, tls_roots=None, proxy=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
@@ -146,6 +147,9 @@ impl Client {
         connect_timeout: Option<&Bound<'_, PyAny>>,
         max_body_size: Option<&Bound<'_, PyAny>>,
         append_user_agent: Option<&Bound<'_, PyAny>>,
+        ca_bundle: Option<&Bound<'_, PyAny>>,
+        tls_roots: Option<&Bound<'_, PyAny>>,
+        proxy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let (text, seconds, whole) = ("a str", "a number of seconds", "an int");
         let api_key: Option<String> = arg("api_key", text, api_key)?;
@@ -158,6 +162,9 @@ impl Client {
         let connect_timeout: Option<f64> = arg("connect_timeout", seconds, connect_timeout)?;
         let max_body_size: Option<i64> = arg("max_body_size", whole, max_body_size)?;
         let append_user_agent: Option<String> = arg("append_user_agent", text, append_user_agent)?;
+        let ca_bundle: Option<std::path::PathBuf> = arg("ca_bundle", "a path", ca_bundle)?;
+        let tls_roots: Option<String> = arg("tls_roots", text, tls_roots)?;
+        let proxy: Option<String> = arg("proxy", text, proxy)?;
         let mut b = ClientBuilder::from_env()
             .user_agent(format!("ddorg-python/{VERSION}"))
             .sleeper(InterruptibleSleeper);
@@ -200,6 +207,15 @@ impl Client {
         }
         if let Some(ua) = user_agent {
             b = b.user_agent(ua);
+        }
+        if let Some(path) = ca_bundle {
+            b = b.ca_bundle(path);
+        }
+        if let Some(roots) = tls_roots {
+            b = b.tls_roots(roots.parse().map_err(to_pyerr)?);
+        }
+        if let Some(url) = proxy {
+            b = b.proxy(url);
         }
         if let Some(token) = append_user_agent {
             b = b.append_user_agent(token);
