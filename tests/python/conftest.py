@@ -15,6 +15,9 @@ import pytest
 
 import ddorg
 
+# pytester runs the plugin's own tests (test_pytest_plugin.py) in a subprocess.
+pytest_plugins = ["pytester"]
+
 REPO = Path(__file__).resolve().parents[2]
 API_KEY = "test-api-key-0123456789abcdef"
 APP_KEY = "test-app-key-fedcba9876543210"
