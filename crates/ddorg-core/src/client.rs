@@ -276,7 +276,7 @@ impl Client {
                         && reuse::is_closed_connection(&e)
                         && started.elapsed() < remaining =>
                 {
-                    log::debug!(target: LOG_TARGET, "the server had closed the pooled connection ({e}); sending again");
+                    log::debug!(target: LOG_TARGET, "the server had closed the pooled connection ({}); sending again", crate::text::escape_controls(&e.to_string()));
                 }
                 Err(e) => return Err(transport_error(e, budget)),
             }

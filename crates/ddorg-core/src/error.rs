@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::rate_limit::RateLimit;
+use crate::text;
 
 /// What went wrong, as a small `Copy` enum.
 ///
@@ -144,11 +145,15 @@ struct Details {
 
 impl Error {
     /// An error of `kind` with a one-line message and no response details.
+    ///
+    /// The message is made one safe line here, for every error of every language: control
+    /// characters (a server's text may hold ANSI or OSC sequences, CR or LF) are escaped visibly
+    /// and its length is bounded (see [`crate::text`]).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
             details: Box::new(Details {
                 kind,
-                message: message.into(),
+                message: text::one_line(message.into()),
                 status: None,
                 errors: Vec::new(),
                 rate_limit: None,
@@ -168,7 +173,7 @@ impl Error {
         let mut message = format!("{} (HTTP {status})", kind.describe());
         if !errors.is_empty() {
             message.push_str(": ");
-            message.push_str(&errors.join("; "));
+            message.push_str(&text::messages_in_line(&errors));
         }
         Error::new(kind, message)
             .with_status(status)
@@ -293,6 +298,23 @@ mod tests {
         assert_eq!(e.to_string(), "forbidden (HTTP 403): Forbidden; bad key");
         assert_eq!(e.status(), Some(403));
         assert_eq!(e.kind(), ErrorKind::Forbidden);
+    }
+
+    #[test]
+    fn hostile_messages_make_one_escaped_bounded_line_and_errors_stay_as_received() {
+        let hostile = "\x1b]0;pwned\x07\x1b[2Jgone\r\nddorg: success".to_string();
+        let mut errors = vec![hostile.clone()];
+        errors.extend((0..999).map(|i| format!("e{i}")));
+        let e = Error::from_response(403, errors.clone(), None);
+        assert_eq!(
+            e.message(),
+            r"forbidden (HTTP 403): \u{1b}]0;pwned\u{7}\u{1b}[2Jgone\u{d}\u{a}ddorg: success; e0; e1; and 997 more"
+        );
+        assert_eq!(e.to_string(), e.message());
+        assert!(!format!("{e:?}").contains('\x1b'), "Debug escapes too");
+        assert_eq!(e.errors(), errors, "the data is kept exactly");
+        let e = Error::new(ErrorKind::Decode, "x".repeat(1_000_000));
+        assert!(e.message().chars().count() <= crate::text::MAX_LINE_CHARS + 1);
     }
 
     #[test]

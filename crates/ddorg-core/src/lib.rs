@@ -62,6 +62,7 @@ mod response;
 mod retry;
 mod reuse;
 mod site;
+pub mod text;
 
 pub use client::Client;
 pub use config::{
@@ -74,6 +75,7 @@ pub use rate_limit::RateLimit;
 pub use response::{Response, ResponseMeta};
 pub use retry::{RetryPolicy, Sleeper, ThreadSleeper};
 pub use site::Site;
+pub use text::escape_controls;
 
 /// This crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
