@@ -293,8 +293,19 @@ impl Client {
                 .body_mut()
                 .with_config()
                 .limit(MAX_ERROR_BODY.min(inner.max_body_size))
-                .read_to_vec()
-                .unwrap_or_default();
+                .read_to_vec();
+            let body = match body {
+                Ok(body) => body,
+                // The deadline passed while the error body trickled in: that is a timeout (the
+                // status says what had begun to arrive), not a server error without messages.
+                Err(e) if is_timeout(&e) => {
+                    return Err(transport_error(e, budget_left(started, remaining))
+                        .with_status(status)
+                        .with_rate_limit(rate_limit));
+                }
+                // Otherwise the status alone is the answer; a damaged error body adds nothing.
+                Err(_) => Vec::new(),
+            };
             let err = match (status, location) {
                 // A redirect names where it goes; say why it was not followed.
                 (301 | 302 | 303 | 307 | 308, Some(location)) => Error::new(
@@ -342,6 +353,23 @@ impl Client {
             format!("the {:?} overall timeout passed", self.inner.timeout),
         )
     }
+}
+
+/// Whether a ureq failure is a deadline passing (ureq's own timeouts, or a socket read timing out).
+fn is_timeout(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(io) => matches!(
+            io.kind(),
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+        ),
+        _ => false,
+    }
+}
+
+/// What is left of this attempt's budget.
+fn budget_left(started: Instant, remaining: Duration) -> Duration {
+    remaining.saturating_sub(started.elapsed())
 }
 
 /// Maps a ureq failure to our kinds. ureq's messages name the host, never our headers.

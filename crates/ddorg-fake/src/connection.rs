@@ -125,6 +125,10 @@ fn write_reply(
     match p.fault {
         None => {
             write_head(w, close)?;
+            if let Some(d) = p.body_delay {
+                w.flush()?;
+                thread::sleep(d);
+            }
             w.write_all(body)?;
             w.flush()?;
             return Ok(true);

@@ -182,7 +182,21 @@ impl Client {
     }
 
     /// `GET /api/v1/org/{public_id}`: the organization's name, settings (SAML and more) and plan.
-    fn get_org(&self, py: Python<'_>, public_id: String) -> PyResult<OrganizationResponse> {
+    fn get_org(
+        &self,
+        py: Python<'_>,
+        public_id: &Bound<'_, PyString>,
+    ) -> PyResult<OrganizationResponse> {
+        // A str with a lone surrogate has no UTF-8 form: a bad argument, like bad UTF-8 in C.
+        let public_id = public_id
+            .to_cow()
+            .map_err(|_| {
+                to_pyerr(core::Error::new(
+                    core::ErrorKind::InvalidArgument,
+                    "public_id is not valid Unicode (it holds a lone surrogate)",
+                ))
+            })?
+            .to_owned();
         let (value, meta) = self.call(py, move |c| c.get_org(&public_id))?.into_parts();
         Ok(OrganizationResponse::with_meta(value, meta))
     }
