@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::{ClientBuilder, Secret, Validated};
 use crate::decode::{decode_body, error_messages};
+use crate::encoding;
 use crate::error::{Error, ErrorKind};
 use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
 use crate::path;
@@ -263,6 +264,7 @@ impl Client {
                     .get(url)
                     .header("DD-API-KEY", inner.api_key.expose())
                     .header("DD-APPLICATION-KEY", inner.app_key.expose())
+                    .header("accept-encoding", encoding::ACCEPT_ENCODING)
                     .config()
                     .timeout_global(Some(budget))
                     .build()
@@ -287,6 +289,7 @@ impl Client {
         let rate_limit = RateLimit::from_headers(header);
         let content_type = header("content-type").map(str::to_owned);
         let location = header("location").map(str::to_owned);
+        let content_encoding = header("content-encoding").map(str::to_owned);
 
         if !(200..300).contains(&status) {
             let body = response
@@ -306,6 +309,9 @@ impl Client {
                 // Otherwise the status alone is the answer; a damaged error body adds nothing.
                 Err(_) => Vec::new(),
             };
+            let limit = MAX_ERROR_BODY.min(inner.max_body_size);
+            let body =
+                encoding::decode(body, content_encoding.as_deref(), limit).unwrap_or_default();
             let err = match (status, location) {
                 // A redirect names where it goes; say why it was not followed.
                 (301 | 302 | 303 | 307 | 308, Some(location)) => Error::new(
@@ -334,12 +340,21 @@ impl Client {
                         inner.max_body_size
                     ),
                 ),
-                ureq::Error::Decompress(codec, io) => Error::new(
-                    ErrorKind::Decode,
-                    format!("response body could not be decompressed ({codec}): {io}"),
-                )
-                .with_source(io),
                 other => transport_error(other, remaining),
+            })
+            .and_then(|raw| {
+                encoding::decode(raw, content_encoding.as_deref(), inner.max_body_size).map_err(
+                    |failure| match failure {
+                        encoding::DecodeFailure::Invalid(e) => e,
+                        encoding::DecodeFailure::TooLarge => Error::new(
+                            ErrorKind::ResponseTooLarge,
+                            format!(
+                                "response body is larger than the {} byte limit once decompressed",
+                                inner.max_body_size
+                            ),
+                        ),
+                    },
+                )
             })
             .map_err(|e| e.with_status(status).with_rate_limit(rate_limit.clone()))?;
         let value = decode_body(&body, content_type.as_deref())

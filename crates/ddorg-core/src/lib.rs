@@ -51,6 +51,7 @@
 mod client;
 mod config;
 mod decode;
+mod encoding;
 mod error;
 pub mod limits;
 pub mod models;
