@@ -196,7 +196,7 @@ impl Client {
                     "public_id is not valid Unicode (it holds a lone surrogate)",
                 ))
             })?
-            .to_owned();
+            .into_owned();
         let (value, meta) = self.call(py, move |c| c.get_org(&public_id))?.into_parts();
         Ok(OrganizationResponse::with_meta(value, meta))
     }
