@@ -48,8 +48,10 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod cert_names;
 mod client;
 mod config;
+mod connect_proxy;
 mod decode;
 mod encoding;
 mod error;
@@ -57,12 +59,16 @@ pub mod limits;
 pub mod models;
 mod path;
 mod pool;
+mod proxy;
 mod rate_limit;
 mod resolve;
 mod response;
 mod retry;
 mod reuse;
 mod site;
+mod tls;
+mod transport;
+mod trust;
 pub mod text;
 
 pub use client::Client;
@@ -77,6 +83,7 @@ pub use response::{Response, ResponseMeta};
 pub use retry::{RetryPolicy, Sleeper, ThreadSleeper};
 pub use site::Site;
 pub use text::escape_controls;
+pub use trust::{TlsRoots, ENV_CA_BUNDLE, ENV_SSL_CERT_FILE};
 
 /// This crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
