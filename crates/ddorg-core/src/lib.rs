@@ -66,10 +66,10 @@ mod response;
 mod retry;
 mod reuse;
 mod site;
+pub mod text;
 mod tls;
 mod transport;
 mod trust;
-pub mod text;
 
 pub use client::Client;
 pub use config::{

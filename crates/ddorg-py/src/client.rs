@@ -13,10 +13,7 @@ use ddorg_core::{self as core, limits, ClientBuilder, Site, Sleeper};
 
 use crate::errors::{config_error, to_pyerr};
 use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
-use crate::{logging, VERSION};
-
-/// How often a retry wait wakes up to look for Ctrl-C (and other signal handlers' exceptions).
-const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(100);
+use crate::{interrupt, logging, VERSION};
 
 thread_local! {
     /// The exception a signal handler raised during a retry wait on this thread, waiting to be
@@ -24,15 +21,19 @@ thread_local! {
     static INTERRUPTED: RefCell<Option<PyErr>> = const { RefCell::new(None) };
 }
 
-/// Waits between retries in short slices, running Python's signal handlers in between: when
-/// one raises (Ctrl-C's `KeyboardInterrupt`), the retries are abandoned and that exception is
-/// what the caller sees.
+/// Waits between retries in short slices, running Python's signal handlers in between (they run
+/// only on the main thread, whose calls go through [`interrupt::run`]): when one raises, the
+/// retries are abandoned and that exception is what the caller sees. A call abandoned by its
+/// caller ends its wait at once.
 struct InterruptibleSleeper;
 
 impl Sleeper for InterruptibleSleeper {
     fn sleep(&self, duration: Duration) -> ControlFlow<()> {
         let deadline = Instant::now() + duration;
         loop {
+            if interrupt::abandoned() {
+                return ControlFlow::Break(());
+            }
             // `None`: the interpreter is shutting down, so nobody is waiting for the answer.
             match Python::try_attach(|py| py.check_signals()) {
                 Some(Ok(())) => {}
@@ -46,7 +47,7 @@ impl Sleeper for InterruptibleSleeper {
             if left.is_zero() {
                 return ControlFlow::Continue(());
             }
-            std::thread::sleep(left.min(SIGNAL_CHECK_INTERVAL));
+            std::thread::sleep(left.min(interrupt::SIGNAL_CHECK_INTERVAL));
         }
     }
 }
@@ -82,18 +83,24 @@ impl Client {
     }
 
     /// Runs one core call without the GIL; a signal handler's exception raised during a retry
-    /// wait wins over the call's own result.
-    fn call<T: Send>(
+    /// wait wins over the call's own result. On the main thread the call runs on a worker, so
+    /// that Ctrl-C interrupts even a request in flight (see `interrupt.rs`).
+    fn call<T: Send + 'static>(
         &self,
         py: Python<'_>,
-        f: impl FnOnce(&core::Client) -> Result<T, core::Error> + Send,
+        f: impl FnOnce(&core::Client) -> Result<T, core::Error> + Send + 'static,
     ) -> PyResult<T> {
         let client = self.core()?;
         logging::sync_level(py)?;
-        let (result, interrupted) = py.detach(move || {
+        let work = move || {
             let result = f(&client);
             (result, INTERRUPTED.with(|slot| slot.borrow_mut().take()))
-        });
+        };
+        let (result, interrupted) = if interrupt::on_main_thread(py)? {
+            interrupt::run(py, work)?
+        } else {
+            py.detach(work)
+        };
         match interrupted {
             Some(err) => Err(err),
             None => result.map_err(to_pyerr),

@@ -10,6 +10,7 @@
 mod client;
 mod convert;
 mod errors;
+mod interrupt;
 mod logging;
 mod model;
 mod models;
