@@ -11,6 +11,10 @@ Every failure raises a subclass of :class:`DdorgError`. Responses are immutable,
 ``==``, and turn back into their JSON with ``to_dict()`` / ``to_json()``; ``response.rate_limit``
 holds Datadog's ``x-ratelimit-*`` headers. The work happens in Rust (``ddorg._ddorg``), with the
 GIL released while waiting on the network. Log records go to the ``ddorg`` logger.
+
+Posture audits: ``ddorg.audit(client, public_id)`` and ``ddorg.audit_fleet("fleet.toml")`` return
+an :class:`AuditReport` (findings with evidence, rules not evaluated with the reason, rules
+passed), with ``to_json()``, ``to_sarif()`` and the ``exit_code`` ``ddorg audit`` would end with.
 """
 
 from ._ddorg import (
@@ -29,6 +33,20 @@ from ._ddorg import (
     SalesforceIncidentsOrganizationResponseData,
     SalesforceIncidentsOrganizationsResponse,
     __version__,
+)
+from ._audit import (
+    AuditReport,
+    AuditSummary,
+    Finding,
+    NotEvaluated,
+    OrgAudit,
+    OrgAuditError,
+    OrgDrift,
+    Policy,
+    Remediation,
+    SettingChange,
+    audit,
+    audit_fleet,
 )
 from ._errors import (
     ApiError,
@@ -65,6 +83,18 @@ __all__ = [
     "SalesforceIncidentsOrganizationsResponse",
     "SalesforceIncidentsOrganizationResponseData",
     "SalesforceIncidentsOrganizationResponseAttributes",
+    "audit",
+    "audit_fleet",
+    "Policy",
+    "AuditReport",
+    "AuditSummary",
+    "OrgAudit",
+    "OrgAuditError",
+    "OrgDrift",
+    "Finding",
+    "NotEvaluated",
+    "Remediation",
+    "SettingChange",
     "DdorgError",
     "ConfigError",
     "InvalidArgumentError",

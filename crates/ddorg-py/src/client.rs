@@ -27,7 +27,7 @@ thread_local! {
 /// Waits between retries in short slices, running Python's signal handlers in between: when
 /// one raises (Ctrl-C's `KeyboardInterrupt`), the retries are abandoned and that exception is
 /// what the caller sees.
-struct InterruptibleSleeper;
+pub(crate) struct InterruptibleSleeper;
 
 impl Sleeper for InterruptibleSleeper {
     fn sleep(&self, duration: Duration) -> ControlFlow<()> {
@@ -91,7 +91,7 @@ impl Client {
 
     /// Runs one core call without the GIL; a signal handler's exception raised during a retry
     /// wait wins over the call's own result.
-    fn call<T: Send>(
+    pub(crate) fn call<T: Send>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&core::Client) -> Result<T, core::Error> + Send,

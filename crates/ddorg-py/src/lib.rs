@@ -7,6 +7,7 @@
 //! (`tests/python`).
 #![deny(missing_docs)]
 
+mod audit;
 mod client;
 mod convert;
 mod errors;
@@ -27,5 +28,6 @@ fn ddorg_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<models::RateLimit>()?;
     models::add_classes(m)?;
+    audit::add(m)?;
     Ok(())
 }
