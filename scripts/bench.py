@@ -1,5 +1,7 @@
 """The benchmark: ddorg from Rust, C and Python next to Datadog's official Python client and two
-floors, all against one ddorg-fake on loopback, in one run. Writes BENCHMARKS.md and a chart.
+floors, all against one ddorg-fake on loopback, in one run; then the fleet audit
+(scripts/bench_fleet.py: `ddorg audit --fleet` over 1,000 orgs of `ddorg-fake --fleet`). Writes
+BENCHMARKS.md and a chart.
 
 Run through scripts/bench, which builds the artifacts and the .venv-bench this needs. Subcommands:
 
@@ -26,6 +28,8 @@ import time
 from array import array
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
+
+import bench_fleet
 
 API_KEY = "bench-api-key"
 APP_KEY = "bench-app-key"
@@ -413,6 +417,9 @@ class Runner:
         runs = 5 if quick else a.import_runs
         self.import_stats = {m: self.imports(m, runs) for m in ("none", "ddorg", "official")}
 
+        print("fleet audit (scripts/bench_fleet.py)", flush=True)
+        self.fleet = bench_fleet.run(self.args, quick)
+
         print("writing the report", flush=True)
         self.write_report(quick)
 
@@ -615,6 +622,7 @@ class Runner:
           f"{self.nproc} cores busy. Per run in the raw results below.")
         w("- So a client that is slower than the socket floor is slower because of its own "
           "work: the floor talks to the same fake over the same loopback.\n")
+        md.extend(bench_fleet.report_lines(self.fleet))
         w("## Import time and memory\n")
         w("Fresh `python` process per run; the time of the import statements alone "
           "(`time.perf_counter_ns` around them), median of the runs; RSS right after.\n")
@@ -835,6 +843,8 @@ def main() -> None:
     r.add_argument("--official-calls", type=int, default=5_000)
     r.add_argument("--import-runs", type=int, default=30)
     r.add_argument("--rounds", type=int, default=3)
+    r.add_argument("--ddorg-cli", required=True, help="the release `ddorg` binary")
+    r.add_argument("--fleet-orgs", type=int, default=1000)
     args = p.parse_args()
     if args.cmd == "worker":
         worker(args)
