@@ -165,8 +165,10 @@ typedef struct ddorg_error ddorg_error;
 /**
  * Options for `ddorg_client_new`. Anything left unset comes from the environment (`DD_API_KEY`,
  * `DD_APP_KEY`, `DD_SITE`, `DDORG_BASE_URL`) or takes its default. Setters copy their
- * arguments. Not synchronized: set options from one thread. Freed with `ddorg_options_free`
- * (a client does not keep it: free it right after `ddorg_client_new`).
+ * arguments and never check them (beyond what C alone can get wrong: NULL, bad UTF-8):
+ * `ddorg_client_new` checks every option at once, with the core's rules. Not synchronized: set
+ * options from one thread. Freed with `ddorg_options_free` (a client does not keep it: free it
+ * right after `ddorg_client_new`).
  */
 typedef struct ddorg_options ddorg_options;
 
@@ -334,13 +336,14 @@ ddorg_status ddorg_options_set_base_url(ddorg_options *opts, const char *url, dd
 
 /**
  * Sets the overall deadline of one call, retries and their waits included. Defaults to 60000
- * (60 s). 0 or more than a year is `DDORG_ERR_CONFIG`.
+ * (60 s). `ddorg_client_new` refuses 0 and more than 365 days (31536000000) with
+ * `DDORG_ERR_CONFIG`.
  */
 ddorg_status ddorg_options_set_timeout_ms(ddorg_options *opts, uint64_t ms, ddorg_error **err);
 
 /**
  * Sets the longest wait to establish a connection (DNS, TCP, TLS). Defaults to 10000 (10 s).
- * 0 or more than a year is `DDORG_ERR_CONFIG`.
+ * `ddorg_client_new` refuses 0 and more than 365 days (31536000000) with `DDORG_ERR_CONFIG`.
  */
 ddorg_status ddorg_options_set_connect_timeout_ms(ddorg_options *opts,
                                                   uint64_t ms,
@@ -354,19 +357,29 @@ ddorg_status ddorg_options_set_connect_timeout_ms(ddorg_options *opts,
 ddorg_status ddorg_options_set_max_retries(ddorg_options *opts, uint32_t n, ddorg_error **err);
 
 /**
- * Appends a product token such as `"myapp/1.2"` to the user agent, which is
- * `ddorg-c/<version>` by default (so it becomes `ddorg-c/<version> myapp/1.2`). A second call
- * replaces the token; `""` removes it. `ddorg_client_new` refuses one that is not printable
- * ASCII (`DDORG_ERR_CONFIG`).
+ * Replaces the whole user agent, which is `ddorg-c/<version>` by default, tokens appended
+ * before included (the same meaning as `user_agent` in Rust, Python and the CLI). To add a
+ * product token to the default instead, use `ddorg_options_append_user_agent`.
+ * `ddorg_client_new` refuses one that is not printable ASCII (`DDORG_ERR_CONFIG`).
  */
 ddorg_status ddorg_options_set_user_agent(ddorg_options *opts,
-                                          const char *token,
+                                          const char *user_agent,
                                           ddorg_error **err);
+
+/**
+ * Appends a product token such as `"myapp/1.2"` to the user agent after a space, so the default
+ * becomes `ddorg-c/<version> myapp/1.2`; each call appends one more, `""` appends nothing.
+ * Appends nothing by default. `ddorg_client_new` refuses a token that is not printable ASCII
+ * (`DDORG_ERR_CONFIG`).
+ */
+ddorg_status ddorg_options_append_user_agent(ddorg_options *opts,
+                                             const char *token,
+                                             ddorg_error **err);
 
 /**
  * Sets the largest response body accepted, in bytes after decompression; a larger one fails
  * with `DDORG_ERR_RESPONSE_TOO_LARGE` and is never held in memory whole. Defaults to 16777216
- * (16 MiB).
+ * (16 MiB). `ddorg_client_new` refuses 0, which would refuse every response (`DDORG_ERR_CONFIG`).
  */
 ddorg_status ddorg_options_set_max_body_size(ddorg_options *opts,
                                              uint64_t bytes,

@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
     ddorg_options *opts = ddorg_options_new();
     ddorg_client *client = NULL;
     if (ddorg_options_set_timeout_ms(opts, 20000, &err) != DDORG_OK ||
-        ddorg_options_set_user_agent(opts, "quickstart/1.0", &err) != DDORG_OK ||
+        ddorg_options_append_user_agent(opts, "quickstart/1.0", &err) != DDORG_OK ||
         ddorg_client_new(opts, &client, &err) != DDORG_OK) {
         ddorg_options_free(opts);
         return report("configuration", err);

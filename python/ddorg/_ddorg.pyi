@@ -253,6 +253,7 @@ class Client:
         user_agent: Optional[str] = None,
         connect_timeout: Optional[float] = None,
         max_body_size: Optional[int] = None,
+        append_user_agent: Optional[str] = None,
     ) -> Self: ...
     def get_org(self, public_id: str) -> OrganizationResponse:
         """``GET /api/v1/org/{public_id}``."""
@@ -265,7 +266,11 @@ class Client:
     @property
     def timeout(self) -> float: ...
     @property
+    def connect_timeout(self) -> float: ...
+    @property
     def max_retries(self) -> int: ...
+    @property
+    def max_body_size(self) -> int: ...
     @property
     def user_agent(self) -> str: ...
     @property

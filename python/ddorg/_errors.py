@@ -164,7 +164,7 @@ class DecodeError(DdorgError):
 
 
 class ResponseTooLargeError(DdorgError):
-    """The response body is larger than the client accepts (16 MiB)."""
+    """The response body is larger than the client's ``max_body_size`` (16 MiB unless set)."""
 
     default_kind = "response_too_large"
 

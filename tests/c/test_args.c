@@ -106,6 +106,7 @@ static void null_options_and_values(void) {
     CHECK_INVALID(ddorg_options_set_connect_timeout_ms(NULL, 1000, err), "opts is NULL");
     CHECK_INVALID(ddorg_options_set_max_retries(NULL, 1, err), "opts is NULL");
     CHECK_INVALID(ddorg_options_set_user_agent(NULL, "a/1", err), "opts is NULL");
+    CHECK_INVALID(ddorg_options_append_user_agent(NULL, "a/1", err), "opts is NULL");
     CHECK_INVALID(ddorg_options_set_max_body_size(NULL, 1, err), "opts is NULL");
     CHECK_INVALID(ddorg_options_set_proxy(NULL, "http://p:1", err), "opts is NULL");
     CHECK_INVALID(ddorg_options_set_no_proxy(NULL, err), "opts is NULL");
@@ -117,7 +118,8 @@ static void null_options_and_values(void) {
     CHECK_INVALID(ddorg_options_set_app_key(opts, NULL, err), "app_key is NULL");
     CHECK_INVALID(ddorg_options_set_site(opts, NULL, err), "site is NULL");
     CHECK_INVALID(ddorg_options_set_base_url(opts, NULL, err), "url is NULL");
-    CHECK_INVALID(ddorg_options_set_user_agent(opts, NULL, err), "token is NULL");
+    CHECK_INVALID(ddorg_options_set_user_agent(opts, NULL, err), "user_agent is NULL");
+    CHECK_INVALID(ddorg_options_append_user_agent(opts, NULL, err), "token is NULL");
     CHECK_INVALID(ddorg_options_set_proxy(opts, NULL, err), "url is NULL");
     ddorg_options_free(opts);
 }
@@ -133,7 +135,8 @@ static void bad_utf8(ddorg_client *client) {
         CHECK_INVALID(ddorg_options_set_app_key(opts, v, err), "app_key is not valid UTF-8");
         CHECK_INVALID(ddorg_options_set_site(opts, v, err), "site is not valid UTF-8");
         CHECK_INVALID(ddorg_options_set_base_url(opts, v, err), "url is not valid UTF-8");
-        CHECK_INVALID(ddorg_options_set_user_agent(opts, v, err), "token is not valid UTF-8");
+        CHECK_INVALID(ddorg_options_set_user_agent(opts, v, err), "user_agent is not valid UTF-8");
+        CHECK_INVALID(ddorg_options_append_user_agent(opts, v, err), "token is not valid UTF-8");
         CHECK_INVALID(ddorg_options_set_proxy(opts, v, err), "url is not valid UTF-8");
         CHECK_INVALID(ddorg_get_org(client, v, &(ddorg_org_response *){NULL}, err),
                       "public_id is not valid UTF-8");

@@ -304,9 +304,11 @@ static int jequal(const jval *a, const jval *b) {
 
 static const char *const ROW_KEYS[] = {"name", "doc", "langs", "langs_why", "call", "public_id",
                                        "client", "replies", "then", "expect", "expect_requests",
-                                       "expect_path", NULL};
-static const char *const CLIENT_KEYS[] = {"api_key", "app_key", "base_url", "max_retries",
-                                          "timeout_ms", "max_body_size", NULL};
+                                       "expect_path", "expect_user_agent", NULL};
+static const char *const CLIENT_KEYS[] = {"api_key",           "app_key",       "base_url",
+                                          "max_retries",       "timeout_ms",    "connect_timeout_ms",
+                                          "max_body_size",     "user_agent",    "append_user_agent",
+                                          NULL};
 static const char *const EXPECT_KEYS[] = {
     "ok", "error", "status", "errors", "errors_contain", "errors_exclude", "message_contains",
     "message_excludes", "attempts", "rate_limit", "fields", "elapsed_min_ms", "elapsed_max_ms",
@@ -390,6 +392,42 @@ static const jval *option(const jval *row, const jval *defaults, const char *key
     return v ? v : jget(jget(defaults, "client"), key);
 }
 
+/* Every request the fake saw carried this user agent; `{default_user_agent}` stands for the C
+ * binding's own, `ddorg-c/<version>`. */
+static void check_user_agent(const char *pattern) {
+    const char *placeholder = "{default_user_agent}";
+    char want[512];
+    const char *at = strstr(pattern, placeholder);
+    if (at != NULL)
+        snprintf(want, sizeof want, "%.*sddorg-c/%s%s", (int)(at - pattern), pattern, ddorg_version(),
+                 at + strlen(placeholder));
+    else
+        snprintf(want, sizeof want, "%s", pattern);
+    char *log = fake_get("/_fake/requests");
+    jval requests;
+    const char *error;
+    if (log == NULL || !jparse(log, strlen(log), &requests, &error)) {
+        row_fail("no request log from the fake");
+        free(log);
+        return;
+    }
+    if (requests.len == 0) row_fail("expect_user_agent, but the fake saw no request");
+    for (size_t i = 0; i < requests.len; i++) {
+        const jval *headers = jget(&requests.items[i], "headers");
+        const char *got = NULL;
+        for (size_t h = 0; headers != NULL && h < headers->len; h++) {
+            const jval *pair = &headers->items[h];
+            if (pair->type == J_ARR && pair->len == 2 && pair->items[0].type == J_STR &&
+                strcmp(pair->items[0].s, "user-agent") == 0 && pair->items[1].type == J_STR)
+                got = pair->items[1].s;
+        }
+        if (got == NULL || strcmp(got, want) != 0)
+            row_fail("sent user agent %s, expected %s", got ? got : "NULL", want);
+    }
+    jfree(&requests);
+    free(log);
+}
+
 /* Builds the row's client; on failure returns the status and sets *err (the call's outcome). */
 static ddorg_status build_client(const jval *row, const jval *defaults, ddorg_client **out,
                                  ddorg_error **err) {
@@ -416,8 +454,14 @@ static ddorg_status build_client(const jval *row, const jval *defaults, ddorg_cl
         st = ddorg_options_set_max_retries(opts, (uint32_t)v->n, err);
     if (st == DDORG_OK && (v = option(row, defaults, "timeout_ms")) && v->type == J_NUM)
         st = ddorg_options_set_timeout_ms(opts, (uint64_t)v->n, err);
+    if (st == DDORG_OK && (v = option(row, defaults, "connect_timeout_ms")) && v->type == J_NUM)
+        st = ddorg_options_set_connect_timeout_ms(opts, (uint64_t)v->n, err);
     if (st == DDORG_OK && (v = option(row, defaults, "max_body_size")) && v->type == J_NUM)
         st = ddorg_options_set_max_body_size(opts, (uint64_t)v->n, err);
+    if (st == DDORG_OK && (v = option(row, defaults, "user_agent")) && v->type == J_STR)
+        st = ddorg_options_set_user_agent(opts, v->s, err);
+    if (st == DDORG_OK && (v = option(row, defaults, "append_user_agent")) && v->type == J_STR)
+        st = ddorg_options_append_user_agent(opts, v->s, err);
     if (st == DDORG_OK) st = ddorg_client_new(opts, out, err);
     ddorg_options_free(opts);
     return st;
@@ -632,6 +676,8 @@ static int run_row(const jval *row, const jval *defaults) {
         }
         free(log);
     }
+    const char *user_agent = jstr(row, "expect_user_agent");
+    if (!row_failed && user_agent != NULL) check_user_agent(user_agent);
     alarm(0);
     if (!row_failed) check_true(1, row_name, __FILE__, __LINE__);
     return 1;

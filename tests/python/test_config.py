@@ -90,7 +90,9 @@ def test_defaults() -> None:
     assert client.site == "datadoghq.com"
     assert client.base_url == "https://api.datadoghq.com"
     assert client.timeout == 60.0
+    assert client.connect_timeout == 10.0
     assert client.max_retries == 3
+    assert client.max_body_size == 16 * 1024 * 1024
     assert client.user_agent == f"ddorg-python/{ddorg.__version__}"
     assert repr(client) == "Client(site='datadoghq.com', base_url='https://api.datadoghq.com')"
     assert str(client) == repr(client)
@@ -173,11 +175,36 @@ def test_quickstart_example_runs_against_the_fake(fake: Fake) -> None:
     assert API_KEY not in out
 
 
-def test_connect_timeout_and_max_body_size_are_options(fake: Fake) -> None:
+def test_connect_timeout_and_max_body_size_reach_the_core_client(fake: Fake) -> None:
     client = ddorg.Client("k", "k", base_url=fake.base_url, connect_timeout=2.5, max_body_size=64)
+    # The getters read the core client's settings, so this proves the options were applied.
+    assert client.connect_timeout == 2.5
+    assert client.max_body_size == 64
     with pytest.raises(ddorg.ResponseTooLargeError) as info:
         client.get_org("abcdef12345")
-    assert "64" in str(info.value)
-    for bad in ({"max_body_size": 0}, {"max_body_size": -1}, {"connect_timeout": 0.0}, {"connect_timeout": float("nan")}):
-        with pytest.raises(ddorg.ConfigError):
-            ddorg.Client("k", "k", base_url=fake.base_url, **bad)
+    assert "64 byte" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"max_body_size": 0},
+        {"max_body_size": -1},
+        {"connect_timeout": 0.0},
+        {"connect_timeout": float("nan")},
+        {"connect_timeout": -1.0},
+        {"timeout": float("inf")},
+        {"timeout": 365 * 86400 + 0.001},
+    ],
+)
+def test_out_of_range_options_are_config_errors(fake: Fake, bad: dict[str, float]) -> None:
+    with pytest.raises(ddorg.ConfigError):
+        ddorg.Client("k", "k", base_url=fake.base_url, **bad)  # type: ignore[arg-type]
+
+
+def test_user_agent_can_be_appended_to(fake: Fake) -> None:
+    client = ddorg.Client("k", "a", base_url=fake.base_url, append_user_agent="audit-bot/2.0")
+    assert client.user_agent == f"ddorg-python/{ddorg.__version__} audit-bot/2.0"
+    client.get_org("x")
+    (req,) = fake.requests()
+    assert header(req, "User-Agent") == client.user_agent

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional, Union
 import pytest
 
 import ddorg
-from conftest import REPO, Fake
+from conftest import REPO, Fake, header
 
 MATRIX: dict[str, Any] = json.loads((REPO / "tests" / "faults.json").read_text(encoding="utf-8"))
 DEFAULTS: dict[str, Any] = MATRIX["defaults"]
@@ -28,9 +28,15 @@ ROW_GUARD_S = 30.0
 
 ROW_KEYS = {
     "name", "doc", "langs", "langs_why", "call", "public_id", "client", "replies", "then",
-    "expect", "expect_requests", "expect_path",
+    "expect", "expect_requests", "expect_path", "expect_user_agent",
 }  # fmt: skip
-CLIENT_KEYS = {"api_key", "app_key", "base_url", "max_retries", "timeout_ms", "max_body_size"}
+CLIENT_KEYS = {
+    "api_key", "app_key", "base_url", "max_retries", "timeout_ms", "connect_timeout_ms",
+    "max_body_size", "user_agent", "append_user_agent",
+}  # fmt: skip
+
+#: The Python binding's own user agent, which `append_user_agent` appends to.
+DEFAULT_USER_AGENT = f"ddorg-python/{ddorg.__version__}"
 EXPECT_KEYS = {
     "ok", "error", "status", "errors", "errors_contain", "errors_exclude", "message_contains",
     "message_excludes", "attempts", "rate_limit", "fields", "elapsed_min_ms", "elapsed_max_ms",
@@ -164,8 +170,11 @@ def _run_row(row: dict[str, Any], fake: Fake) -> None:
             options.get("app_key"),
             base_url=base_url,
             timeout=options["timeout_ms"] / 1000 if "timeout_ms" in options else None,
+            connect_timeout=options["connect_timeout_ms"] / 1000 if "connect_timeout_ms" in options else None,
             max_retries=options.get("max_retries"),
             max_body_size=options.get("max_body_size"),
+            user_agent=options.get("user_agent"),
+            append_user_agent=options.get("append_user_agent"),
         )
 
     # One client for every call of the row; a config error is each call's outcome.
@@ -214,6 +223,15 @@ def _run_row(row: dict[str, Any], fake: Fake) -> None:
         for request in fake.requests():
             if request["path"] != row["expect_path"]:
                 raise RowFailed(f"requested {request['path']!r}, expected {row['expect_path']!r}")
+    if "expect_user_agent" in row:
+        want = row["expect_user_agent"].replace("{default_user_agent}", DEFAULT_USER_AGENT)
+        requests = fake.requests()
+        if not requests:
+            raise RowFailed("expect_user_agent, but the fake saw no request")
+        for request in requests:
+            got = header(request, "user-agent")
+            if got != want:
+                raise RowFailed(f"sent user agent {got!r}, expected {want!r}")
 
 
 def _params() -> list[Any]:

@@ -30,7 +30,7 @@ struct CLogger;
 
 impl Log for CLogger {
     fn enabled(&self, metadata: &Metadata) -> bool {
-        metadata.target().starts_with("ddorg")
+        metadata.target() == ddorg_core::LOG_TARGET
     }
 
     fn log(&self, record: &Record) {

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use ddorg_core::{ClientBuilder, Error, ErrorKind, Site};
+use ddorg_core::{ClientBuilder, Site};
 
 use crate::error::ddorg_error;
 use crate::ffi::{arg_mut, arg_str, fallible, free, guard, into_handle};
@@ -12,8 +12,10 @@ use crate::strings::version;
 
 /// Options for `ddorg_client_new`. Anything left unset comes from the environment (`DD_API_KEY`,
 /// `DD_APP_KEY`, `DD_SITE`, `DDORG_BASE_URL`) or takes its default. Setters copy their
-/// arguments. Not synchronized: set options from one thread. Freed with `ddorg_options_free`
-/// (a client does not keep it: free it right after `ddorg_client_new`).
+/// arguments and never check them (beyond what C alone can get wrong: NULL, bad UTF-8):
+/// `ddorg_client_new` checks every option at once, with the core's rules. Not synchronized: set
+/// options from one thread. Freed with `ddorg_options_free` (a client does not keep it: free it
+/// right after `ddorg_client_new`).
 #[derive(Default)]
 pub struct ddorg_options {
     api_key: Option<String>,
@@ -24,6 +26,7 @@ pub struct ddorg_options {
     connect_timeout: Option<Duration>,
     max_retries: Option<u32>,
     user_agent: Option<String>,
+    user_agent_tokens: Vec<String>,
     max_body_size: Option<u64>,
     proxy: Option<Proxy>,
 }
@@ -62,7 +65,10 @@ impl ddorg_options {
             b = b.max_retries(v);
         }
         if let Some(v) = &o.user_agent {
-            b = b.append_user_agent(v);
+            b = b.user_agent(v.as_str());
+        }
+        for token in &o.user_agent_tokens {
+            b = b.append_user_agent(token.as_str());
         }
         if let Some(v) = o.max_body_size {
             b = b.max_body_size(v);
@@ -74,19 +80,6 @@ impl ddorg_options {
         }
         b
     }
-}
-
-/// A duration from milliseconds, refusing 0 and anything over a year: such a timeout is a
-/// mistake, and a deadline that far away would not fit a clock.
-fn millis(ms: u64, what: &str) -> Result<Duration, Error> {
-    const YEAR_MS: u64 = 365 * 24 * 3600 * 1000;
-    if ms == 0 || ms > YEAR_MS {
-        return Err(Error::new(
-            ErrorKind::Config,
-            format!("{what} must be between 1 ms and one year ({YEAR_MS} ms), got {ms}"),
-        ));
-    }
-    Ok(Duration::from_millis(ms))
 }
 
 /// New options, all unset; free them with `ddorg_options_free`. NULL only on an internal error
@@ -171,7 +164,8 @@ pub unsafe extern "C" fn ddorg_options_set_base_url(
 }
 
 /// Sets the overall deadline of one call, retries and their waits included. Defaults to 60000
-/// (60 s). 0 or more than a year is `DDORG_ERR_CONFIG`.
+/// (60 s). `ddorg_client_new` refuses 0 and more than 365 days (31536000000) with
+/// `DDORG_ERR_CONFIG`.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_options_set_timeout_ms(
     opts: *mut ddorg_options,
@@ -181,14 +175,14 @@ pub unsafe extern "C" fn ddorg_options_set_timeout_ms(
     unsafe {
         fallible(err, || {
             let o = arg_mut(opts, "opts")?;
-            o.timeout = Some(millis(ms, "timeout")?);
+            o.timeout = Some(Duration::from_millis(ms));
             Ok(())
         })
     }
 }
 
 /// Sets the longest wait to establish a connection (DNS, TCP, TLS). Defaults to 10000 (10 s).
-/// 0 or more than a year is `DDORG_ERR_CONFIG`.
+/// `ddorg_client_new` refuses 0 and more than 365 days (31536000000) with `DDORG_ERR_CONFIG`.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_options_set_connect_timeout_ms(
     opts: *mut ddorg_options,
@@ -198,7 +192,7 @@ pub unsafe extern "C" fn ddorg_options_set_connect_timeout_ms(
     unsafe {
         fallible(err, || {
             let o = arg_mut(opts, "opts")?;
-            o.connect_timeout = Some(millis(ms, "connect timeout")?);
+            o.connect_timeout = Some(Duration::from_millis(ms));
             Ok(())
         })
     }
@@ -221,12 +215,32 @@ pub unsafe extern "C" fn ddorg_options_set_max_retries(
     }
 }
 
-/// Appends a product token such as `"myapp/1.2"` to the user agent, which is
-/// `ddorg-c/<version>` by default (so it becomes `ddorg-c/<version> myapp/1.2`). A second call
-/// replaces the token; `""` removes it. `ddorg_client_new` refuses one that is not printable
-/// ASCII (`DDORG_ERR_CONFIG`).
+/// Replaces the whole user agent, which is `ddorg-c/<version>` by default, tokens appended
+/// before included (the same meaning as `user_agent` in Rust, Python and the CLI). To add a
+/// product token to the default instead, use `ddorg_options_append_user_agent`.
+/// `ddorg_client_new` refuses one that is not printable ASCII (`DDORG_ERR_CONFIG`).
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_options_set_user_agent(
+    opts: *mut ddorg_options,
+    user_agent: *const c_char,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.user_agent = Some(arg_str(user_agent, "user_agent")?.to_owned());
+            o.user_agent_tokens.clear();
+            Ok(())
+        })
+    }
+}
+
+/// Appends a product token such as `"myapp/1.2"` to the user agent after a space, so the default
+/// becomes `ddorg-c/<version> myapp/1.2`; each call appends one more, `""` appends nothing.
+/// Appends nothing by default. `ddorg_client_new` refuses a token that is not printable ASCII
+/// (`DDORG_ERR_CONFIG`).
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_append_user_agent(
     opts: *mut ddorg_options,
     token: *const c_char,
     err: *mut *mut ddorg_error,
@@ -234,7 +248,8 @@ pub unsafe extern "C" fn ddorg_options_set_user_agent(
     unsafe {
         fallible(err, || {
             let o = arg_mut(opts, "opts")?;
-            o.user_agent = Some(arg_str(token, "token")?.to_owned());
+            let token = arg_str(token, "token")?.to_owned();
+            o.user_agent_tokens.push(token);
             Ok(())
         })
     }
@@ -242,7 +257,7 @@ pub unsafe extern "C" fn ddorg_options_set_user_agent(
 
 /// Sets the largest response body accepted, in bytes after decompression; a larger one fails
 /// with `DDORG_ERR_RESPONSE_TOO_LARGE` and is never held in memory whole. Defaults to 16777216
-/// (16 MiB).
+/// (16 MiB). `ddorg_client_new` refuses 0, which would refuse every response (`DDORG_ERR_CONFIG`).
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_options_set_max_body_size(
     opts: *mut ddorg_options,
@@ -299,32 +314,45 @@ pub unsafe extern "C" fn ddorg_options_free(opts: *mut ddorg_options) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn timeouts_outside_one_ms_to_one_year_are_config_errors() {
-        assert_eq!(millis(1, "timeout").unwrap(), Duration::from_millis(1));
-        for bad in [0, u64::MAX, 365 * 24 * 3600 * 1000 + 1] {
-            assert_eq!(
-                millis(bad, "timeout").unwrap_err().kind(),
-                ErrorKind::Config
-            );
-        }
-    }
-
-    #[test]
-    fn the_user_agent_names_the_c_binding_and_appends_the_token() {
-        let mut o = ddorg_options {
+    fn options() -> ddorg_options {
+        ddorg_options {
             api_key: Some("k".into()),
             app_key: Some("k".into()),
             base_url: Some("http://127.0.0.1:9".into()),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn timeouts_are_checked_by_the_core_when_the_client_is_built() {
+        let ok = |ms: u64| {
+            let o = ddorg_options {
+                timeout: Some(Duration::from_millis(ms)),
+                connect_timeout: Some(Duration::from_millis(ms)),
+                ..options()
+            };
+            ddorg_options::builder(Some(&o)).build().is_ok()
         };
+        assert!(ok(1));
+        assert!(ok(365 * 24 * 3600 * 1000));
+        assert!(!ok(0));
+        assert!(!ok(365 * 24 * 3600 * 1000 + 1));
+        assert!(!ok(u64::MAX));
+    }
+
+    #[test]
+    fn the_user_agent_names_the_c_binding_and_can_be_replaced_or_appended_to() {
+        let mut o = options();
         let client = ddorg_options::builder(Some(&o)).build().unwrap();
         assert_eq!(client.user_agent(), format!("ddorg-c/{}", version()));
-        o.user_agent = Some("myapp/1.2".into());
+        o.user_agent_tokens.push("myapp/1.2".into());
         let client = ddorg_options::builder(Some(&o)).build().unwrap();
         assert_eq!(
             client.user_agent(),
             format!("ddorg-c/{} myapp/1.2", version())
         );
+        o.user_agent = Some("other/3".into());
+        let client = ddorg_options::builder(Some(&o)).build().unwrap();
+        assert_eq!(client.user_agent(), "other/3 myapp/1.2");
     }
 }

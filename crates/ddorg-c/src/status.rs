@@ -66,7 +66,7 @@ impl ddorg_status {
     ];
 
     /// The status for a core error kind. One exhaustive match: a new kind in the core does not
-    /// compile until it has a status here.
+    /// compile until it has a status here (`__NonExhaustive` has no value, so its arm is empty).
     pub(crate) const fn from_kind(kind: ErrorKind) -> ddorg_status {
         match kind {
             ErrorKind::Config => ddorg_status::DDORG_ERR_CONFIG,
@@ -82,6 +82,7 @@ impl ddorg_status {
             ErrorKind::Network => ddorg_status::DDORG_ERR_NETWORK,
             ErrorKind::Decode => ddorg_status::DDORG_ERR_DECODE,
             ErrorKind::ResponseTooLarge => ddorg_status::DDORG_ERR_RESPONSE_TOO_LARGE,
+            ErrorKind::__NonExhaustive(never) => match never {},
         }
     }
 

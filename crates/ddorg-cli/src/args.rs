@@ -1,6 +1,10 @@
-//! Command-line parsing, by hand: five flags do not justify a parser dependency's build time.
+//! Command-line parsing, by hand: a dozen flags do not justify a parser dependency's build time.
+//!
+//! Parsing only turns words into values (a number is a number); whether a value is allowed is
+//! the core's rule, checked when the client is built, so the CLI answers exactly as the other
+//! languages do.
 
-use std::time::Duration;
+use ddorg_core::{Site, ENV_BASE_URL, ENV_SITE};
 
 /// What the user asked for.
 #[derive(Debug, PartialEq)]
@@ -18,13 +22,36 @@ pub enum Command {
 pub struct Options {
     pub site: Option<String>,
     pub base_url: Option<String>,
-    pub timeout: Option<Duration>,
+    /// Seconds, checked by `ddorg_core::limits::timeout_from_secs`.
+    pub timeout: Option<f64>,
+    /// Seconds, checked by `ddorg_core::limits::connect_timeout_from_secs`.
+    pub connect_timeout: Option<f64>,
     pub max_retries: Option<u32>,
+    pub max_body_size: Option<u64>,
+    pub user_agent: Option<String>,
+    pub append_user_agent: Vec<String>,
     pub json: bool,
     pub verbose: bool,
 }
 
-pub const USAGE: &str = "\
+/// The help text. The site list comes from the core's [`Site::ALL`], wrapped to fit.
+pub fn usage() -> String {
+    let mut sites = String::new();
+    let mut line = String::new();
+    for site in Site::ALL {
+        let word = format!("{site},");
+        if !line.is_empty() && line.len() + 1 + word.len() > 72 {
+            sites.push_str(line.trim_end());
+            sites.push_str("\n                         ");
+            line.clear();
+        } else if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    sites.push_str(line.trim_end_matches(','));
+    format!(
+        "\
 ddorg: audit Datadog organizations
 
 Usage:
@@ -50,17 +77,24 @@ Audit options:
                          [default: 8]
 
 Options:
-  --site <SITE>          datadoghq.com, us3.datadoghq.com, us5.datadoghq.com, ap1.datadoghq.com,
-                         ap2.datadoghq.com, uk1.datadoghq.com, datadoghq.eu, ddog-gov.com,
-                         us2.ddog-gov.com [env: DD_SITE; default: datadoghq.com]
-  --base-url <URL>       custom API base URL, https (http for loopback) [env: DDORG_BASE_URL]
-  --timeout <SECS>       overall deadline per call, retries included [default: 60]
-  --max-retries <N>      retries on 429, 5xx and network errors [default: 3]
+  --site <SITE>          {sites}
+                         [env: {ENV_SITE}; default: {default_site}]
+  --base-url <URL>       custom API base URL, https (http for loopback) [env: {ENV_BASE_URL}]
+  --timeout <SECS>       overall deadline per call, retries included [default: {timeout}]
+  --connect-timeout <SECS>
+                         longest wait to connect (DNS, TCP, TLS) [default: {connect}]
+  --max-retries <N>      retries on 429, 5xx and network errors [default: {retries}]
+  --max-body-size <BYTES>
+                         largest response body accepted [default: {body}]
+  --user-agent <UA>      replace the user agent [default: ddorg-cli/{version}]
+  --append-user-agent <TOKEN>
+                         append a product token to the user agent (repeatable)
   --json                 print the response JSON (unknown fields included)
   -v, --verbose          log each attempt and retry to stderr
   -h, --help             this help
   -V, --version          the version
 
+Timeouts are more than 0 and at most 365 days; the body size at least 1 byte.
 Keys come only from the environment (DD_API_KEY, DD_APP_KEY), never from arguments,
 where other users could read them in `ps`.
 
@@ -69,11 +103,20 @@ Exit codes:
   2 usage or configuration error   5 server error after retries
   3 API error (4xx other than 429) 6 network error or timeout
                                    7 decode error or response too large
+
 Exit codes of audit:
   0 nothing at or above --fail-on  2 usage or configuration error (no report)
   1 findings at or above it        9 one or more orgs could not be audited (wins over 1;
                                      the report covers the rest)
-";
+",
+        default_site = Site::default(),
+        timeout = ddorg_core::limits::DEFAULT_TIMEOUT.as_secs(),
+        connect = ddorg_core::limits::DEFAULT_CONNECT_TIMEOUT.as_secs(),
+        retries = ddorg_core::limits::DEFAULT_MAX_RETRIES,
+        body = ddorg_core::limits::DEFAULT_MAX_BODY_SIZE,
+        version = ddorg_core::VERSION,
+    )
+}
 
 /// Parses the arguments after the program name. Options may come before or after the command.
 pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<(Command, Options), String> {
@@ -101,16 +144,25 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<(Command, Option
             "--site" => opts.site = Some(value("--site")?),
             "--base-url" => opts.base_url = Some(value("--base-url")?),
             "--public-id" => demo_public_id = Some(value("--public-id")?),
-            "--timeout" => {
-                let v = value("--timeout")?;
-                let secs: f64 = v
-                    .parse()
-                    .map_err(|_| format!("--timeout takes seconds, got {v:?}"))?;
-                if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
-                    return Err(format!("--timeout must be between 0 and 86400 seconds, got {v}"));
-                }
-                opts.timeout = Some(Duration::from_secs_f64(secs));
+            "--timeout" => opts.timeout = Some(seconds("--timeout", &value("--timeout")?)?),
+            "--connect-timeout" => {
+                opts.connect_timeout =
+                    Some(seconds("--connect-timeout", &value("--connect-timeout")?)?)
             }
+            "--max-body-size" => {
+                let v = value("--max-body-size")?;
+                opts.max_body_size = Some(
+                    v.parse()
+                        .map_err(|_| format!("--max-body-size takes a number of bytes, got {v:?}"))?,
+                );
+            }
+            "--user-agent" => {
+                opts.user_agent = Some(value("--user-agent")?);
+                opts.append_user_agent.clear();
+            }
+            "--append-user-agent" => opts
+                .append_user_agent
+                .push(value("--append-user-agent")?),
             "--max-retries" => {
                 let v = value("--max-retries")?;
                 opts.max_retries = Some(
@@ -151,6 +203,13 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<(Command, Option
     Ok((command, opts))
 }
 
+/// A number of seconds; whether it is an allowed timeout is the core's rule, checked at build.
+fn seconds(flag: &str, v: &str) -> Result<f64, String> {
+    v.trim()
+        .parse()
+        .map_err(|_| format!("{flag} takes seconds, got {v:?}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,7 +232,7 @@ mod tests {
         let (cmd, opts) =
             p(&["salesforce", "list", "--timeout=2.5", "--max-retries", "0"]).unwrap();
         assert_eq!(cmd, Command::SalesforceList);
-        assert_eq!(opts.timeout, Some(Duration::from_millis(2500)));
+        assert_eq!(opts.timeout, Some(2.5));
         assert_eq!(opts.max_retries, Some(0));
     }
 
@@ -181,11 +240,34 @@ mod tests {
     fn bad_usage_is_an_error() {
         assert!(p(&["org", "get"]).is_err());
         assert!(p(&["org", "list"]).is_err());
-        assert!(p(&["--timeout", "-1", "demo"]).is_err());
         assert!(p(&["--timeout", "abc", "demo"]).is_err());
         assert!(p(&["--max-retries", "x", "demo"]).is_err());
         assert!(p(&["--bogus", "demo"]).is_err());
         assert!(p(&["--site"]).is_err());
         assert!(p(&["--api-key", "k", "demo"]).unwrap_err().contains("ps"));
+    }
+
+    #[test]
+    fn the_user_agent_flags_replace_then_append_in_order() {
+        let (_, opts) = p(&[
+            "--append-user-agent",
+            "lost/0",
+            "--user-agent",
+            "a/1",
+            "--append-user-agent",
+            "b/2",
+            "demo",
+        ])
+        .unwrap();
+        assert_eq!(opts.user_agent.as_deref(), Some("a/1"));
+        assert_eq!(opts.append_user_agent, ["b/2"]);
+    }
+
+    #[test]
+    fn the_help_lists_every_site_the_core_knows() {
+        let help = usage();
+        for site in Site::ALL {
+            assert!(help.contains(site.as_str()), "{site}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use ddorg_audit::{
     apply_baseline, audit_fleet, audit_org, render, Baseline, FailOn, Fleet, FleetOptions, Format,
     Policy, Progress, Report, EXIT_USAGE,
 };
-use ddorg_core::{ClientBuilder, Error, ErrorKind};
+use ddorg_core::{Error, ErrorKind};
 
 use crate::args::Options;
 
@@ -123,16 +123,7 @@ fn audit(args: &AuditArgs, opts: &Options, policy: &Policy) -> Result<Report, Er
         ));
     }
     let fleet = Fleet::from_file(Path::new(path))?;
-    let (timeout, retries) = (opts.timeout, opts.max_retries);
-    let configure = move |mut b: ClientBuilder| {
-        if let Some(t) = timeout {
-            b = b.timeout(t);
-        }
-        if let Some(n) = retries {
-            b = b.max_retries(n);
-        }
-        b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")))
-    };
+    let configure = crate::configure(opts)?;
     let mut options = FleetOptions::default();
     options.concurrency = args.concurrency;
     options.configure = Some(Arc::new(configure));

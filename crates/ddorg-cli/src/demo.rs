@@ -3,14 +3,14 @@
 //! Without keys in the environment it starts the fake Datadog in-process; with `DD_API_KEY` and
 //! `DD_APP_KEY` set (and no `--base-url`) it talks to the configured site instead.
 
-use ddorg_core::{Error, ErrorKind};
+use ddorg_core::{Error, ErrorKind, ENV_API_KEY, ENV_APP_KEY};
 use ddorg_fake::{FakeServer, Reply};
 
 use crate::args::Options;
 use crate::{client, error_line, exit_code, render};
 
 pub fn run(opts: &Options, public_id: Option<&str>) -> Result<(), Error> {
-    let keys_set = ["DD_API_KEY", "DD_APP_KEY"]
+    let keys_set = [ENV_API_KEY, ENV_APP_KEY]
         .iter()
         .all(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()));
     if keys_set && opts.base_url.is_none() {

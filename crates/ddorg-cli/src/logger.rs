@@ -6,7 +6,7 @@ struct Stderr;
 
 impl Log for Stderr {
     fn enabled(&self, m: &Metadata) -> bool {
-        m.level() <= Level::Debug && m.target().starts_with("ddorg")
+        m.level() <= Level::Debug && m.target() == ddorg_core::LOG_TARGET
     }
     fn log(&self, r: &Record) {
         if self.enabled(r.metadata()) {

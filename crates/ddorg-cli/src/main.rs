@@ -9,7 +9,7 @@ mod render;
 use std::io::Write;
 use std::process::ExitCode;
 
-use ddorg_core::{Client, ClientBuilder, Error, ErrorKind, RateLimit};
+use ddorg_core::{limits, Client, ClientBuilder, Error, ErrorKind, RateLimit};
 
 use args::{Command, Options};
 
@@ -27,6 +27,7 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::Server => 5,
         ErrorKind::Network | ErrorKind::Timeout => 6,
         ErrorKind::Decode | ErrorKind::ResponseTooLarge => 7,
+        ErrorKind::__NonExhaustive(never) => match never {},
     }
 }
 
@@ -53,14 +54,46 @@ pub fn client(opts: &Options) -> Result<Client, Error> {
     if let Some(url) = &opts.base_url {
         b = b.base_url(url);
     }
-    if let Some(t) = opts.timeout {
-        b = b.timeout(t);
-    }
-    if let Some(n) = opts.max_retries {
-        b = b.max_retries(n);
-    }
-    b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")))
-        .build()
+    configure(opts)?(b).build()
+}
+
+/// The command line's client options (all but where to connect), to apply to any builder: the
+/// one client of `org get`, or each organization's in a fleet audit. Every value is checked by
+/// the core (`limits` here, the rest in `build`), so a bad one is the same error as in any
+/// language.
+pub fn configure(
+    opts: &Options,
+) -> Result<impl Fn(ClientBuilder) -> ClientBuilder + Send + Sync + 'static, Error> {
+    let timeout = opts.timeout.map(limits::timeout_from_secs).transpose()?;
+    let connect_timeout = opts
+        .connect_timeout
+        .map(limits::connect_timeout_from_secs)
+        .transpose()?;
+    let (max_retries, max_body_size) = (opts.max_retries, opts.max_body_size);
+    let user_agent = opts.user_agent.clone();
+    let tokens = opts.append_user_agent.clone();
+    Ok(move |mut b: ClientBuilder| {
+        b = b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")));
+        if let Some(t) = timeout {
+            b = b.timeout(t);
+        }
+        if let Some(t) = connect_timeout {
+            b = b.connect_timeout(t);
+        }
+        if let Some(n) = max_retries {
+            b = b.max_retries(n);
+        }
+        if let Some(bytes) = max_body_size {
+            b = b.max_body_size(bytes);
+        }
+        if let Some(ua) = &user_agent {
+            b = b.user_agent(ua.as_str());
+        }
+        for token in &tokens {
+            b = b.append_user_agent(token.as_str());
+        }
+        b
+    })
 }
 
 fn print_json<T: serde::Serialize>(value: &T) {
@@ -98,7 +131,7 @@ fn run(command: Command, opts: &Options) -> Result<(), Error> {
         Command::Demo { public_id } => demo::run(opts, public_id.as_deref())?,
         // Handled in `main`: an audit has exit codes of its own.
         Command::Audit(_) => {}
-        Command::Help => print!("{}", args::USAGE),
+        Command::Help => print!("{}", args::usage()),
         Command::Version => println!("ddorg {}", ddorg_core::VERSION),
     }
     Ok(())

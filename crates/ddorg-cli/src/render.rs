@@ -25,6 +25,8 @@ fn role(r: Option<&AccessRole>) -> String {
         Some(AccessRole::ReadOnly) => "ro (read-only)".into(),
         Some(AccessRole::Error) => "ERROR".into(),
         Some(AccessRole::Unknown(other)) => format!("{other} (unknown to this version)"),
+        // A role a later ddorg-core knows by name: its JSON value says what it is.
+        Some(other) => other.as_str().into(),
         None => "-".into(),
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 
-use crate::config::{ClientBuilder, ProxySetting, Secret, ENV_API_KEY, ENV_APP_KEY};
+use crate::config::{ClientBuilder, Secret, Validated};
 use crate::decode::{decode_body, error_messages};
 use crate::error::{Error, ErrorKind};
 use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
@@ -18,6 +18,7 @@ use crate::response::Response;
 use crate::retry::{RetryPolicy, Sleeper};
 use crate::reuse;
 use crate::site::Site;
+use crate::LOG_TARGET;
 
 /// Error bodies are read only this far: enough for Datadog's messages or an HTML error page.
 const MAX_ERROR_BODY: u64 = 64 * 1024;
@@ -57,6 +58,7 @@ struct Inner {
     api_key: Secret,
     app_key: Secret,
     timeout: Duration,
+    connect_timeout: Duration,
     retry: RetryPolicy,
     max_body_size: u64,
     user_agent: String,
@@ -75,6 +77,7 @@ impl fmt::Debug for Client {
             .field("base_url", &i.base_url)
             .field("site", &i.site)
             .field("timeout", &i.timeout)
+            .field("connect_timeout", &i.connect_timeout)
             .field("retry", &i.retry)
             .field("max_body_size", &i.max_body_size)
             .field("user_agent", &i.user_agent)
@@ -95,43 +98,13 @@ impl Client {
     }
 
     pub(crate) fn from_builder(b: ClientBuilder) -> Result<Client, Error> {
-        if let (Some(message), None) = (&b.bad_env_site, &b.base_url) {
-            return Err(Error::new(ErrorKind::Config, message.clone()));
-        }
-        let base = b.resolved_base_url()?;
-        let api_key = ClientBuilder::checked_key(&b.api_key, "API key", ENV_API_KEY)?.clone();
-        let app_key =
-            ClientBuilder::checked_key(&b.app_key, "application key", ENV_APP_KEY)?.clone();
-        // The upper bound keeps deadline arithmetic (`Instant + Duration`) from overflowing.
-        const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
-        for (what, t) in [
-            ("timeout", b.timeout),
-            ("connect timeout", b.connect_timeout),
-        ] {
-            if t.is_zero() || t > MAX_TIMEOUT {
-                return Err(Error::new(
-                    ErrorKind::Config,
-                    format!("the {what} must be more than zero and at most 365 days, got {t:?}"),
-                ));
-            }
-        }
-        if b.user_agent.bytes().any(|c| c.is_ascii_control()) || !b.user_agent.is_ascii() {
-            return Err(Error::new(
-                ErrorKind::Config,
-                "the user agent must be printable ASCII",
-            ));
-        }
-        let proxy = match &b.proxy {
-            _ if base.loopback => None,
-            ProxySetting::FromEnv => ureq::Proxy::try_from_env(),
-            ProxySetting::None => None,
-            ProxySetting::Url(url) => Some(ureq::Proxy::new(url).map_err(|_| {
-                Error::new(
-                    ErrorKind::Config,
-                    "invalid proxy URL: expected http://, https:// or socks5://host:port",
-                )
-            })?),
-        };
+        // Every check lives in config.rs; what is left here is putting the pieces together.
+        let Validated {
+            base,
+            api_key,
+            app_key,
+            proxy,
+        } = b.validate()?;
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             // Redirects are refused, not followed: ureq would carry DD-API-KEY and
@@ -157,6 +130,7 @@ impl Client {
                 api_key,
                 app_key,
                 timeout: b.timeout,
+                connect_timeout: b.connect_timeout,
                 retry: b.retry,
                 max_body_size: b.max_body_size,
                 user_agent: b.user_agent,
@@ -202,9 +176,24 @@ impl Client {
         self.inner.timeout
     }
 
+    /// The longest wait to establish a connection.
+    pub fn connect_timeout(&self) -> Duration {
+        self.inner.connect_timeout
+    }
+
     /// The retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    /// How many times a failed request is retried (the retry policy's [`RetryPolicy::retries`]).
+    pub fn max_retries(&self) -> u32 {
+        self.inner.retry.retries()
+    }
+
+    /// The largest response body accepted, in bytes after decompression.
+    pub fn max_body_size(&self) -> u64 {
+        self.inner.max_body_size
     }
 
     /// Runs one GET with retries, all within the overall deadline.
@@ -217,7 +206,7 @@ impl Client {
             attempts += 1;
             let started = Instant::now();
             let remaining = deadline.saturating_duration_since(started);
-            log::debug!(target: "ddorg", "GET {path}: attempt {attempts}");
+            log::debug!(target: LOG_TARGET, "GET {path}: attempt {attempts}");
             let outcome = if remaining.is_zero() {
                 Err(self.deadline_error())
             } else {
@@ -225,7 +214,7 @@ impl Client {
             };
             match outcome {
                 Ok((value, status, rate_limit)) => {
-                    log::debug!(target: "ddorg", "GET {path}: HTTP {status} in {:.1?}", started.elapsed());
+                    log::debug!(target: LOG_TARGET, "GET {path}: HTTP {status} in {:.1?}", started.elapsed());
                     return Ok(Response {
                         value,
                         status,
@@ -235,17 +224,17 @@ impl Client {
                 }
                 Err(err) => {
                     let err = err.with_attempts(attempts);
-                    log::debug!(target: "ddorg", "GET {path}: {err} after {:.1?}", started.elapsed());
+                    log::debug!(target: LOG_TARGET, "GET {path}: {err} after {:.1?}", started.elapsed());
                     let Some(delay) = inner.retry.delay_after(&err, attempts - 1) else {
                         return Err(err);
                     };
                     if Instant::now() + delay >= deadline {
-                        log::info!(target: "ddorg", "GET {path}: not retrying {}: a {delay:.0?} wait would pass the {:?} deadline", err.kind(), inner.timeout);
+                        log::info!(target: LOG_TARGET, "GET {path}: not retrying {}: a {delay:.0?} wait would pass the {:?} deadline", err.kind(), inner.timeout);
                         return Err(err);
                     }
-                    log::info!(target: "ddorg", "GET {path}: retrying after {} in {delay:.0?} (retry {attempts} of {})", err.kind(), inner.retry.retries());
+                    log::info!(target: LOG_TARGET, "GET {path}: retrying after {} in {delay:.0?} (retry {attempts} of {})", err.kind(), inner.retry.retries());
                     if inner.sleeper.sleep(delay).is_break() {
-                        log::info!(target: "ddorg", "GET {path}: retry wait interrupted");
+                        log::info!(target: LOG_TARGET, "GET {path}: retry wait interrupted");
                         return Err(err);
                     }
                 }
@@ -282,7 +271,7 @@ impl Client {
                         && reuse::is_closed_connection(&e)
                         && started.elapsed() < remaining =>
                 {
-                    log::debug!(target: "ddorg", "the server had closed the pooled connection ({e}); sending again");
+                    log::debug!(target: LOG_TARGET, "the server had closed the pooled connection ({e}); sending again");
                 }
                 Err(e) => return Err(transport_error(e, budget)),
             }

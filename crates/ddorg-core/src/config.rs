@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
+use crate::limits::{self, TimeoutKind};
 use crate::retry::{RetryPolicy, Sleeper, SleeperDebug, ThreadSleeper};
 use crate::site::Site;
 
@@ -90,10 +91,10 @@ impl Default for ClientBuilder {
             app_key: None,
             site: None,
             base_url: None,
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(60),
+            connect_timeout: limits::DEFAULT_CONNECT_TIMEOUT,
+            timeout: limits::DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
-            max_body_size: 16 * 1024 * 1024,
+            max_body_size: limits::DEFAULT_MAX_BODY_SIZE,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             proxy: ProxySetting::default(),
             sleeper: Arc::new(ThreadSleeper),
@@ -126,13 +127,7 @@ impl ProxySetting {
         match self {
             ProxySetting::FromEnv => "from environment".into(),
             ProxySetting::None => "none".into(),
-            ProxySetting::Url(url) => match url.rsplit_once('@') {
-                Some((scheme_and_user, host)) => {
-                    let scheme = scheme_and_user.split("://").next().unwrap_or("");
-                    format!("{scheme}://***@{host}")
-                }
-                None => url.clone(),
-            },
+            ProxySetting::Url(url) => redact_userinfo(url),
         }
     }
 }
@@ -195,13 +190,17 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest wait to establish a connection (DNS, TCP, TLS). Defaults to 10 s.
+    /// The longest wait to establish a connection (DNS, TCP, TLS). Defaults to 10 s
+    /// ([`limits::DEFAULT_CONNECT_TIMEOUT`]); must be more than zero and at most
+    /// [`limits::MAX_TIMEOUT`] (365 days), checked by [`build`](Self::build).
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = d;
         self
     }
 
-    /// The overall deadline of one call, retries and their waits included. Defaults to 60 s.
+    /// The overall deadline of one call, retries and their waits included. Defaults to 60 s
+    /// ([`limits::DEFAULT_TIMEOUT`]); must be more than zero and at most [`limits::MAX_TIMEOUT`]
+    /// (365 days), checked by [`build`](Self::build).
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = d;
         self
@@ -220,23 +219,30 @@ impl ClientBuilder {
     }
 
     /// The largest response body accepted, after decompression; a larger one is a
-    /// [`ErrorKind::ResponseTooLarge`] error and is never held in memory whole. Defaults to 16 MiB.
+    /// [`ErrorKind::ResponseTooLarge`] error and is never held in memory whole. Defaults to 16 MiB
+    /// ([`limits::DEFAULT_MAX_BODY_SIZE`]); `0` would refuse every response, so
+    /// [`build`](Self::build) reports it as a [`ErrorKind::Config`] error.
     pub fn max_body_size(mut self, bytes: u64) -> Self {
         self.max_body_size = bytes;
         self
     }
 
-    /// Replaces the user agent. Defaults to `ddorg/<version>`.
+    /// Replaces the whole user agent, tokens appended before included. Defaults to
+    /// `ddorg/<version>` ([`DEFAULT_USER_AGENT`]; each binding names itself, e.g.
+    /// `ddorg-python/<version>`). Must be printable ASCII, checked by [`build`](Self::build).
+    /// `user_agent` means this in every language; appending is [`append_user_agent`](Self::append_user_agent).
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = ua.into();
         self
     }
 
-    /// Appends a product token (e.g. `myapp/1.2`) to the user agent, after a space.
-    pub fn append_user_agent(mut self, token: &str) -> Self {
+    /// Appends a product token (e.g. `myapp/1.2`) to the user agent, after a space; an empty
+    /// token appends nothing. Appends nothing by default.
+    pub fn append_user_agent(mut self, token: impl Into<String>) -> Self {
+        let token = token.into();
         if !token.is_empty() {
             self.user_agent.push(' ');
-            self.user_agent.push_str(token);
+            self.user_agent.push_str(&token);
         }
         self
     }
@@ -265,6 +271,39 @@ impl ClientBuilder {
     /// Validates every option and builds the client. Makes no request.
     pub fn build(self) -> Result<Client, Error> {
         Client::from_builder(self)
+    }
+
+    /// Checks every option, in one place, and resolves what needs resolving (the base URL, the
+    /// proxy). The first problem is a [`ErrorKind::Config`] error naming it.
+    pub(crate) fn validate(&self) -> Result<Validated, Error> {
+        if let (Some(message), None) = (&self.bad_env_site, &self.base_url) {
+            return Err(Error::new(ErrorKind::Config, message.clone()));
+        }
+        let base = self.resolved_base_url()?;
+        let api_key = ClientBuilder::checked_key(&self.api_key, "API key", ENV_API_KEY)?.clone();
+        let app_key =
+            ClientBuilder::checked_key(&self.app_key, "application key", ENV_APP_KEY)?.clone();
+        limits::check_timeout(TimeoutKind::Overall, self.timeout)?;
+        limits::check_timeout(TimeoutKind::Connect, self.connect_timeout)?;
+        limits::check_max_body_size(self.max_body_size)?;
+        limits::check_user_agent(&self.user_agent)?;
+        let proxy = match &self.proxy {
+            _ if base.loopback => None,
+            ProxySetting::FromEnv => ureq::Proxy::try_from_env(),
+            ProxySetting::None => None,
+            ProxySetting::Url(url) => Some(ureq::Proxy::new(url).map_err(|_| {
+                Error::new(
+                    ErrorKind::Config,
+                    "invalid proxy URL: expected http://, https:// or socks5://host:port",
+                )
+            })?),
+        };
+        Ok(Validated {
+            base,
+            api_key,
+            app_key,
+            proxy,
+        })
     }
 
     /// The base URL this builder resolves to, validated.
@@ -302,6 +341,14 @@ impl ClientBuilder {
             Some(k) => Ok(k),
         }
     }
+}
+
+/// What [`ClientBuilder::validate`] found valid and resolved.
+pub(crate) struct Validated {
+    pub(crate) base: BaseUrl,
+    pub(crate) api_key: Secret,
+    pub(crate) app_key: Secret,
+    pub(crate) proxy: Option<ureq::Proxy>,
 }
 
 /// A validated base URL without a trailing slash.
@@ -368,8 +415,10 @@ fn is_loopback(host: &str) -> bool {
     host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// `scheme://***@host…` for a URL with userinfo, so an error never repeats a password.
-fn redact_userinfo(url: &str) -> String {
+/// `scheme://***@host…` for a URL with userinfo, so no error or `Debug` output repeats a
+/// password: the one redaction of URLs (only the authority's `@` counts, so a path holding `@`
+/// is left alone).
+pub(crate) fn redact_userinfo(url: &str) -> String {
     match url.split_once("://") {
         Some((scheme, rest)) => {
             let authority_end = rest.find('/').unwrap_or(rest.len());
@@ -461,5 +510,19 @@ mod tests {
         let dbg = format!("{b:?}");
         assert!(!dbg.contains("sekrit"), "{dbg}");
         assert!(!dbg.contains("pw123"), "{dbg}");
+        assert!(dbg.contains("http://***@proxy:3128"), "{dbg}");
+    }
+
+    #[test]
+    fn redaction_leaves_an_at_sign_in_the_path_alone() {
+        let b = ClientBuilder::new().proxy("http://proxy:3128/p@th");
+        assert!(
+            format!("{b:?}").contains("\"http://proxy:3128/p@th\""),
+            "{b:?}"
+        );
+        assert_eq!(
+            redact_userinfo("https://u:pw@host/a@b"),
+            "https://***@host/a@b"
+        );
     }
 }

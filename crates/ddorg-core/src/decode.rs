@@ -1,4 +1,4 @@
-//! Turning response bodies into models, and error bodies into Datadog's messages.
+//! Turning JSON into models (response bodies and callers' text), and error bodies into messages.
 
 use serde::de::DeserializeOwned;
 
@@ -7,20 +7,52 @@ use crate::error::{Error, ErrorKind};
 /// How much of a body that is not JSON an error keeps, in characters.
 const SNIPPET_CHARS: usize = 200;
 
+/// Decodes JSON text into a model: what `from_json` does in every language (Rust, Python's
+/// `Model.from_json`/`from_dict`), with the same checks and messages as a response body.
+///
+/// A mismatch is an [`ErrorKind::Decode`] error naming the JSON path (e.g. `data[0].id`).
+///
+/// ```
+/// use ddorg_core::{ErrorKind, OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
+/// let resp: OrganizationResponse = ddorg_core::from_json(r#"{"org": {"name": "Acme"}}"#)?;
+/// assert_eq!(resp.org.unwrap().name.as_deref(), Some("Acme"));
+/// let err = ddorg_core::from_json::<SalesforceIncidentsOrganizationsResponse>(r#"{"data": [{}]}"#)
+///     .unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Decode);
+/// assert!(err.message().contains("data[0]"), "{err}");
+/// # Ok::<(), ddorg_core::Error>(())
+/// ```
+pub fn from_json<T: DeserializeOwned>(json: &str) -> Result<T, Error> {
+    from_slice(json.as_bytes())
+}
+
+/// [`from_json`] for bytes (which must be UTF-8 JSON).
+pub fn from_slice<T: DeserializeOwned>(json: &[u8]) -> Result<T, Error> {
+    decode(json, "JSON", String::new)
+}
+
 /// Decodes a success body into `T`. A failure is a [`ErrorKind::Decode`] error naming the JSON
 /// path (e.g. `data[0].id`) and, for a body that is not JSON at all, a snippet of it.
 pub(crate) fn decode_body<T: DeserializeOwned>(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<T, Error> {
-    let describe_type = || match content_type {
+    decode(body, "response body", || match content_type {
         Some(ct) => format!(" (content-type {ct})"),
         None => String::new(),
-    };
+    })
+}
+
+/// The one decoder: `what` names the input in messages, `describe_type` adds its content type.
+fn decode<T: DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+    describe_type: impl Fn() -> String,
+) -> Result<T, Error> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::new(
             ErrorKind::Decode,
-            format!("empty response body{}", describe_type()),
+            format!("empty {what}{}", describe_type()),
         ));
     }
     // Fast path: plain serde_json. Path tracking allocates a String per object key (about 30 per
@@ -44,7 +76,7 @@ pub(crate) fn decode_body<T: DeserializeOwned>(
     };
     let mut err = Error::new(
         ErrorKind::Decode,
-        format!("invalid response body{at}: {inner}{}", describe_type()),
+        format!("invalid {what}{at}: {inner}{}", describe_type()),
     );
     if inner.is_syntax() || inner.is_eof() {
         err = err.with_errors(snippet(body).into_iter().collect());

@@ -6,9 +6,22 @@ use crate::rate_limit::RateLimit;
 
 /// What went wrong, as a small `Copy` enum.
 ///
-/// The C status codes, the Python exception classes and the CLI exit codes are each one exhaustive
-/// `match` over this enum, so a new kind cannot be forgotten by a binding. The numbers and names
-/// are part of the public contract: kinds are only ever added.
+/// Kinds are only ever added, never renamed or removed, so a `match` on a kind needs a wildcard
+/// arm: the next kind is not a breaking change. Inside this workspace the C status codes, the
+/// Python exception classes and the CLI exit codes are each one exhaustive `match` (naming the
+/// hidden `__NonExhaustive` variant, which can never be built), so a new kind cannot be forgotten
+/// by a binding.
+///
+/// ```
+/// # use ddorg_core::ErrorKind;
+/// fn worth_paging(kind: ErrorKind) -> bool {
+///     match kind {
+///         ErrorKind::Server | ErrorKind::Network | ErrorKind::Timeout => true,
+///         _ => false,
+///     }
+/// }
+/// assert!(worth_paging(ErrorKind::Server));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     /// Missing or invalid keys, an unknown site, a bad base URL or proxy: found before any request.
@@ -37,11 +50,17 @@ pub enum ErrorKind {
     Decode,
     /// The body is larger than the configured cap.
     ResponseTooLarge,
+    /// Not a kind: it makes downstream `match`es need a wildcard arm (what `#[non_exhaustive]`
+    /// would do) while this workspace's bindings still match every kind by name. It holds an
+    /// [`Infallible`](std::convert::Infallible), so no value of it exists and its arms are
+    /// `match never {}`, which cannot panic.
+    #[doc(hidden)]
+    __NonExhaustive(std::convert::Infallible),
 }
 
 impl ErrorKind {
-    /// Every kind, in contract order.
-    pub const ALL: [ErrorKind; 13] = [
+    /// Every kind, in contract order (a slice, so adding a kind does not change its type).
+    pub const ALL: &'static [ErrorKind] = &[
         ErrorKind::Config,
         ErrorKind::InvalidArgument,
         ErrorKind::BadRequest,
@@ -73,6 +92,7 @@ impl ErrorKind {
             ErrorKind::Network => "network",
             ErrorKind::Decode => "decode",
             ErrorKind::ResponseTooLarge => "response_too_large",
+            ErrorKind::__NonExhaustive(never) => match never {},
         }
     }
 

@@ -25,12 +25,34 @@
 //! }
 //! # Ok::<(), ddorg_core::Error>(())
 //! ```
+//!
+//! # One home for every rule
+//!
+//! The Python and C bindings and the CLI only translate: the defaults and bounds of every option
+//! ([`limits`]), their validation ([`ClientBuilder::build`]), decoding ([`from_json`]), the sites
+//! ([`Site::ALL`]), the environment variables ([`ENV_API_KEY`], …) and the log target
+//! ([`LOG_TARGET`]) are all defined here, once.
+//!
+//! # Versioning
+//!
+//! ddorg-core follows semantic versioning. Covered: every public item of this crate, the names
+//! and meanings of [`ErrorKind`]s, the error messages' *kinds* (not their wording), the
+//! environment variables, the defaults and bounds in [`limits`], and the serialized form of the
+//! models (what is received is what is serialized). Designed to grow without breaking you:
+//! [`ErrorKind`], [`Site`], the models, [`RateLimit`], [`ResponseMeta`] and the open enums are
+//! non-exhaustive (a `match` needs a wildcard arm; build structs from `Default` or their `new`),
+//! and [`ErrorKind::ALL`] and [`Site::ALL`] are slices whose length is not part of their type.
+//! Not covered: the exact text of messages and `Debug` output, log records, the `fuzzing`
+//! feature, and the types of other crates reached through [`std::error::Error::source`] (ureq's
+//! and serde_json's errors), which may change with any release of those crates.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod client;
 mod config;
 mod decode;
 mod error;
+pub mod limits;
 pub mod models;
 mod path;
 mod rate_limit;
@@ -44,15 +66,21 @@ pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_APP_KEY, ENV_BASE_URL, ENV_SITE,
 };
+pub use decode::{from_json, from_slice};
 pub use error::{Error, ErrorKind, Result};
 pub use models::*;
 pub use rate_limit::RateLimit;
-pub use response::Response;
+pub use response::{Response, ResponseMeta};
 pub use retry::{RetryPolicy, Sleeper, ThreadSleeper};
 pub use site::Site;
 
 /// This crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The `log` target of every record ddorg writes, and the name of the logger the bindings route
+/// them to (Python's `logging.getLogger("ddorg")`, the C log callback's filter, the CLI's
+/// `--verbose`). Nothing a record holds is secret: keys never reach a log.
+pub const LOG_TARGET: &str = "ddorg";
 
 /// The body decoders, for the fuzz targets in `fuzz/` (see docs/reliability.md). Not a public
 /// API: built only with the `fuzzing` feature, and free to change at any time.

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 /// Each field is `None` when its header was absent or not a number. Datadog sends these on
 /// successful responses too; official clients drop them there, ddorg keeps them so a caller can
 /// slow down before it is throttled.
+///
+/// `#[non_exhaustive]`: build one from `RateLimit::default()` and assign the fields you need.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// `x-ratelimit-limit`: requests allowed per period.
     pub limit: Option<u64>,

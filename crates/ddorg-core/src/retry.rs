@@ -31,7 +31,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_retries: 3,
+            max_retries: crate::limits::DEFAULT_MAX_RETRIES,
             initial_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
             max_rate_limit_wait: Duration::from_secs(60),

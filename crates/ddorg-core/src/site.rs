@@ -18,7 +18,11 @@ use crate::error::{Error, ErrorKind};
 /// assert_eq!(site.api_base_url(), "https://api.datadoghq.eu");
 /// assert!("datadoghq.moon".parse::<Site>().is_err());
 /// ```
+///
+/// Datadog opens new sites: this enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm
+/// and a new site is not a breaking change. [`Site::ALL`] lists the sites this version knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Site {
     /// `datadoghq.com` (US1). The default.
     #[default]
@@ -42,8 +46,9 @@ pub enum Site {
 }
 
 impl Site {
-    /// Every site, in the order the API documentation lists them.
-    pub const ALL: [Site; 9] = [
+    /// Every site, in the order the API documentation lists them (a slice, so adding a site does
+    /// not change its type). The one list of sites: error messages and the CLI's help use it.
+    pub const ALL: &'static [Site] = &[
         Site::Us1,
         Site::Us3,
         Site::Us5,
@@ -130,7 +135,7 @@ mod tests {
 
     #[test]
     fn every_site_parses_from_its_own_name_and_app_host() {
-        for site in Site::ALL {
+        for &site in Site::ALL {
             assert_eq!(site.as_str().parse::<Site>().unwrap(), site);
             assert_eq!(format!("app.{site}").parse::<Site>().unwrap(), site);
             assert_eq!(

@@ -188,3 +188,54 @@ fn loopback_base_urls_never_use_the_proxy() {
     assert_eq!(proxy.request_count(), 0);
     assert_eq!(fake.request_count(), 1);
 }
+
+#[test]
+fn every_option_reads_back_from_the_client() {
+    let c = Client::builder()
+        .api_key("k")
+        .app_key("k")
+        .site(Site::Ap2)
+        .timeout(std::time::Duration::from_secs(7))
+        .connect_timeout(std::time::Duration::from_secs(3))
+        .max_retries(5)
+        .max_body_size(1024)
+        .user_agent("a/1")
+        .append_user_agent("b/2")
+        .build()
+        .unwrap();
+    assert_eq!(c.site(), Some(Site::Ap2));
+    assert_eq!(c.base_url(), "https://api.ap2.datadoghq.com");
+    assert_eq!(c.timeout(), std::time::Duration::from_secs(7));
+    assert_eq!(c.connect_timeout(), std::time::Duration::from_secs(3));
+    assert_eq!(c.max_retries(), 5);
+    assert_eq!(c.retry_policy().retries(), 5);
+    assert_eq!(c.max_body_size(), 1024);
+    assert_eq!(c.user_agent(), "a/1 b/2");
+}
+
+#[test]
+fn a_zero_body_cap_is_a_config_error_before_any_request() {
+    let fake = FakeServer::start().unwrap();
+    let err = Client::builder()
+        .api_key("k")
+        .app_key("k")
+        .base_url(fake.base_url())
+        .max_body_size(0)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.message().contains("at least 1 byte"), "{err}");
+    assert_eq!(fake.request_count(), 0);
+}
+
+#[test]
+fn timeouts_of_exactly_365_days_are_accepted() {
+    let c = Client::builder()
+        .api_key("k")
+        .app_key("k")
+        .timeout(ddorg_core::limits::MAX_TIMEOUT)
+        .connect_timeout(ddorg_core::limits::MAX_TIMEOUT)
+        .build()
+        .unwrap();
+    assert_eq!(c.timeout(), ddorg_core::limits::MAX_TIMEOUT);
+}

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ddorg_core::{Client, Error};
+use ddorg_core::{Client, Error, DEFAULT_USER_AGENT};
 use ddorg_fake::{FakeServer, Reply};
 use serde_json::{Map, Value};
 
@@ -32,6 +32,7 @@ const ROW_KEYS: &[&str] = &[
     "expect",
     "expect_requests",
     "expect_path",
+    "expect_user_agent",
 ];
 const CLIENT_KEYS: &[&str] = &[
     "api_key",
@@ -39,7 +40,10 @@ const CLIENT_KEYS: &[&str] = &[
     "base_url",
     "max_retries",
     "timeout_ms",
+    "connect_timeout_ms",
     "max_body_size",
+    "user_agent",
+    "append_user_agent",
 ];
 const EXPECT_KEYS: &[&str] = &[
     "ok",
@@ -165,8 +169,17 @@ fn run_row(row: &Value, defaults: &Value) -> Result<(), String> {
     if let Some(ms) = number("timeout_ms") {
         builder = builder.timeout(Duration::from_millis(ms));
     }
+    if let Some(ms) = number("connect_timeout_ms") {
+        builder = builder.connect_timeout(Duration::from_millis(ms));
+    }
     if let Some(n) = number("max_body_size") {
         builder = builder.max_body_size(n);
+    }
+    if let Some(ua) = text("user_agent") {
+        builder = builder.user_agent(ua);
+    }
+    if let Some(token) = text("append_user_agent") {
+        builder = builder.append_user_agent(token);
     }
 
     let setting = |k: &str| row.get(k).unwrap_or(&defaults[k]);
@@ -214,6 +227,21 @@ fn run_row(row: &Value, defaults: &Value) -> Result<(), String> {
         for r in fake.requests() {
             if r.path != path {
                 return Err(format!("requested {:?}, expected {path:?}", r.path));
+            }
+        }
+    }
+    if let Some(ua) = row.get("expect_user_agent").and_then(Value::as_str) {
+        let want = ua.replace("{default_user_agent}", DEFAULT_USER_AGENT);
+        let requests = fake.requests();
+        if requests.is_empty() {
+            return Err("expect_user_agent, but the fake saw no request".into());
+        }
+        for r in requests {
+            if r.header("user-agent") != Some(want.as_str()) {
+                return Err(format!(
+                    "sent user agent {:?}, expected {want:?}",
+                    r.header("user-agent")
+                ));
             }
         }
     }

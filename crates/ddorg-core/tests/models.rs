@@ -121,3 +121,53 @@ fn documented_examples_round_trip_exactly() {
         assert_eq!(back, doc);
     }
 }
+
+#[test]
+fn from_json_decodes_like_a_response_body_and_names_the_json_path() {
+    let resp: SalesforceIncidentsOrganizationsResponse = ddorg_core::from_json(
+        r#"{"data":[{"id":"1","type":"salesforce-incidents-org","attributes":{"name":"A"}}]}"#,
+    )
+    .unwrap();
+    assert_eq!(resp.data[0].attributes.name.as_deref(), Some("A"));
+    let err = ddorg_core::from_json::<SalesforceIncidentsOrganizationsResponse>(
+        r#"{"data":[{"type":"salesforce-incidents-org","attributes":{}}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), ddorg_core::ErrorKind::Decode);
+    assert!(
+        err.message().starts_with("invalid JSON at `data[0]`"),
+        "{err}"
+    );
+    let err = ddorg_core::from_slice::<OrganizationResponse>(b"{} trailing").unwrap_err();
+    assert_eq!(err.kind(), ddorg_core::ErrorKind::Decode);
+    assert!(ddorg_core::from_json::<OrganizationResponse>("  ").is_err());
+}
+
+#[test]
+fn models_can_be_built_for_tests_from_default_and_new() {
+    use ddorg_core::{
+        SalesforceIncidentsOrganizationResponseAttributes,
+        SalesforceIncidentsOrganizationResponseData,
+    };
+    let mut attributes = SalesforceIncidentsOrganizationResponseAttributes::default();
+    attributes.name = Some("Acme".into());
+    let list = SalesforceIncidentsOrganizationsResponse::new(vec![
+        SalesforceIncidentsOrganizationResponseData::new("id-1", attributes),
+    ]);
+    let json = serde_json::to_value(&list).unwrap();
+    assert_eq!(
+        json,
+        json!({"data": [{"id": "id-1", "type": "salesforce-incidents-org", "attributes": {"name": "Acme"}}]})
+    );
+}
+
+#[test]
+fn response_into_parts_keeps_status_and_attempts() {
+    let mut meta = ddorg_core::ResponseMeta::new(200);
+    meta.attempts = 3;
+    let resp = ddorg_core::Response::from_parts(OrganizationResponse::default(), meta.clone());
+    assert_eq!((resp.status(), resp.attempts()), (200, 3));
+    let (value, back) = resp.into_parts();
+    assert_eq!(value, OrganizationResponse::default());
+    assert_eq!(back, meta);
+}

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 
-use ddorg_core::{self as core, ClientBuilder, Site, Sleeper};
+use ddorg_core::{self as core, limits, ClientBuilder, Site, Sleeper};
 
 use crate::errors::{config_error, to_pyerr};
-use crate::models::{Meta, OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
+use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
 use crate::{logging, VERSION};
 
 /// How often a retry wait wakes up to look for Ctrl-C (and other signal handlers' exceptions).
@@ -64,18 +64,10 @@ pub(crate) struct Client {
     site: Option<Site>,
     base_url: String,
     timeout: Duration,
+    connect_timeout: Duration,
     max_retries: u32,
+    max_body_size: u64,
     user_agent: String,
-}
-
-/// A positive, finite number of seconds as a `Duration`, else a `ConfigError` naming `what`.
-fn positive_seconds(what: &str, secs: f64) -> PyResult<Duration> {
-    match Duration::try_from_secs_f64(secs) {
-        Ok(d) if !d.is_zero() => Ok(d),
-        _ => Err(config_error(format!(
-            "{what} must be a positive number of seconds, got {secs}"
-        ))),
-    }
 }
 
 impl Client {
@@ -114,7 +106,7 @@ impl Client {
     #[new]
     #[pyo3(signature = (
         api_key=None, app_key=None, *, site=None, base_url=None, timeout=None, max_retries=None,
-        user_agent=None, connect_timeout=None, max_body_size=None
+        user_agent=None, connect_timeout=None, max_body_size=None, append_user_agent=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
@@ -128,6 +120,7 @@ impl Client {
         user_agent: Option<String>,
         connect_timeout: Option<f64>,
         max_body_size: Option<i64>,
+        append_user_agent: Option<String>,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::from_env()
             .user_agent(format!("ddorg-python/{VERSION}"))
@@ -144,21 +137,20 @@ impl Client {
         if let Some(url) = base_url {
             b = b.base_url(url);
         }
+        // Every bound is the core's (`limits`, checked again by `build`); only what Python's
+        // types allow and Rust's do not (a negative count) is refused here.
         if let Some(secs) = timeout {
-            b = b.timeout(positive_seconds("timeout", secs)?);
+            b = b.timeout(limits::timeout_from_secs(secs).map_err(to_pyerr)?);
         }
         if let Some(secs) = connect_timeout {
-            b = b.connect_timeout(positive_seconds("connect_timeout", secs)?);
+            b = b.connect_timeout(limits::connect_timeout_from_secs(secs).map_err(to_pyerr)?);
         }
         if let Some(bytes) = max_body_size {
-            let bytes = u64::try_from(bytes)
-                .ok()
-                .filter(|b| *b > 0)
-                .ok_or_else(|| {
-                    config_error(format!(
-                        "max_body_size must be a positive number of bytes, got {bytes}"
-                    ))
-                })?;
+            let bytes = u64::try_from(bytes).map_err(|_| {
+                config_error(format!(
+                    "max_body_size must be a number of bytes, got {bytes}"
+                ))
+            })?;
             b = b.max_body_size(bytes);
         }
         if let Some(n) = max_retries {
@@ -173,12 +165,17 @@ impl Client {
         if let Some(ua) = user_agent {
             b = b.user_agent(ua);
         }
+        if let Some(token) = append_user_agent {
+            b = b.append_user_agent(token);
+        }
         let client = py.detach(move || b.build()).map_err(to_pyerr)?;
         Ok(Client {
             site: client.site(),
             base_url: client.base_url().to_string(),
             timeout: client.timeout(),
-            max_retries: client.retry_policy().retries(),
+            connect_timeout: client.connect_timeout(),
+            max_retries: client.max_retries(),
+            max_body_size: client.max_body_size(),
             user_agent: client.user_agent().to_string(),
             inner: RwLock::new(Some(client)),
         })
@@ -186,9 +183,8 @@ impl Client {
 
     /// `GET /api/v1/org/{public_id}`: the organization's name, settings (SAML and more) and plan.
     fn get_org(&self, py: Python<'_>, public_id: String) -> PyResult<OrganizationResponse> {
-        let response = self.call(py, move |c| c.get_org(&public_id))?;
-        let meta = Meta::of(&response);
-        Ok(OrganizationResponse::with_meta(response.into_inner(), meta))
+        let (value, meta) = self.call(py, move |c| c.get_org(&public_id))?.into_parts();
+        Ok(OrganizationResponse::with_meta(value, meta))
     }
 
     /// `GET /api/v2/integration/salesforce-incidents/organizations`: the Salesforce organizations
@@ -197,11 +193,11 @@ impl Client {
         &self,
         py: Python<'_>,
     ) -> PyResult<SalesforceIncidentsOrganizationsResponse> {
-        let response = self.call(py, |c| c.list_salesforce_organizations())?;
-        let meta = Meta::of(&response);
+        let (value, meta) = self
+            .call(py, |c| c.list_salesforce_organizations())?
+            .into_parts();
         Ok(SalesforceIncidentsOrganizationsResponse::with_meta(
-            response.into_inner(),
-            meta,
+            value, meta,
         ))
     }
 
@@ -223,10 +219,22 @@ impl Client {
         self.timeout.as_secs_f64()
     }
 
+    /// The longest wait to establish a connection, in seconds.
+    #[getter]
+    fn connect_timeout(&self) -> f64 {
+        self.connect_timeout.as_secs_f64()
+    }
+
     /// How many times a failed request is retried.
     #[getter]
     fn max_retries(&self) -> u32 {
         self.max_retries
+    }
+
+    /// The largest response body accepted, in bytes after decompression.
+    #[getter]
+    fn max_body_size(&self) -> u64 {
+        self.max_body_size
     }
 
     /// The `User-Agent` header sent with every request.

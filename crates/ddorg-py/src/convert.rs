@@ -68,24 +68,10 @@ fn value_to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, P
     })
 }
 
-/// Decodes JSON text into a model; a mismatch is a `DecodeError` naming the JSON path.
+/// Decodes JSON text into a model with the core's decoder (its checks, its messages); a
+/// mismatch is a `DecodeError` naming the JSON path.
 pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> PyResult<T> {
-    let decode_error = |path: String, e: serde_json::Error| {
-        let at = if path.is_empty() || path == "." {
-            String::new()
-        } else {
-            format!(" at `{path}`")
-        };
-        errors::to_pyerr(Error::new(
-            ErrorKind::Decode,
-            format!("invalid JSON{at}: {e}"),
-        ))
-    };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value: T = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| decode_error(e.path().to_string(), e.into_inner()))?;
-    de.end().map_err(|e| decode_error(String::new(), e))?;
-    Ok(value)
+    ddorg_core::from_json(text).map_err(errors::to_pyerr)
 }
 
 /// A Python object (usually a dict) as JSON text, through `json.dumps`.

@@ -12,8 +12,8 @@ use log::LevelFilter;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-/// The Python logger name, and the target every core record uses.
-const TARGET: &str = "ddorg";
+/// The Python logger name: the target every core record uses.
+const TARGET: &str = ddorg_core::LOG_TARGET;
 
 /// Installs the bridge once per process; a second install (another copy of the module, or an
 /// embedding application that set its own logger) keeps the logger already in place.

@@ -64,12 +64,7 @@ impl<T: ToPy> ToPy for Vec<T> {
 }
 
 /// What the HTTP exchange said about a response body; only the two response classes have it.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Meta {
-    status: Option<u16>,
-    rate_limit: Option<core::RateLimit>,
-    attempts: u32,
-}
+pub(crate) type Meta = core::ResponseMeta;
 
 /// `Name(field=value, ...)` with the fields that are set, then the unknown ones if any.
 fn model_repr(
@@ -114,7 +109,7 @@ macro_rules! model {
             /// The HTTP status of the response (a 2xx), or `None` for an object built locally.
             #[getter]
             fn status(&self) -> Option<u16> {
-                self.meta.as_ref().and_then(|m| m.status)
+                self.meta.as_ref().map(|m| m.status)
             }
 
             /// How many HTTP attempts the call took (1 without retries; 0 for a local object).
@@ -232,17 +227,6 @@ macro_rules! model {
             $($extra)*
         }
     };
-}
-
-impl Meta {
-    /// The HTTP details of a core response.
-    pub(crate) fn of<T>(response: &core::Response<T>) -> Meta {
-        Meta {
-            status: Some(response.status()),
-            rate_limit: response.rate_limit().cloned(),
-            attempts: response.attempts(),
-        }
-    }
 }
 
 model! {
@@ -415,13 +399,13 @@ impl RateLimit {
         reset: Option<u64>,
         name: Option<String>,
     ) -> Self {
-        RateLimit(core::RateLimit {
-            limit,
-            period,
-            remaining,
-            reset,
-            name,
-        })
+        let mut r = core::RateLimit::default();
+        r.limit = limit;
+        r.period = period;
+        r.remaining = remaining;
+        r.reset = reset;
+        r.name = name;
+        RateLimit(r)
     }
 
     /// `x-ratelimit-limit`: requests allowed per period.
@@ -459,20 +443,21 @@ impl RateLimit {
         convert::to_python(py, &self.0)
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let number = |n: Option<u64>| n.map_or_else(|| "None".to_string(), |n| n.to_string());
+        // Python's own repr of the string, so the result is valid Python for any name.
         let name = match &self.0.name {
-            Some(name) => format!("{name:?}").replace('"', "'"),
+            Some(name) => PyString::new(py, name).repr()?.to_string(),
             None => "None".to_string(),
         };
-        format!(
+        Ok(format!(
             "RateLimit(limit={}, period={}, remaining={}, reset={}, name={})",
             number(self.0.limit),
             number(self.0.period),
             number(self.0.remaining),
             number(self.0.reset),
             name
-        )
+        ))
     }
 
     #[allow(clippy::type_complexity)]

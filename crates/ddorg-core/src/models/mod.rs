@@ -3,6 +3,20 @@
 //! Every struct keeps the fields it does not know in `additional_properties`, and every enum has
 //! an `Unknown(String)` variant, so a field or value Datadog adds tomorrow decodes today and
 //! serializes back unchanged.
+//!
+//! The structs and enums are `#[non_exhaustive]`, so a field or value documented tomorrow is
+//! not a breaking change: build a struct from `Default::default()` (or its `new`) and assign its
+//! public fields, and give a `match` on an enum a wildcard arm.
+//!
+//! ```
+//! use ddorg_core::{AccessRole, Organization, OrganizationSettings};
+//! let mut settings = OrganizationSettings::default();
+//! settings.saml_autocreate_access_role = Some(AccessRole::ReadOnly);
+//! let mut org = Organization::default();
+//! org.name = Some("Test org".into());
+//! org.settings = Some(settings);
+//! assert_eq!(org.name.as_deref(), Some("Test org"));
+//! ```
 
 mod org;
 mod salesforce;
@@ -20,6 +34,7 @@ macro_rules! open_enum {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
             /// A value this version does not know yet, kept as received.
@@ -81,5 +96,7 @@ macro_rules! open_enum {
 }
 pub(crate) use open_enum;
 
-/// Fields a model does not know, kept in the order received.
+/// Fields a model does not know, with their values exactly as received, sorted by name (a
+/// `BTreeMap`: JSON gives object keys no order, and a sorted map serializes the same way every
+/// time). A public alias, part of the API: `serde_json::Value` is the value type for good.
 pub type AdditionalProperties = std::collections::BTreeMap<String, serde_json::Value>;

@@ -6,6 +6,7 @@ use super::{open_enum, AdditionalProperties};
 
 /// Response with an organization.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationResponse {
     /// The organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +21,7 @@ pub struct OrganizationResponse {
 /// No documented constraint (such as `name` ≤ 32 characters) is enforced on a response: the
 /// server's data is reported as it is.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Organization {
     /// **Deprecated** by Datadog: a JSON object of billing type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +54,7 @@ pub struct Organization {
 
 /// **Deprecated** by Datadog: a JSON object of billing type.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationBilling {
     /// The type of billing. Only `parent_billing` is documented.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -63,6 +66,7 @@ pub struct OrganizationBilling {
 
 /// **Deprecated** by Datadog: subscription definition.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationSubscription {
     /// The subscription type: `trial`, `free` or `pro` are documented.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +78,7 @@ pub struct OrganizationSubscription {
 
 /// The organization's settings.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationSettings {
     /// Whether the organization's users can share widgets outside of Datadog.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,6 +118,7 @@ pub struct OrganizationSettings {
 
 /// Whether single sign-on with SAML is enabled.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationSettingsSaml {
     /// Whether SAML is enabled for this organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,6 +130,7 @@ pub struct OrganizationSettingsSaml {
 
 /// `enabled` and `domains`: which email domains SAML creates users for automatically.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationSettingsSamlAutocreateUsersDomains {
     /// Domains (without `@`) for which automated user creation is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +145,7 @@ pub struct OrganizationSettingsSamlAutocreateUsersDomains {
 
 /// Whether SAML IdP-initiated login is enabled.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationSettingsSamlIdpInitiatedLogin {
     /// Whether SAML IdP-initiated login is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,6 +157,7 @@ pub struct OrganizationSettingsSamlIdpInitiatedLogin {
 
 /// Whether SAML strict mode is enabled.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationSettingsSamlStrictMode {
     /// Whether SAML strict mode is enabled: if true, every user must log in with SAML.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@ use super::{open_enum, AdditionalProperties};
 
 /// Response containing the Salesforce organizations connected to the Datadog Salesforce integration.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SalesforceIncidentsOrganizationsResponse {
     /// The connected Salesforce organizations. Required.
     pub data: Vec<SalesforceIncidentsOrganizationResponseData>,
@@ -16,6 +17,7 @@ pub struct SalesforceIncidentsOrganizationsResponse {
 
 /// One connected Salesforce organization.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SalesforceIncidentsOrganizationResponseData {
     /// Its attributes. Required.
     pub attributes: SalesforceIncidentsOrganizationResponseAttributes,
@@ -31,6 +33,7 @@ pub struct SalesforceIncidentsOrganizationResponseData {
 
 /// Attributes of a connected Salesforce organization.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SalesforceIncidentsOrganizationResponseAttributes {
     /// The Salesforce instance URL used to call this organization's APIs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,5 +57,31 @@ open_enum! {
     pub enum SalesforceIncidentsOrganizationType {
         /// `salesforce-incidents-org`.
         SalesforceIncidentsOrg = "salesforce-incidents-org",
+    }
+}
+
+impl SalesforceIncidentsOrganizationsResponse {
+    /// A response listing `data`, with no unknown fields (for tests and mocks).
+    pub fn new(data: Vec<SalesforceIncidentsOrganizationResponseData>) -> Self {
+        SalesforceIncidentsOrganizationsResponse {
+            data,
+            additional_properties: AdditionalProperties::new(),
+        }
+    }
+}
+
+impl SalesforceIncidentsOrganizationResponseData {
+    /// A connected organization of the documented type `salesforce-incidents-org`, with no
+    /// unknown fields (for tests and mocks).
+    pub fn new(
+        id: impl Into<String>,
+        attributes: SalesforceIncidentsOrganizationResponseAttributes,
+    ) -> Self {
+        SalesforceIncidentsOrganizationResponseData {
+            attributes,
+            id: id.into(),
+            type_: SalesforceIncidentsOrganizationType::SalesforceIncidentsOrg,
+            additional_properties: AdditionalProperties::new(),
+        }
     }
 }
