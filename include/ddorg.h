@@ -5,21 +5,10 @@
  *
  * Link with -lddorg (see `pkg-config --cflags --libs ddorg`).
  *
- * Conventions (the README's "C API conventions" section says more):
- * - Opaque handles only. Constructors write the handle through an out-pointer
- *   and return a status; each handle has exactly one *_free, which accepts NULL.
- * - Every fallible function returns a ddorg_status and takes a last argument
- *   `ddorg_error **err`, which may be NULL. On success *err is set to NULL; on
- *   failure it receives an error to free with ddorg_error_free. Out-pointers
- *   are set to NULL on failure.
- * - Status numbers are stable forever: never renumbered, never reused.
- * - `const char *` results are borrowed from their handle and live until it is
- *   freed; `char *` results are owned and freed with ddorg_string_free.
- * - String inputs must be NUL-terminated UTF-8, else DDORG_ERR_INVALID_ARGUMENT.
- *   NULL handles or out-pointers give DDORG_ERR_INVALID_ARGUMENT, never a crash;
- *   getters return NULL, -1 or 0 for a NULL handle. Boolean getters return 1,
- *   0, or -1 when the field is absent.
- * - A client may be shared by threads; responses and errors are immutable.
+ * The API conventions (who owns and frees what, strings and NUL bytes, errors
+ * and the err out-pointer, NULL arguments, stable status numbers, threads) are
+ * written once, in the README's "C API conventions" section (README.md in the
+ * source distribution); each function's comment below says what it does.
  */
 
 
@@ -566,12 +555,14 @@ int ddorg_org_response_saml_strict_mode_enabled(const ddorg_org_response *r);
 char *ddorg_org_response_to_json(const ddorg_org_response *r);
 
 /**
- * The HTTP status of the response (a 2xx); 0 if `r` is NULL.
+ * The HTTP status of the response (a 2xx); 0 if `r` is NULL or came from
+ * `ddorg_org_response_from_json`.
  */
 int ddorg_org_response_http_status(const ddorg_org_response *r);
 
 /**
- * How many HTTP attempts the call took (1 when no retry was needed); 0 if `r` is NULL.
+ * How many HTTP attempts the call took (1 when no retry was needed); 0 if `r` is NULL or came
+ * from `ddorg_org_response_from_json`.
  */
 uint32_t ddorg_org_response_attempts(const ddorg_org_response *r);
 
@@ -580,6 +571,16 @@ uint32_t ddorg_org_response_attempts(const ddorg_org_response *r);
  * had any, 0 if not, -1 if `r` or `out` is NULL.
  */
 int ddorg_org_response_rate_limit(const ddorg_org_response *r, ddorg_rate_limit *out);
+
+/**
+ * Decodes an organization response from JSON text (a cached body, a test fixture) with the
+ * same decoder and checks as a response from Datadog: `DDORG_ERR_DECODE`, with a message naming
+ * the JSON path, when it does not fit the schema. Its HTTP status and attempt count are 0 and it
+ * has no rate limit. On success `*out` is a response to free with `ddorg_org_response_free`.
+ */
+ddorg_status ddorg_org_response_from_json(const char *json,
+                                          ddorg_org_response **out,
+                                          ddorg_error **err);
 
 /**
  * Frees a response and every string borrowed from it. NULL is a no-op.
@@ -647,6 +648,17 @@ uint32_t ddorg_salesforce_orgs_attempts(const ddorg_salesforce_orgs *l);
  * had any, 0 if not, -1 if `l` or `out` is NULL.
  */
 int ddorg_salesforce_orgs_rate_limit(const ddorg_salesforce_orgs *l, ddorg_rate_limit *out);
+
+/**
+ * Decodes a Salesforce organizations list from JSON text (a cached body, a test fixture) with
+ * the same decoder and checks as a response from Datadog: `DDORG_ERR_DECODE`, with a message
+ * naming the JSON path (e.g. `data[0].id`), when it does not fit the schema. Its HTTP status and
+ * attempt count are 0 and it has no rate limit. On success `*out` is a list to free with
+ * `ddorg_salesforce_orgs_free`.
+ */
+ddorg_status ddorg_salesforce_orgs_from_json(const char *json,
+                                             ddorg_salesforce_orgs **out,
+                                             ddorg_error **err);
 
 /**
  * Frees the list and every string borrowed from it. NULL is a no-op.

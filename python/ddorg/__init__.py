@@ -17,98 +17,11 @@ an :class:`AuditReport` (findings with evidence, rules not evaluated with the re
 passed), with ``to_json()``, ``to_sarif()`` and the ``exit_code`` ``ddorg audit`` would end with.
 """
 
-from ._ddorg import (
-    Client,
-    Organization,
-    OrganizationBilling,
-    OrganizationResponse,
-    OrganizationSettings,
-    OrganizationSettingsSaml,
-    OrganizationSettingsSamlAutocreateUsersDomains,
-    OrganizationSettingsSamlIdpInitiatedLogin,
-    OrganizationSettingsSamlStrictMode,
-    OrganizationSubscription,
-    RateLimit,
-    SalesforceIncidentsOrganizationResponseAttributes,
-    SalesforceIncidentsOrganizationResponseData,
-    SalesforceIncidentsOrganizationsResponse,
-    __version__,
-)
-from ._audit import (
-    AuditReport,
-    AuditSummary,
-    Finding,
-    NotEvaluated,
-    OrgAudit,
-    OrgAuditError,
-    OrgDrift,
-    Policy,
-    Remediation,
-    SettingChange,
-    audit,
-    audit_fleet,
-)
-from ._errors import (
-    ApiError,
-    BadRequestError,
-    ConfigError,
-    DdorgError,
-    DecodeError,
-    ForbiddenError,
-    InvalidArgumentError,
-    NetworkError,
-    NotFoundError,
-    RateLimitedError,
-    RequestTimeoutError,
-    ResponseTooLargeError,
-    ServerError,
-    TransportError,
-    UnauthorizedError,
-    UnexpectedStatusError,
-)
-
-__all__ = [
-    "__version__",
-    "Client",
-    "RateLimit",
-    "OrganizationResponse",
-    "Organization",
-    "OrganizationBilling",
-    "OrganizationSubscription",
-    "OrganizationSettings",
-    "OrganizationSettingsSaml",
-    "OrganizationSettingsSamlAutocreateUsersDomains",
-    "OrganizationSettingsSamlIdpInitiatedLogin",
-    "OrganizationSettingsSamlStrictMode",
-    "SalesforceIncidentsOrganizationsResponse",
-    "SalesforceIncidentsOrganizationResponseData",
-    "SalesforceIncidentsOrganizationResponseAttributes",
-    "audit",
-    "audit_fleet",
-    "Policy",
-    "AuditReport",
-    "AuditSummary",
-    "OrgAudit",
-    "OrgAuditError",
-    "OrgDrift",
-    "Finding",
-    "NotEvaluated",
-    "Remediation",
-    "SettingChange",
-    "DdorgError",
-    "ConfigError",
-    "InvalidArgumentError",
-    "ApiError",
-    "BadRequestError",
-    "UnauthorizedError",
-    "ForbiddenError",
-    "NotFoundError",
-    "RateLimitedError",
-    "ServerError",
-    "UnexpectedStatusError",
-    "TransportError",
-    "RequestTimeoutError",
-    "NetworkError",
-    "DecodeError",
-    "ResponseTooLargeError",
-]
+# The public names are what these three modules export, each list written once next to what it
+# lists: `_errors.__all__`, `_audit.__all__`, and the compiled module's `__all__`, built from the
+# classes it registers (its stub's copy is checked against it by mypy.stubtest). No other list
+# here: a star import re-exports exactly those names, for `from ddorg import *` and for type
+# checkers.
+from ._ddorg import *  # noqa: F403
+from ._audit import *  # noqa: F403
+from ._errors import *  # noqa: F403

@@ -23,10 +23,6 @@ __all__ = [
     "SalesforceIncidentsOrganizationResponseData",
     "SalesforceIncidentsOrganizationResponseAttributes",
     "Policy",
-    "_audit",
-    "_audit_fleet",
-    "_render",
-    "_apply_baseline",
 ]
 
 __version__: str

@@ -48,6 +48,18 @@ int check_int(long long actual, long long expected, const char *what, const char
     return 0;
 }
 
+int check_status(ddorg_status actual, ddorg_status expected, const char *what, const char *file,
+                 int line) {
+    checks++;
+    if (actual == expected) {
+        return 1;
+    }
+    fail(file, line);
+    fprintf(stderr, "%s is %s (%u), expected %s (%u)\n", what, ddorg_status_name(actual),
+            (unsigned)actual, ddorg_status_name(expected), (unsigned)expected);
+    return 0;
+}
+
 int check_str(const char *actual, const char *expected, const char *what, const char *file,
               int line) {
     checks++;

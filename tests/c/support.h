@@ -28,12 +28,15 @@ void scenario(const char *what);
     check_contains((haystack), (needle), 1, #haystack, __FILE__, __LINE__)
 #define CHECK_NOT_CONTAINS(haystack, needle) \
     check_contains((haystack), (needle), 0, #haystack, __FILE__, __LINE__)
-/* A call's status and, on failure, its error's status agree with the expected one. */
+/* A call returned the expected status; a failure names both statuses (ddorg_status_name). It
+ * checks the returned status only: check an error object with ddorg_error_status. */
 #define CHECK_STATUS(actual, expected) \
-    check_int((long long)(actual), (long long)(expected), #actual, __FILE__, __LINE__)
+    check_status((ddorg_status)(actual), (ddorg_status)(expected), #actual, __FILE__, __LINE__)
 
 int check_true(int ok, const char *what, const char *file, int line);
 int check_int(long long actual, long long expected, const char *what, const char *file, int line);
+int check_status(ddorg_status actual, ddorg_status expected, const char *what, const char *file,
+                 int line);
 int check_str(const char *actual, const char *expected, const char *what, const char *file,
               int line);
 int check_contains(const char *haystack, const char *needle, int want, const char *what,

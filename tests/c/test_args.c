@@ -30,7 +30,8 @@ static void freeing_null(void) {
     ddorg_salesforce_orgs_free(NULL);
     ddorg_error_free(NULL);
     ddorg_string_free(NULL);
-    CHECK(1);
+    /* Nothing to compare: the scenario passes by returning. A crash ends the program (a failed
+     * run), and the ASan and valgrind runs of this program catch any invalid free. */
 }
 
 static void null_handles_in_getters(void) {

@@ -260,7 +260,31 @@ static void what_goes_on_the_wire(ddorg_client *client) {
     free(log);
 }
 
+static void from_json_decodes_like_a_response(void) {
+    scenario("ddorg_org_response_from_json: the core's decoder, with no HTTP details");
+    ddorg_org_response *r = NULL;
+    CHECK_STATUS(ddorg_org_response_from_json(
+                     "{\"org\":{\"name\":\"Acme\",\"settings\":{\"saml\":{\"enabled\":true}}}}",
+                     &r, NULL),
+                 DDORG_OK);
+    CHECK_STR(ddorg_org_response_name(r), "Acme");
+    CHECK_INT(ddorg_org_response_saml_enabled(r), 1);
+    CHECK_INT(ddorg_org_response_http_status(r), 0);
+    CHECK_INT(ddorg_org_response_attempts(r), 0);
+    ddorg_org_response_free(r);
+
+    scenario("text that is not the schema's JSON is DDORG_ERR_DECODE");
+    ddorg_error *err = NULL;
+    CHECK_STATUS(ddorg_org_response_from_json("{\"org\":{\"name\":7}}", &r, &err),
+                 DDORG_ERR_DECODE);
+    CHECK_NULL(r);
+    CHECK_CONTAINS(ddorg_error_message(err), "org.name");
+    ddorg_error_free(err);
+    CHECK_STATUS(ddorg_org_response_from_json("not json", &r, NULL), DDORG_ERR_DECODE);
+}
+
 int main(void) {
+    from_json_decodes_like_a_response();
     ddorg_client *client = test_client(0, 10000);
     example_org_has_every_documented_field(client);
     rate_limit_is_kept_on_success(client);

@@ -162,7 +162,36 @@ static void decode_errors(ddorg_client *client) {
     ddorg_error_free(err);
 }
 
+static void from_json_decodes_like_a_response(void) {
+    scenario("ddorg_salesforce_orgs_from_json: the core's decoder, with no HTTP details");
+    ddorg_salesforce_orgs *l = NULL;
+    CHECK_STATUS(ddorg_salesforce_orgs_from_json(
+                     "{\"data\":[{\"id\":\"x1\",\"type\":\"salesforce-incidents-org\","
+                     "\"attributes\":{\"name\":\"Acme\"}}],\"extra\":1}",
+                     &l, NULL),
+                 DDORG_OK);
+    CHECK_INT(ddorg_salesforce_orgs_len(l), 1);
+    CHECK_STR(ddorg_salesforce_orgs_id(l, 0), "x1");
+    CHECK_STR(ddorg_salesforce_orgs_name(l, 0), "Acme");
+    CHECK_INT(ddorg_salesforce_orgs_http_status(l), 0);
+    CHECK_INT(ddorg_salesforce_orgs_attempts(l), 0);
+    char *json = ddorg_salesforce_orgs_to_json(l);
+    CHECK_CONTAINS(json, "\"extra\":1");
+    ddorg_string_free(json);
+    ddorg_salesforce_orgs_free(l);
+
+    scenario("a missing required field is DDORG_ERR_DECODE naming its JSON path");
+    ddorg_error *err = NULL;
+    l = (ddorg_salesforce_orgs *)1;
+    CHECK_STATUS(ddorg_salesforce_orgs_from_json("{\"data\":[{}]}", &l, &err), DDORG_ERR_DECODE);
+    CHECK_NULL(l);
+    CHECK_CONTAINS(ddorg_error_message(err), "data[0]");
+    ddorg_error_free(err);
+    CHECK_STATUS(ddorg_salesforce_orgs_from_json(NULL, &l, NULL), DDORG_ERR_INVALID_ARGUMENT);
+}
+
 int main(void) {
+    from_json_decodes_like_a_response();
     ddorg_client *client = test_client(0, 10000);
     example_list(client);
     several_entries_some_attributes_missing(client);

@@ -19,44 +19,12 @@ REPO = Path(__file__).resolve().parents[2]
 API_KEY = "test-api-key-0123456789abcdef"
 APP_KEY = "test-app-key-fedcba9876543210"
 
-# The fake's default bodies: Datadog's documented examples.
-ORG_EXAMPLE: dict[str, Any] = {
-    "org": {
-        "billing": {"type": "string"},
-        "created": "2019-09-26T17:28:28Z",
-        "description": "some description",
-        "name": "New child org",
-        "public_id": "abcdef12345",
-        "settings": {
-            "private_widget_share": False,
-            "saml": {"enabled": False},
-            "saml_autocreate_access_role": "ro",
-            "saml_autocreate_users_domains": {"domains": ["example.com"], "enabled": False},
-            "saml_can_be_enabled": False,
-            "saml_idp_endpoint": "https://my.saml.endpoint",
-            "saml_idp_initiated_login": {"enabled": False},
-            "saml_idp_metadata_uploaded": False,
-            "saml_login_url": "https://my.saml.login.url",
-            "saml_strict_mode": {"enabled": False},
-        },
-        "subscription": {"type": "string"},
-        "trial": False,
-    }
-}
-SALESFORCE_EXAMPLE: dict[str, Any] = {
-    "data": [
-        {
-            "attributes": {
-                "instance_url": "https://acme.my.salesforce.com",
-                "name": "Acme Production Org",
-                "sfdc_org_id": "00D000000000000",
-                "sfdc_org_type": "Production",
-            },
-            "id": "596da4af-0563-4097-90ff-07230c3f9db3",
-            "type": "salesforce-incidents-org",
-        }
-    ]
-}
+# The fake's default bodies, Datadog's documented examples: the very files ddorg-fake serves.
+_EXAMPLES = REPO / "crates" / "ddorg-fake" / "src" / "examples"
+ORG_EXAMPLE: dict[str, Any] = json.loads((_EXAMPLES / "org.json").read_text(encoding="utf-8"))
+SALESFORCE_EXAMPLE: dict[str, Any] = json.loads(
+    (_EXAMPLES / "salesforce.json").read_text(encoding="utf-8")
+)
 
 # Talk to the loopback fake directly, whatever proxy the machine has configured.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -161,6 +161,9 @@ def test_rate_limit_value_semantics() -> None:
     assert a != ddorg.RateLimit(10, 60, 1, 7, "org_get")
     assert hash(a) == hash(ddorg.RateLimit(10, 60, 0, 7, "org_get"))
     assert repr(a) == "RateLimit(limit=10, period=60, remaining=0, reset=7, name='org_get')"
+    for name in ("it's", 'say "hi"', "back\\slash", "tab\there", "ünï"):
+        r = ddorg.RateLimit(limit=1, name=name)
+        assert eval(repr(r), {"RateLimit": ddorg.RateLimit}) == r, repr(r)
     assert repr(ddorg.RateLimit()) == (
         "RateLimit(limit=None, period=None, remaining=None, reset=None, name=None)"
     )

@@ -3,25 +3,13 @@
 //! Nothing here decides how to talk to Datadog: that is `ddorg-core`. This crate only wraps it in
 //! opaque handles, converts strings and maps every failure to a stable [`ddorg_status`].
 //!
-//! # Conventions (the README's "C API conventions" says the same for C readers)
+//! # Conventions
 //!
-//! - Opaque handles only. A constructor writes the new handle through an out-pointer and returns
-//!   a status; each handle has exactly one `*_free` function, which accepts NULL.
-//! - Every fallible function returns a [`ddorg_status`] and takes a last `ddorg_error **err`,
-//!   which may be NULL. On success `*err` is set to NULL; on failure it receives a new
-//!   [`ddorg_error`] that the caller frees with [`ddorg_error_free`]. Out-pointers are set to NULL
-//!   on failure.
-//! - `const char *` results are borrowed from the handle they came from and live until it is
-//!   freed; `char *` results are owned by the caller and freed with [`ddorg_string_free`].
-//! - String inputs must be NUL-terminated UTF-8, else [`ddorg_status::DDORG_ERR_INVALID_ARGUMENT`].
-//!   NULL handles or out-pointers give the same status, never a crash; getters that cannot return
-//!   a status return NULL, -1 or 0 for a NULL handle. No Rust panic ever unwinds into C: one that
-//!   is caught at the boundary becomes [`ddorg_status::DDORG_ERR_PANIC`] (a bug: please report it).
-//! - A text field holding a NUL byte cannot be a C string: its getter returns NULL (as if absent)
-//!   rather than a truncated value, and `*_to_json` still has it (as `\u0000`). Diagnostic text
-//!   (error messages and Datadog's `errors` strings) shows U+FFFD in its place instead.
-//! - A client may be shared by any number of threads; response and error handles are immutable
-//!   and may be read from any thread. Options are not synchronized: set them from one thread.
+//! The C API's conventions (opaque handles and their one `*_free`, the `ddorg_error **err`
+//! out-pointer, borrowed `const char *` and owned `char *` results, NUL-terminated UTF-8 inputs
+//! and text holding NUL bytes, NULL arguments, stable [`ddorg_status`] numbers, threads and
+//! options) are written once, in the README's "C API conventions" section, for C readers; the
+//! header points there. This crate implements them with one helper per rule in `ffi.rs`.
 //!
 //! # Safety
 //!

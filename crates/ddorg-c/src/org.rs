@@ -3,10 +3,14 @@
 use std::ffi::{c_char, c_int, CString};
 use std::ptr;
 
-use ddorg_core::{Organization, OrganizationResponse, OrganizationSettings, Response};
+use ddorg_core::{
+    Organization, OrganizationResponse, OrganizationSettings, Response, ResponseMeta,
+};
 
-use crate::ffi::{free, getter};
+use crate::error::ddorg_error;
+use crate::ffi::{arg_out, arg_str, fallible, free, getter, into_handle};
 use crate::rate_limit::{ddorg_rate_limit, fill, fill_absent, RateLimitC};
+use crate::status::ddorg_status;
 use crate::strings::{data_cstring, json_of, opt_ptr, tristate};
 
 /// The organization `ddorg_get_org` returned. Immutable; every string is converted once, when the
@@ -283,13 +287,15 @@ pub unsafe extern "C" fn ddorg_org_response_to_json(r: *const ddorg_org_response
     unsafe { getter(r, ptr::null_mut(), |r| json_of(&r.body)) }
 }
 
-/// The HTTP status of the response (a 2xx); 0 if `r` is NULL.
+/// The HTTP status of the response (a 2xx); 0 if `r` is NULL or came from
+/// `ddorg_org_response_from_json`.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_org_response_http_status(r: *const ddorg_org_response) -> c_int {
     unsafe { getter(r, 0, |r| c_int::from(r.http_status)) }
 }
 
-/// How many HTTP attempts the call took (1 when no retry was needed); 0 if `r` is NULL.
+/// How many HTTP attempts the call took (1 when no retry was needed); 0 if `r` is NULL or came
+/// from `ddorg_org_response_from_json`.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_org_response_attempts(r: *const ddorg_org_response) -> u32 {
     unsafe { getter(r, 0, |r| r.attempts) }
@@ -304,6 +310,36 @@ pub unsafe extern "C" fn ddorg_org_response_rate_limit(
 ) -> c_int {
     unsafe { fill_absent(out) };
     unsafe { getter(r, -1, |r| fill(r.rate_limit.as_ref(), out)) }
+}
+
+/// Decodes an organization response from JSON text (a cached body, a test fixture) with the
+/// same decoder and checks as a response from Datadog: `DDORG_ERR_DECODE`, with a message naming
+/// the JSON path, when it does not fit the schema. Its HTTP status and attempt count are 0 and it
+/// has no rate limit. On success `*out` is a response to free with `ddorg_org_response_free`.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_org_response_from_json(
+    json: *const c_char,
+    out: *mut *mut ddorg_org_response,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let out = arg_out(out, "out")?;
+            let body: OrganizationResponse = ddorg_core::from_json(arg_str(json, "json")?)?;
+            *out = into_handle(ddorg_org_response::new(Response::from_parts(
+                body,
+                local_meta(),
+            )));
+            Ok(())
+        })
+    }
+}
+
+/// What a response built from JSON text says about its (absent) HTTP exchange.
+pub(crate) fn local_meta() -> ResponseMeta {
+    let mut meta = ResponseMeta::new(0);
+    meta.attempts = 0;
+    meta
 }
 
 /// Frees a response and every string borrowed from it. NULL is a no-op.

@@ -6,8 +6,11 @@ use std::ptr;
 
 use ddorg_core::{Response, SalesforceIncidentsOrganizationsResponse};
 
-use crate::ffi::{free, getter};
+use crate::error::ddorg_error;
+use crate::ffi::{arg_out, arg_str, fallible, free, getter, into_handle};
+use crate::org::local_meta;
 use crate::rate_limit::{ddorg_rate_limit, fill, fill_absent, RateLimitC};
+use crate::status::ddorg_status;
 use crate::strings::{data_cstring, json_of, opt_ptr};
 
 /// The connected Salesforce organizations `ddorg_list_salesforce_orgs` returned, indexed from 0
@@ -165,6 +168,31 @@ pub unsafe extern "C" fn ddorg_salesforce_orgs_rate_limit(
 ) -> c_int {
     unsafe { fill_absent(out) };
     unsafe { getter(l, -1, |l| fill(l.rate_limit.as_ref(), out)) }
+}
+
+/// Decodes a Salesforce organizations list from JSON text (a cached body, a test fixture) with
+/// the same decoder and checks as a response from Datadog: `DDORG_ERR_DECODE`, with a message
+/// naming the JSON path (e.g. `data[0].id`), when it does not fit the schema. Its HTTP status and
+/// attempt count are 0 and it has no rate limit. On success `*out` is a list to free with
+/// `ddorg_salesforce_orgs_free`.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_salesforce_orgs_from_json(
+    json: *const c_char,
+    out: *mut *mut ddorg_salesforce_orgs,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let out = arg_out(out, "out")?;
+            let body: SalesforceIncidentsOrganizationsResponse =
+                ddorg_core::from_json(arg_str(json, "json")?)?;
+            *out = into_handle(ddorg_salesforce_orgs::new(Response::from_parts(
+                body,
+                local_meta(),
+            )));
+            Ok(())
+        })
+    }
 }
 
 /// Frees the list and every string borrowed from it. NULL is a no-op.

@@ -181,6 +181,10 @@ fn real_sleeps_are_used_by_default() {
         .unwrap();
     fake.enqueue(Reply::errors(503, &["down"]));
     let started = std::time::Instant::now();
-    client.get_org("abc").unwrap();
+    let resp = client.get_org("abc").unwrap();
+    assert_eq!(resp.attempts(), 2, "the 503 was retried");
+    assert_eq!(fake.request_count(), 2);
+    // Equal jitter waits at least half the 40 ms backoff: a lower bound, so never flaky. With no
+    // sleeper injected, only a real sleep can account for it.
     assert!(started.elapsed() >= Duration::from_millis(20));
 }

@@ -16,7 +16,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
-use crate::reply::{Prepared, Reply};
+use crate::reply::Reply;
+use crate::wire::Prepared;
 
 /// What a fleet org does besides answering with its posture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -139,16 +139,16 @@ pub(crate) fn read_request<R: BufRead>(
                 req.content_length = Some(n);
             }
             "transfer-encoding" => {
-                if crate::reply::has_token(&value, "chunked") {
+                if has_token(&value, "chunked") {
                     req.chunked = true;
                 } else {
                     return Err(ReadError::Bad);
                 }
             }
             "connection" => {
-                if crate::reply::has_token(&value, "close") {
+                if has_token(&value, "close") {
                     req.close = true;
-                } else if http10 && crate::reply::has_token(&value, "keep-alive") {
+                } else if http10 && has_token(&value, "keep-alive") {
                     req.close = false;
                 }
             }
@@ -255,6 +255,13 @@ fn hex(c: u8) -> Option<u8> {
         b'A'..=b'F' => Some(c - b'A' + 10),
         _ => None,
     }
+}
+
+/// Whether a comma-separated header value contains `token` (case-insensitive).
+pub(crate) fn has_token(value: &str, token: &str) -> bool {
+    value
+        .split(',')
+        .any(|t| t.trim().eq_ignore_ascii_case(token))
 }
 
 #[cfg(test)]

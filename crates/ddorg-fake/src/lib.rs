@@ -68,20 +68,40 @@
 
 #![deny(missing_docs)]
 
+mod base64;
+mod connection;
+mod control;
 mod fleet;
 mod http;
 mod reply;
+mod reply_json;
+mod routes;
 mod server;
+mod state;
+mod wire;
 
 pub use fleet::{Behavior, Fleet, FleetOrg, POSTURES, SLOW_ORG_TIMEOUT_SECS};
 pub use reply::{Fault, Reply};
-pub use server::{FakeServer, RecordedRequest};
+pub use server::FakeServer;
+pub use state::RecordedRequest;
+
+// Tests share one server across threads and hand replies to it from any thread.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<FakeServer>();
+    assert_send_sync::<Reply>();
+    assert_send_sync::<RecordedRequest>();
+};
 
 /// The documented 200 example body of `GET /api/v1/org/{public_id}`, served
 /// by default for any org id.
-pub const ORG_EXAMPLE: &str = r#"{"org":{"billing":{"type":"string"},"created":"2019-09-26T17:28:28Z","description":"some description","name":"New child org","public_id":"abcdef12345","settings":{"private_widget_share":false,"saml":{"enabled":false},"saml_autocreate_access_role":"ro","saml_autocreate_users_domains":{"domains":["example.com"],"enabled":false},"saml_can_be_enabled":false,"saml_idp_endpoint":"https://my.saml.endpoint","saml_idp_initiated_login":{"enabled":false},"saml_idp_metadata_uploaded":false,"saml_login_url":"https://my.saml.login.url","saml_strict_mode":{"enabled":false}},"subscription":{"type":"string"},"trial":false}}"#;
+///
+/// The text is `src/examples/org.json`, which the Python tests read too.
+pub const ORG_EXAMPLE: &str = include_str!("examples/org.json");
 
 /// The documented 200 example body of
 /// `GET /api/v2/integration/salesforce-incidents/organizations`, served by
 /// default.
-pub const SALESFORCE_EXAMPLE: &str = r#"{"data":[{"attributes":{"instance_url":"https://acme.my.salesforce.com","name":"Acme Production Org","sfdc_org_id":"00D000000000000","sfdc_org_type":"Production"},"id":"596da4af-0563-4097-90ff-07230c3f9db3","type":"salesforce-incidents-org"}]}"#;
+///
+/// The text is `src/examples/salesforce.json`, which the Python tests read too.
+pub const SALESFORCE_EXAMPLE: &str = include_str!("examples/salesforce.json");

@@ -11,7 +11,7 @@ use pyo3::types::{PyDict, PyList};
 
 use ddorg_core::{Error, ErrorKind};
 
-use crate::models::RateLimit;
+use crate::rate_limit::RateLimit;
 
 /// The name of the exception class in `ddorg._errors` for each kind.
 pub(crate) const fn class_name(kind: ErrorKind) -> &'static str {

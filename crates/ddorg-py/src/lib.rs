@@ -12,7 +12,9 @@ mod client;
 mod convert;
 mod errors;
 mod logging;
+mod model;
 mod models;
+mod rate_limit;
 
 use pyo3::prelude::*;
 
@@ -26,8 +28,17 @@ fn ddorg_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install(m.py())?;
     m.add("__version__", VERSION)?;
     m.add_class::<client::Client>()?;
-    m.add_class::<models::RateLimit>()?;
+    m.add_class::<rate_limit::RateLimit>()?;
     models::add_classes(m)?;
     audit::add(m)?;
+    // `__all__` from what was just registered, so the list is never written by hand here.
+    let mut all: Vec<String> = vec!["__version__".to_string()];
+    for key in m.dict().keys() {
+        let name: String = key.extract()?;
+        if !name.starts_with('_') {
+            all.push(name);
+        }
+    }
+    m.add("__all__", all)?;
     Ok(())
 }

@@ -1,0 +1,149 @@
+//! The transport side of the fake: accepting connections, reading requests, writing replies and
+//! playing their [`Fault`]s on the wire.
+
+use std::io::{self, BufReader, BufWriter, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use crate::control::{control, CONTROL_PREFIX};
+use crate::http::{self, ReadError};
+use crate::reply::Fault;
+use crate::routes::handle_api;
+use crate::state::Shared;
+use crate::wire::Prepared;
+
+/// Accepts connections until the server shuts down, one thread each.
+pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    for conn in listener.incoming() {
+        if shared.shutdown.load(Ordering::SeqCst) {
+            break;
+        }
+        let stream = match conn {
+            Ok(s) => s,
+            Err(_) => {
+                // E.g. out of file descriptors: back off instead of spinning.
+                thread::sleep(Duration::from_millis(5));
+                continue;
+            }
+        };
+        let id = shared.connections.fetch_add(1, Ordering::SeqCst);
+        let Ok(handle) = stream.try_clone() else {
+            continue;
+        };
+        shared
+            .live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, handle);
+        let conn_shared = Arc::clone(&shared);
+        let spawned = thread::Builder::new()
+            .name("ddorg-fake-conn".into())
+            .spawn(move || {
+                let _ = serve_connection(&conn_shared, stream);
+                let handle = conn_shared
+                    .live
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&id);
+                if let Some(handle) = handle {
+                    // Our own handles are gone; this sends the FIN now.
+                    let _ = handle.shutdown(Shutdown::Both);
+                }
+            });
+        if spawned.is_err() {
+            let handle = shared
+                .live
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&id);
+            drop(handle);
+        }
+    }
+}
+
+/// Serves requests on one connection until either side closes it.
+fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
+    stream.set_nodelay(true)?;
+    let mut reader = BufReader::with_capacity(16 * 1024, stream.try_clone()?);
+    let mut writer = BufWriter::with_capacity(16 * 1024, stream);
+    let mut line = Vec::with_capacity(256);
+    loop {
+        let req = match http::read_request(&mut reader, &mut line) {
+            Ok(req) => req,
+            Err(_) => return writer.flush(),
+        };
+        if shared.shutdown.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let path = req.target.split('?').next().unwrap_or("");
+        let is_control = path.starts_with(CONTROL_PREFIX);
+        if req.expect_continue && req.has_body() {
+            writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+            writer.flush()?;
+        }
+        let body = match http::read_body(&mut reader, &req, is_control, http::MAX_CONTROL_BODY) {
+            Ok(body) => body,
+            Err(ReadError::Eof | ReadError::Bad) => return writer.flush(),
+        };
+        let client_close = req.close;
+        let head_only = req.method == "HEAD";
+        let reply = if is_control {
+            control(shared, &req, &body)
+        } else {
+            handle_api(shared, req)
+        };
+        let close = client_close || reply.close;
+        if !write_reply(&mut writer, &reply, head_only, close)? || close {
+            return writer.flush();
+        }
+    }
+}
+
+/// Writes and flushes one reply (or its fault). Returns whether the
+/// connection may carry on.
+fn write_reply(
+    w: &mut BufWriter<TcpStream>,
+    p: &Prepared,
+    head_only: bool,
+    close: bool,
+) -> io::Result<bool> {
+    if let Some(d) = p.delay {
+        w.flush()?;
+        thread::sleep(d);
+    }
+    let write_head = |w: &mut BufWriter<TcpStream>, close: bool| -> io::Result<()> {
+        w.write_all(&p.head)?;
+        if close && !p.close {
+            w.write_all(b"connection: close\r\n")?;
+        }
+        w.write_all(b"\r\n")
+    };
+    let body: &[u8] = if head_only { &[] } else { &p.body };
+    match p.fault {
+        None => {
+            write_head(w, close)?;
+            w.write_all(body)?;
+            w.flush()?;
+            return Ok(true);
+        }
+        Some(Fault::CloseWithoutResponse) => {}
+        Some(Fault::ResetMidHeaders) => w.write_all(b"HTTP/1.1 200 OK\r\ncontent-ty")?,
+        Some(Fault::ResetMidBody) => {
+            write_head(w, close)?;
+            w.write_all(&body[..body.len() / 2])?;
+        }
+        Some(Fault::TruncatedBody) => {
+            write_head(w, close)?;
+            w.write_all(&body[..body.len().saturating_sub(5)])?;
+        }
+        Some(Fault::CloseAfterResponse) => {
+            write_head(w, false)?;
+            w.write_all(body)?;
+        }
+    }
+    w.flush()?;
+    Ok(false)
+}

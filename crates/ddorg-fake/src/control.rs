@@ -1,0 +1,121 @@
+//! The control API under `/_fake/`, through which Python and C tests script the fake binary.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use crate::http::{self, Request};
+use crate::reply::Reply;
+use crate::routes::defaults;
+use crate::state::{Shared, State};
+use crate::wire::Prepared;
+
+/// Every control path starts with this; nothing under it is an API request.
+pub(crate) const CONTROL_PREFIX: &str = "/_fake/";
+
+fn json_reply(code: u16, value: &Value) -> Arc<Prepared> {
+    Arc::new(Reply::json(code, &value.to_string()).prepare())
+}
+
+fn bad_request(msg: &str) -> Arc<Prepared> {
+    Arc::new(Reply::errors(400, &[msg]).prepare())
+}
+
+/// Parses a control request body as JSON.
+fn body_json(body: &[u8]) -> Result<Value, String> {
+    serde_json::from_slice(body).map_err(|e| format!("body is not valid JSON: {e}"))
+}
+
+/// Serves the HTTP control API under `/_fake/` (see the crate docs).
+pub(crate) fn control(shared: &Shared, req: &Request, body: &[u8]) -> Arc<Prepared> {
+    let path = req.target.split('?').next().unwrap_or("");
+    let rest = &path[CONTROL_PREFIX.len()..];
+    let d = defaults();
+    let post = req.method == "POST";
+    let get = req.method == "GET";
+    let parse_reply = || body_json(body).and_then(|v| Reply::from_value(&v));
+    match rest {
+        "enqueue" | "salesforce" | "require_keys" | "reset" if !post => {
+            Arc::clone(&d.method_not_allowed)
+        }
+        "requests" | "stats" if !get => Arc::clone(&d.method_not_allowed),
+        _ if rest.starts_with("org/") && !post => Arc::clone(&d.method_not_allowed),
+        "enqueue" => match parse_reply() {
+            Ok(reply) => {
+                let item = State::queued(reply);
+                shared.state().queue.push_back(item);
+                Arc::clone(&d.no_content)
+            }
+            Err(e) => bad_request(&e),
+        },
+        "salesforce" => match parse_reply() {
+            Ok(reply) => {
+                shared.state().salesforce = Some(Arc::new(reply.prepare()));
+                Arc::clone(&d.no_content)
+            }
+            Err(e) => bad_request(&e),
+        },
+        _ if rest.starts_with("org/") => {
+            let id = http::percent_decode(&rest["org/".len()..]);
+            if id.is_empty() {
+                return bad_request("missing org id: POST /_fake/org/<public_id>");
+            }
+            match parse_reply() {
+                Ok(reply) => {
+                    let prepared = Arc::new(reply.prepare());
+                    shared.state().orgs.insert(id, prepared);
+                    Arc::clone(&d.no_content)
+                }
+                Err(e) => bad_request(&e),
+            }
+        }
+        "require_keys" => {
+            let keys = body_json(body).and_then(|v| {
+                match (
+                    v.get("api_key").and_then(Value::as_str),
+                    v.get("app_key").and_then(Value::as_str),
+                ) {
+                    (Some(api), Some(app)) => Ok((api.to_string(), app.to_string())),
+                    _ => Err(r#"expected {"api_key": "...", "app_key": "..."}"#.to_string()),
+                }
+            });
+            match keys {
+                Ok(keys) => {
+                    shared.state().keys = Some(keys);
+                    Arc::clone(&d.no_content)
+                }
+                Err(e) => bad_request(&e),
+            }
+        }
+        "reset" => {
+            shared.state().reset();
+            Arc::clone(&d.no_content)
+        }
+        "requests" => {
+            let st = shared.state();
+            let list: Vec<Value> = st
+                .log
+                .iter()
+                .map(|r| {
+                    json!({
+                        "method": r.method,
+                        "path": r.path,
+                        "headers": r.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            drop(st);
+            json_reply(200, &Value::Array(list))
+        }
+        "stats" => {
+            let requests = shared.state().served;
+            let connections = shared.connections.load(Ordering::SeqCst);
+            json_reply(
+                200,
+                &json!({ "requests": requests, "connections": connections }),
+            )
+        }
+        _ => Arc::new(Reply::errors(404, &[&format!("unknown control endpoint {path}")]).prepare()),
+    }
+}

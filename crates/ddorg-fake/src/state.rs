@@ -1,0 +1,101 @@
+//! What a running fake holds: the scripted replies, the key requirement and the request log.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::fleet::FleetState;
+use crate::reply::Reply;
+use crate::wire::Prepared;
+
+/// One API request as the server received it, for assertions on what a
+/// client sent (see [`FakeServer::requests`](crate::FakeServer::requests)).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// The request method as sent, e.g. `"GET"`.
+    pub method: String,
+    /// The raw request-target as sent, query string and percent-escapes
+    /// included, e.g. `"/api/v1/org/a%2Fb?x=1"`.
+    pub path: String,
+    /// Every request header in the order sent, names lowercased, values with
+    /// surrounding whitespace trimmed.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RecordedRequest {
+    /// The value of the first header with this name, compared
+    /// case-insensitively; `None` if the client did not send it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Mutable server state; one lock, taken once per API request.
+pub(crate) struct State {
+    /// Enqueued replies with how many more requests each serves.
+    pub(crate) queue: VecDeque<(Arc<Prepared>, usize)>,
+    pub(crate) orgs: HashMap<String, Arc<Prepared>>,
+    pub(crate) salesforce: Option<Arc<Prepared>>,
+    pub(crate) keys: Option<(String, String)>,
+    pub(crate) log: Vec<RecordedRequest>,
+    pub(crate) served: usize,
+    pub(crate) recording: bool,
+    /// Fleet mode: API requests are answered by the org their key pair belongs to.
+    pub(crate) fleet: Option<Arc<FleetState>>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
+    pub(crate) connections: AtomicUsize,
+    pub(crate) shutdown: AtomicBool,
+    /// A handle on every open connection, so shutdown can unblock its thread.
+    pub(crate) live: Mutex<HashMap<usize, TcpStream>>,
+}
+
+impl State {
+    /// Renders a reply for the queue (outside the lock: gzip can be slow).
+    pub(crate) fn queued(reply: Reply) -> (Arc<Prepared>, usize) {
+        (Arc::new(reply.prepare()), reply.repeat.max(1))
+    }
+
+    pub(crate) fn reset(&mut self) {
+        self.queue.clear();
+        self.orgs.clear();
+        self.salesforce = None;
+        self.keys = None;
+        self.log = Vec::new();
+        self.served = 0;
+        self.fleet = None;
+    }
+}
+
+impl Shared {
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Shared {
+    /// A fresh state: nothing scripted, recording on.
+    pub(crate) fn new() -> Shared {
+        Shared {
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                orgs: HashMap::new(),
+                salesforce: None,
+                keys: None,
+                log: Vec::new(),
+                served: 0,
+                recording: true,
+                fleet: None,
+            }),
+            connections: AtomicUsize::new(0),
+            shutdown: AtomicBool::new(false),
+            live: Mutex::new(HashMap::new()),
+        }
+    }
+}
