@@ -549,7 +549,8 @@ const char *ddorg_org_response_saml_login_url(const ddorg_org_response *r);
 int ddorg_org_response_saml_strict_mode_enabled(const ddorg_org_response *r);
 
 /**
- * The whole response body as compact JSON, fields this version does not know kept as received.
+ * The whole response body as compact JSON, as received: fields this version does not know and
+ * `null`s included.
  * Owned: free it with `ddorg_string_free`. NULL if `r` is NULL.
  */
 char *ddorg_org_response_to_json(const ddorg_org_response *r);
@@ -628,7 +629,8 @@ const char *ddorg_salesforce_orgs_sfdc_org_id(const ddorg_salesforce_orgs *l, si
 const char *ddorg_salesforce_orgs_sfdc_org_type(const ddorg_salesforce_orgs *l, size_t i);
 
 /**
- * The whole response body as compact JSON, fields this version does not know kept as received.
+ * The whole response body as compact JSON, as received: fields this version does not know and
+ * `null`s included.
  * Owned: free it with `ddorg_string_free`. NULL if `l` is NULL.
  */
 char *ddorg_salesforce_orgs_to_json(const ddorg_salesforce_orgs *l);

@@ -22,14 +22,14 @@ fn main() -> Result<(), ddorg_core::Error> {
     };
 
     let resp = client.get_org(&public_id)?;
-    if let Some(org) = &resp.org {
+    if let Some(org) = resp.org.as_ref() {
         let settings = org.settings.as_ref();
         let saml = settings
             .and_then(|s| s.saml.as_ref())
-            .and_then(|s| s.enabled);
+            .and_then(|s| *s.enabled);
         let strict = settings
             .and_then(|s| s.saml_strict_mode.as_ref())
-            .and_then(|s| s.enabled);
+            .and_then(|s| *s.enabled);
         println!(
             "org {:?}: SAML enabled {saml:?}, strict {strict:?}",
             org.name

@@ -71,9 +71,9 @@ class _Model:
     def additional_properties(self) -> dict[str, Any]:
         """Fields the schema does not define, as received."""
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object as a dict, unknown fields included."""
+        """The JSON object as received, as a dict: unknown fields and nulls included."""
     def to_json(self) -> str:
-        """The JSON object as compact text, unknown fields included."""
+        """The JSON object as received, as compact text: unknown fields and nulls included."""
     @classmethod
     def from_json(cls, text: str) -> Self:
         """Decodes this type from JSON text; raises ``DecodeError`` if it does not fit."""

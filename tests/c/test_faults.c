@@ -311,8 +311,8 @@ static const char *const CLIENT_KEYS[] = {"api_key",           "app_key",       
                                           NULL};
 static const char *const EXPECT_KEYS[] = {
     "ok", "error", "status", "errors", "errors_contain", "errors_exclude", "message_contains",
-    "message_excludes", "attempts", "rate_limit", "fields", "elapsed_min_ms", "elapsed_max_ms",
-    NULL};
+    "message_excludes", "attempts", "rate_limit", "fields", "json", "elapsed_min_ms",
+    "elapsed_max_ms", NULL};
 
 /* The contract's status for each error kind. */
 static const struct {
@@ -550,14 +550,17 @@ static void check_success(const jval *expect, uint32_t attempts, char *json) {
     if (v != NULL && attempts != (uint32_t)v->n)
         row_fail("succeeded after %u attempts, expected %.0f", attempts, v->n);
     const jval *fields = jget(expect, "fields");
-    if (fields == NULL || fields->len == 0) return;
+    const jval *exact = jget(expect, "json");
+    if ((fields == NULL || fields->len == 0) && exact == NULL) return;
     jval body;
     const char *error;
     if (json == NULL || !jparse(json, strlen(json), &body, &error)) {
         row_fail("the response's to_json is not JSON: %s", json ? json : "NULL");
         return;
     }
-    for (size_t i = 0; i < fields->len; i++) {
+    if (exact != NULL && !jequal(&body, exact))
+        row_fail("the JSON form is %s, expected exactly %.*s", json, (int)exact->raw_len, exact->raw);
+    for (size_t i = 0; fields != NULL && i < fields->len; i++) {
         const jval *got = jpath(&body, fields->keys[i]);
         const jval *want = &fields->items[i];
         int same = want->type == J_NULL ? (got == NULL || got->type == J_NULL)

@@ -39,7 +39,7 @@ CLIENT_KEYS = {
 DEFAULT_USER_AGENT = f"ddorg-python/{ddorg.__version__}"
 EXPECT_KEYS = {
     "ok", "error", "status", "errors", "errors_contain", "errors_exclude", "message_contains",
-    "message_excludes", "attempts", "rate_limit", "fields", "elapsed_min_ms", "elapsed_max_ms",
+    "message_excludes", "attempts", "rate_limit", "fields", "json", "elapsed_min_ms", "elapsed_max_ms",
 }  # fmt: skip
 
 #: The contract's one exception class per error kind.
@@ -110,6 +110,8 @@ def _check_success(expect: dict[str, Any], response: Response) -> None:
     if "attempts" in expect and response.attempts != expect["attempts"]:
         raise RowFailed(f"succeeded after {response.attempts} attempts, expected {expect['attempts']}")
     body = response.to_dict()
+    if "json" in expect and not _same_json(body, expect["json"]):
+        raise RowFailed(f"the JSON form is {body!r}, expected exactly {expect['json']!r}")
     for path, want in expect.get("fields", {}).items():
         found, got = _lookup(body, path)
         if not (want is None and (not found or got is None)) and not (found and _same_json(got, want)):

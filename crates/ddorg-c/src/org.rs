@@ -112,7 +112,7 @@ pub unsafe extern "C" fn ddorg_org_response_description(
 /// 1, 0, or -1 if absent.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_org_response_trial(r: *const ddorg_org_response) -> c_int {
-    unsafe { getter(r, -1, |r| tristate(r.org().and_then(|o| o.trial))) }
+    unsafe { getter(r, -1, |r| tristate(r.org().and_then(|o| *o.trial))) }
 }
 
 /// `org.billing.type` (deprecated by Datadog): the billing type; NULL if absent.
@@ -140,7 +140,7 @@ pub unsafe extern "C" fn ddorg_org_response_private_widget_share(
 ) -> c_int {
     unsafe {
         getter(r, -1, |r| {
-            tristate(r.settings().and_then(|s| s.private_widget_share))
+            tristate(r.settings().and_then(|s| *s.private_widget_share))
         })
     }
 }
@@ -150,7 +150,7 @@ pub unsafe extern "C" fn ddorg_org_response_private_widget_share(
 pub unsafe extern "C" fn ddorg_org_response_saml_enabled(r: *const ddorg_org_response) -> c_int {
     unsafe {
         getter(r, -1, |r| {
-            tristate(r.settings().and_then(|s| s.saml.as_ref()?.enabled))
+            tristate(r.settings().and_then(|s| *s.saml.as_ref()?.enabled))
         })
     }
 }
@@ -175,7 +175,7 @@ pub unsafe extern "C" fn ddorg_org_response_saml_autocreate_users_domains_enable
         getter(r, -1, |r| {
             tristate(
                 r.settings()
-                    .and_then(|s| s.saml_autocreate_users_domains.as_ref()?.enabled),
+                    .and_then(|s| *s.saml_autocreate_users_domains.as_ref()?.enabled),
             )
         })
     }
@@ -214,7 +214,7 @@ pub unsafe extern "C" fn ddorg_org_response_saml_can_be_enabled(
 ) -> c_int {
     unsafe {
         getter(r, -1, |r| {
-            tristate(r.settings().and_then(|s| s.saml_can_be_enabled))
+            tristate(r.settings().and_then(|s| *s.saml_can_be_enabled))
         })
     }
 }
@@ -237,7 +237,7 @@ pub unsafe extern "C" fn ddorg_org_response_saml_idp_initiated_login_enabled(
         getter(r, -1, |r| {
             tristate(
                 r.settings()
-                    .and_then(|s| s.saml_idp_initiated_login.as_ref()?.enabled),
+                    .and_then(|s| *s.saml_idp_initiated_login.as_ref()?.enabled),
             )
         })
     }
@@ -251,7 +251,7 @@ pub unsafe extern "C" fn ddorg_org_response_saml_idp_metadata_uploaded(
 ) -> c_int {
     unsafe {
         getter(r, -1, |r| {
-            tristate(r.settings().and_then(|s| s.saml_idp_metadata_uploaded))
+            tristate(r.settings().and_then(|s| *s.saml_idp_metadata_uploaded))
         })
     }
 }
@@ -274,13 +274,14 @@ pub unsafe extern "C" fn ddorg_org_response_saml_strict_mode_enabled(
         getter(r, -1, |r| {
             tristate(
                 r.settings()
-                    .and_then(|s| s.saml_strict_mode.as_ref()?.enabled),
+                    .and_then(|s| *s.saml_strict_mode.as_ref()?.enabled),
             )
         })
     }
 }
 
-/// The whole response body as compact JSON, fields this version does not know kept as received.
+/// The whole response body as compact JSON, as received: fields this version does not know and
+/// `null`s included.
 /// Owned: free it with `ddorg_string_free`. NULL if `r` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_org_response_to_json(r: *const ddorg_org_response) -> *mut c_char {

@@ -136,7 +136,8 @@ pub unsafe extern "C" fn ddorg_salesforce_orgs_sfdc_org_type(
     unsafe { getter(l, ptr::null(), |l| l.field(i, |e| &e.sfdc_org_type)) }
 }
 
-/// The whole response body as compact JSON, fields this version does not know kept as received.
+/// The whole response body as compact JSON, as received: fields this version does not know and
+/// `null`s included.
 /// Owned: free it with `ddorg_string_free`. NULL if `l` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_salesforce_orgs_to_json(

@@ -34,7 +34,7 @@ fn role(r: Option<&AccessRole>) -> String {
 /// The organization as an aligned two-column listing.
 pub fn org(resp: &OrganizationResponse) -> String {
     let mut out = String::new();
-    let Some(org) = &resp.org else {
+    let Some(org) = resp.org.as_ref() else {
         return "The response holds no organization.\n".into();
     };
     let mut row = |k: &str, v: &str| {
@@ -44,31 +44,31 @@ pub fn org(resp: &OrganizationResponse) -> String {
     row("Public ID", text(org.public_id.as_deref()));
     row("Created", text(org.created.as_deref()));
     row("Description", text(org.description.as_deref()));
-    row("Trial", yes_no(org.trial));
-    if let Some(b) = &org.billing {
+    row("Trial", yes_no(*org.trial));
+    if let Some(b) = org.billing.as_ref() {
         row("Billing type (deprecated)", text(b.type_.as_deref()));
     }
-    if let Some(s) = &org.subscription {
+    if let Some(s) = org.subscription.as_ref() {
         row("Subscription (deprecated)", text(s.type_.as_deref()));
     }
-    if let Some(s) = &org.settings {
+    if let Some(s) = org.settings.as_ref() {
         let enabled = |o: Option<bool>| yes_no(o);
         row(
             "SAML enabled",
-            enabled(s.saml.as_ref().and_then(|x| x.enabled)),
+            enabled(s.saml.as_ref().and_then(|x| *x.enabled)),
         );
         row(
             "SAML strict mode",
-            enabled(s.saml_strict_mode.as_ref().and_then(|x| x.enabled)),
+            enabled(s.saml_strict_mode.as_ref().and_then(|x| *x.enabled)),
         );
-        row("SAML can be enabled", yes_no(s.saml_can_be_enabled));
+        row("SAML can be enabled", yes_no(*s.saml_can_be_enabled));
         row(
             "SAML IdP-initiated login",
-            enabled(s.saml_idp_initiated_login.as_ref().and_then(|x| x.enabled)),
+            enabled(s.saml_idp_initiated_login.as_ref().and_then(|x| *x.enabled)),
         );
         row(
             "SAML IdP metadata uploaded",
-            yes_no(s.saml_idp_metadata_uploaded),
+            yes_no(*s.saml_idp_metadata_uploaded),
         );
         row("SAML IdP endpoint", text(s.saml_idp_endpoint.as_deref()));
         row("SAML login URL", text(s.saml_login_url.as_deref()));
@@ -76,18 +76,18 @@ pub fn org(resp: &OrganizationResponse) -> String {
             "SAML autocreate access role",
             &role(s.saml_autocreate_access_role.as_ref()),
         );
-        if let Some(d) = &s.saml_autocreate_users_domains {
+        if let Some(d) = s.saml_autocreate_users_domains.as_ref() {
             let domains = d.domains.as_deref().unwrap_or_default().join(", ");
             row(
                 "SAML autocreate domains",
                 &format!(
                     "{} (enabled: {})",
                     if domains.is_empty() { "-" } else { &domains },
-                    yes_no(d.enabled)
+                    yes_no(*d.enabled)
                 ),
             );
         }
-        row("Private widget share", yes_no(s.private_widget_share));
+        row("Private widget share", yes_no(*s.private_widget_share));
     }
     out
 }

@@ -75,6 +75,27 @@ fn json_output_keeps_unknown_fields() {
 }
 
 #[test]
+fn json_output_equals_the_json_received_for_every_fixture() {
+    let fake = FakeServer::start().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    for (kind, args) in [
+        ("org", &["--json", "org", "get", "abc"][..]),
+        ("salesforce", &["--json", "salesforce", "list"][..]),
+    ] {
+        for entry in std::fs::read_dir(root.join(kind)).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            fake.enqueue(Reply::json(200, &text));
+            let o = ddorg(Some(&fake), args);
+            assert_eq!(code(&o), 0, "{}: {}", path.display(), stderr(&o));
+            let printed: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+            let received: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(printed, received, "{}", path.display());
+        }
+    }
+}
+
+#[test]
 fn salesforce_list_prints_a_table() {
     let fake = FakeServer::start().unwrap();
     let o = ddorg(Some(&fake), &["salesforce", "list"]);

@@ -12,6 +12,7 @@ use crate::decode::{decode_body, error_messages};
 use crate::error::{Error, ErrorKind};
 use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
 use crate::path;
+use crate::pool::ProcessPool;
 use crate::rate_limit::RateLimit;
 use crate::resolve::CachingResolver;
 use crate::response::Response;
@@ -42,7 +43,7 @@ const SALESFORCE_ORGS_PATH: &str = "/api/v2/integration/salesforce-incidents/org
 /// let org = resp.org.as_ref().unwrap();
 /// assert_eq!(org.name.as_deref(), Some("New child org"));
 /// println!("{} SAML enabled: {:?}", org.name.as_deref().unwrap_or("?"),
-///          org.settings.as_ref().and_then(|s| s.saml.as_ref()).and_then(|s| s.enabled));
+///          org.settings.as_ref().and_then(|s| s.saml.as_ref()).and_then(|s| *s.enabled));
 /// println!("requests left this minute: {:?}", resp.rate_limit().and_then(|r| r.remaining));
 /// # Ok::<(), ddorg_core::Error>(())
 /// ```
@@ -52,7 +53,7 @@ pub struct Client {
 }
 
 struct Inner {
-    agent: ureq::Agent,
+    pool: ProcessPool,
     base_url: String,
     site: Option<Site>,
     api_key: Secret,
@@ -120,11 +121,15 @@ impl Client {
         Ok(Client {
             inner: Arc::new(Inner {
                 // Not `new_with_config`: its resolver spawns a thread on every call (see resolve.rs).
-                agent: ureq::Agent::with_parts(
-                    config,
-                    reuse::NoteNewConnections(ureq::unversioned::transport::DefaultConnector::new()),
-                    CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
-                ),
+                pool: ProcessPool::new(Box::new(move || {
+                    ureq::Agent::with_parts(
+                        config.clone(),
+                        reuse::NoteNewConnections(
+                            ureq::unversioned::transport::DefaultConnector::new(),
+                        ),
+                        CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
+                    )
+                })),
                 site: b.base_url.is_none().then(|| b.site.unwrap_or_default()),
                 base_url: base.url,
                 api_key,
@@ -250,11 +255,11 @@ impl Client {
     ) -> Result<(T, u16, Option<RateLimit>), Error> {
         let inner = &*self.inner;
         let started = Instant::now();
+        let agent = inner.pool.agent();
         let mut response = loop {
             let budget = remaining.saturating_sub(started.elapsed());
             let (result, pooled) = reuse::on_pooled_connection(|| {
-                inner
-                    .agent
+                agent
                     .get(url)
                     .header("DD-API-KEY", inner.api_key.expose())
                     .header("DD-APPLICATION-KEY", inner.app_key.expose())

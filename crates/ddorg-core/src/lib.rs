@@ -55,6 +55,7 @@ mod error;
 pub mod limits;
 pub mod models;
 mod path;
+mod pool;
 mod rate_limit;
 mod resolve;
 mod response;

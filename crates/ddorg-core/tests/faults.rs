@@ -57,6 +57,7 @@ const EXPECT_KEYS: &[&str] = &[
     "attempts",
     "rate_limit",
     "fields",
+    "json",
     "elapsed_min_ms",
     "elapsed_max_ms",
 ];
@@ -274,6 +275,11 @@ fn check_outcome(
             if let Some(n) = want_attempts {
                 if u64::from(attempts) != n {
                     return Err(format!("succeeded after {attempts} attempts, expected {n}"));
+                }
+            }
+            if let Some(want) = expect.get("json") {
+                if value != *want {
+                    return Err(format!("the JSON form is {value}, expected exactly {want}"));
                 }
             }
             let fields: BTreeMap<String, Value> = expect

@@ -64,19 +64,24 @@ fn every_documented_access_role_decodes_to_its_variant() {
 }
 
 #[test]
-fn null_role_and_nulls_where_docs_have_values_decode_as_absent() {
+fn null_role_and_nulls_where_docs_have_values_decode_as_no_value_and_stay_null() {
     let doc = json!({"org": {
         "name": null, "trial": null, "settings": {"saml_autocreate_access_role": null, "saml": null}
     }});
-    let model: OrganizationResponse = serde_json::from_value(doc).unwrap();
+    let (model, back) = round_trip::<OrganizationResponse>(&doc);
+    assert_eq!(back, doc);
     let org = model.org.unwrap();
     assert_eq!(org.name, None);
+    assert!(org.name.is_null());
     assert_eq!(org.trial, None);
+    assert!(org.public_id.is_absent());
     let s = org.settings.unwrap();
     assert_eq!(s.saml_autocreate_access_role, None);
+    assert!(s.saml_autocreate_access_role.is_null());
     assert_eq!(s.saml, None);
     let empty: OrganizationResponse = serde_json::from_value(json!({})).unwrap();
     assert_eq!(empty.org, None);
+    assert!(empty.org.is_absent());
 }
 
 #[test]
@@ -150,7 +155,7 @@ fn models_can_be_built_for_tests_from_default_and_new() {
         SalesforceIncidentsOrganizationResponseData,
     };
     let mut attributes = SalesforceIncidentsOrganizationResponseAttributes::default();
-    attributes.name = Some("Acme".into());
+    *attributes.name = Some("Acme".into());
     let list = SalesforceIncidentsOrganizationsResponse::new(vec![
         SalesforceIncidentsOrganizationResponseData::new("id-1", attributes),
     ]);

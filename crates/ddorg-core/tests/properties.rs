@@ -93,13 +93,16 @@ where
 
 // ---- valid documents: known fields with valid values, unknown fields with any value
 
-/// An object with any subset of `known` fields (never null: a null would decode as absent and
-/// not come back) plus unknown fields holding any JSON, null included.
+/// An object with any subset of `known` fields, each with a valid value or `null` (which must come
+/// back as `null`, not disappear), plus unknown fields holding any JSON, null included.
 fn object(known: Vec<(&'static str, BoxedStrategy<Value>)>) -> BoxedStrategy<Value> {
     let names: Vec<&'static str> = known.iter().map(|(k, _)| *k).collect();
     let fields: Vec<BoxedStrategy<Option<(&'static str, Value)>>> = known
         .into_iter()
-        .map(|(k, s)| prop::option::of(s.prop_map(move |v| (k, v))).boxed())
+        .map(|(k, s)| {
+            let value_or_null = prop_oneof![4 => s, 1 => Just(Value::Null)];
+            prop::option::of(value_or_null.prop_map(move |v| (k, v))).boxed()
+        })
         .collect();
     let extra = prop::collection::btree_map(
         any::<String>().prop_filter("not a known field", move |k| !names.contains(&k.as_str())),

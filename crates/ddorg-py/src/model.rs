@@ -178,12 +178,12 @@ macro_rules! model {
                 convert::to_python(py, &self.inner.additional_properties)
             }
 
-            /// The JSON object as a dict, unknown fields included.
+            /// The JSON object as received, as a dict: unknown fields and nulls included.
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 convert::to_python(py, &*self.inner)
             }
 
-            /// The JSON object as compact text, unknown fields included.
+            /// The JSON object as received, as compact text: unknown fields and nulls included.
             fn to_json(&self) -> PyResult<String> {
                 convert::to_json(&*self.inner)
             }

@@ -1,8 +1,9 @@
 //! The response models, named as Datadog's schema names them.
 //!
-//! Every struct keeps the fields it does not know in `additional_properties`, and every enum has
-//! an `Unknown(String)` variant, so a field or value Datadog adds tomorrow decodes today and
-//! serializes back unchanged.
+//! Every struct keeps the fields it does not know in `additional_properties`, every enum has an
+//! `Unknown(String)` variant and every optional field is a [`Nullable`] (which tells `null` from
+//! absent), so a response serializes back to the JSON that was received, nulls included, and a
+//! field or value Datadog adds tomorrow decodes today.
 //!
 //! The structs and enums are `#[non_exhaustive]`, so a field or value documented tomorrow is
 //! not a breaking change: build a struct from `Default::default()` (or its `new`) and assign its
@@ -11,16 +12,18 @@
 //! ```
 //! use ddorg_core::{AccessRole, Organization, OrganizationSettings};
 //! let mut settings = OrganizationSettings::default();
-//! settings.saml_autocreate_access_role = Some(AccessRole::ReadOnly);
+//! settings.saml_autocreate_access_role = AccessRole::ReadOnly.into();
 //! let mut org = Organization::default();
-//! org.name = Some("Test org".into());
-//! org.settings = Some(settings);
+//! org.name = "Test org".to_string().into();
+//! org.settings = settings.into();
 //! assert_eq!(org.name.as_deref(), Some("Test org"));
 //! ```
 
+mod nullable;
 mod org;
 mod salesforce;
 
+pub use nullable::Nullable;
 pub use org::*;
 pub use salesforce::*;
 

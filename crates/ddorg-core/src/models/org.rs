@@ -2,15 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{open_enum, AdditionalProperties};
+use super::{open_enum, AdditionalProperties, Nullable};
 
 /// Response with an organization.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationResponse {
     /// The organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org: Option<Organization>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub org: Nullable<Organization>,
     /// Fields not in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,
@@ -24,29 +24,29 @@ pub struct OrganizationResponse {
 #[non_exhaustive]
 pub struct Organization {
     /// **Deprecated** by Datadog: a JSON object of billing type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing: Option<OrganizationBilling>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub billing: Nullable<OrganizationBilling>,
     /// Date of the organization creation, e.g. `2019-09-26T17:28:28Z`, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub created: Nullable<String>,
     /// Description of the organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub description: Nullable<String>,
     /// The name of the organization (documented as at most 32 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<String>,
     /// The `public_id` of the organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub public_id: Nullable<String>,
     /// The organization's settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<OrganizationSettings>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub settings: Nullable<OrganizationSettings>,
     /// **Deprecated** by Datadog: the subscription definition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription: Option<OrganizationSubscription>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub subscription: Nullable<OrganizationSubscription>,
     /// Only available for MSP customers: whether child organizations can be created on a trial plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub trial: Nullable<bool>,
     /// Fields not in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,
@@ -57,8 +57,8 @@ pub struct Organization {
 #[non_exhaustive]
 pub struct OrganizationBilling {
     /// The type of billing. Only `parent_billing` is documented.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    pub type_: Nullable<String>,
     /// Fields not in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,
@@ -69,8 +69,8 @@ pub struct OrganizationBilling {
 #[non_exhaustive]
 pub struct OrganizationSubscription {
     /// The subscription type: `trial`, `free` or `pro` are documented.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    pub type_: Nullable<String>,
     /// Fields not in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,
@@ -81,36 +81,35 @@ pub struct OrganizationSubscription {
 #[non_exhaustive]
 pub struct OrganizationSettings {
     /// Whether the organization's users can share widgets outside of Datadog.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_widget_share: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub private_widget_share: Nullable<bool>,
     /// Whether single sign-on with SAML is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml: Option<OrganizationSettingsSaml>,
-    /// The access role given to users SAML creates automatically. `None` when absent or `null`
-    /// (a documented value).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_autocreate_access_role: Option<AccessRole>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub saml: Nullable<OrganizationSettingsSaml>,
+    /// The access role given to users SAML creates automatically; `null` is a documented value.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub saml_autocreate_access_role: Nullable<AccessRole>,
     /// Which email domains SAML creates users for automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_autocreate_users_domains: Option<OrganizationSettingsSamlAutocreateUsersDomains>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub saml_autocreate_users_domains: Nullable<OrganizationSettingsSamlAutocreateUsersDomains>,
     /// Whether SAML can be enabled for this organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_can_be_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub saml_can_be_enabled: Nullable<bool>,
     /// Identity provider endpoint for SAML authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_idp_endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub saml_idp_endpoint: Nullable<String>,
     /// Whether SAML IdP-initiated login is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_idp_initiated_login: Option<OrganizationSettingsSamlIdpInitiatedLogin>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub saml_idp_initiated_login: Nullable<OrganizationSettingsSamlIdpInitiatedLogin>,
     /// Whether an identity provider metadata file was uploaded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_idp_metadata_uploaded: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub saml_idp_metadata_uploaded: Nullable<bool>,
     /// URL for SAML login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_login_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub saml_login_url: Nullable<String>,
     /// Whether SAML strict mode (every user must log in with SAML) is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_strict_mode: Option<OrganizationSettingsSamlStrictMode>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub saml_strict_mode: Nullable<OrganizationSettingsSamlStrictMode>,
     /// Fields not in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,
@@ -121,8 +120,8 @@ pub struct OrganizationSettings {
 #[non_exhaustive]
 pub struct OrganizationSettingsSaml {
     /// Whether SAML is enabled for this organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub enabled: Nullable<bool>,
     /// Fields not in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,
@@ -133,11 +132,11 @@ pub struct OrganizationSettingsSaml {
 #[non_exhaustive]
 pub struct OrganizationSettingsSamlAutocreateUsersDomains {
     /// Domains (without `@`) for which automated user creation is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domains: Nullable<Vec<String>>,
     /// Whether automated user creation based on the SAML domain is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub enabled: Nullable<bool>,
     /// Fields not in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,
@@ -148,8 +147,8 @@ pub struct OrganizationSettingsSamlAutocreateUsersDomains {
 #[non_exhaustive]
 pub struct OrganizationSettingsSamlIdpInitiatedLogin {
     /// Whether SAML IdP-initiated login is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub enabled: Nullable<bool>,
     /// Fields not in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,
@@ -160,8 +159,8 @@ pub struct OrganizationSettingsSamlIdpInitiatedLogin {
 #[non_exhaustive]
 pub struct OrganizationSettingsSamlStrictMode {
     /// Whether SAML strict mode is enabled: if true, every user must log in with SAML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub enabled: Nullable<bool>,
     /// Fields not in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{open_enum, AdditionalProperties};
+use super::{open_enum, AdditionalProperties, Nullable};
 
 /// Response containing the Salesforce organizations connected to the Datadog Salesforce integration.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -36,17 +36,17 @@ pub struct SalesforceIncidentsOrganizationResponseData {
 #[non_exhaustive]
 pub struct SalesforceIncidentsOrganizationResponseAttributes {
     /// The Salesforce instance URL used to call this organization's APIs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub instance_url: Nullable<String>,
     /// Human-readable name of the Salesforce organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<String>,
     /// The Salesforce organization identifier (15 or 18 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sfdc_org_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub sfdc_org_id: Nullable<String>,
     /// The Salesforce organization type, for example `Production` or `Sandbox`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sfdc_org_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub sfdc_org_type: Nullable<String>,
     /// Fields not in the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,
