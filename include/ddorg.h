@@ -107,7 +107,7 @@ enum ddorg_status
    */
   DDORG_ERR_TIMEOUT = 10,
   /**
-   * DNS, refused or reset connections, TLS and HTTP protocol failures.
+   * DNS, refused or reset connections, proxy and HTTP protocol failures.
    */
   DDORG_ERR_NETWORK = 11,
   /**
@@ -118,6 +118,12 @@ enum ddorg_status
    * The body is larger than the configured maximum (see `ddorg_options_set_max_body_size`).
    */
   DDORG_ERR_RESPONSE_TOO_LARGE = 13,
+  /**
+   * The server's certificate is not trusted, has expired, is for another host or is
+   * self-signed, or the TLS handshake failed. Never retried; the message names the host and
+   * the fix (behind a TLS-inspecting proxy: `ddorg_options_set_ca_bundle`).
+   */
+  DDORG_ERR_TLS = 14,
   /**
    * A bug in ddorg: a Rust panic was caught at the C boundary. Please report it.
    */
@@ -375,11 +381,30 @@ ddorg_status ddorg_options_set_max_body_size(ddorg_options *opts,
                                              ddorg_error **err);
 
 /**
- * Sends every request through this proxy (`http://`, `https://` or `socks5://` URL), checked by
- * `ddorg_client_new`. Defaults to the `HTTPS_PROXY`/`ALL_PROXY` environment variables, honoring
- * `NO_PROXY`. Loopback base URLs never use a proxy.
+ * Sends every request through this proxy: `http://`, `https://`, `socks5://` or `socks5h://`
+ * (`[user:password@]host[:port]`). Defaults to the first of `HTTPS_PROXY`, `https_proxy`,
+ * `ALL_PROXY`, `all_proxy`, honoring `NO_PROXY`. Loopback base URLs never use a proxy.
+ * `ddorg_client_new` refuses (`DDORG_ERR_CONFIG`, naming this option or the variable, never
+ * the password) a URL that does not parse or has another scheme, rather than connect directly.
  */
 ddorg_status ddorg_options_set_proxy(ddorg_options *opts, const char *url, ddorg_error **err);
+
+/**
+ * Trusts the certificate authorities in this PEM file (a UTF-8 path) instead of the built-in
+ * roots (as curl's `--cacert` does): the CA of a TLS-inspecting proxy, or a private CA. Defaults to
+ * `DDORG_CA_BUNDLE`, then `SSL_CERT_FILE`, then the roots of `ddorg_options_set_tls_roots`.
+ * `ddorg_client_new` reads the file: one that cannot be read or holds no certificate is
+ * `DDORG_ERR_CONFIG`, naming the path.
+ */
+ddorg_status ddorg_options_set_ca_bundle(ddorg_options *opts, const char *path, ddorg_error **err);
+
+/**
+ * Chooses the roots that verify the server when no CA bundle is given: `"bundled"` (the
+ * Mozilla roots compiled into ddorg, the default) or `"system"` (the operating system's trust
+ * store). Anything else is `DDORG_ERR_CONFIG` here. Setting it also stops `DDORG_CA_BUNDLE`
+ * and `SSL_CERT_FILE` from being read. There is no way to turn verification off.
+ */
+ddorg_status ddorg_options_set_tls_roots(ddorg_options *opts, const char *roots, ddorg_error **err);
 
 /**
  * Never uses a proxy, whatever the environment says (undoes `ddorg_options_set_proxy`).

@@ -1,8 +1,9 @@
 """Type stubs for the compiled module ``ddorg._ddorg`` (checked by ``mypy.stubtest``)."""
 
+import os
 from os import PathLike
 from types import TracebackType
-from typing import Any, ClassVar, Optional, Union, final
+from typing import Any, ClassVar, Literal, Optional, Union, final
 
 from typing_extensions import Self
 
@@ -250,6 +251,9 @@ class Client:
         connect_timeout: Optional[float] = None,
         max_body_size: Optional[int] = None,
         append_user_agent: Optional[str] = None,
+        ca_bundle: Optional[Union[str, os.PathLike[str]]] = None,
+        tls_roots: Optional[Literal["bundled", "system"]] = None,
+        proxy: Optional[str] = None,
     ) -> Self: ...
     def get_org(self, public_id: str) -> OrganizationResponse:
         """``GET /api/v1/org/{public_id}``."""

@@ -25,6 +25,7 @@ __all__ = [
     "TransportError",
     "RequestTimeoutError",
     "NetworkError",
+    "TlsError",
     "DecodeError",
     "ResponseTooLargeError",
 ]
@@ -152,9 +153,17 @@ class RequestTimeoutError(TransportError, TimeoutError):
 
 
 class NetworkError(TransportError):
-    """DNS, refused or reset connections, TLS and HTTP protocol failures (after retries)."""
+    """DNS, refused or reset connections, proxy and HTTP protocol failures (after retries)."""
 
     default_kind = "network"
+
+
+class TlsError(TransportError):
+    """The server's certificate is not trusted, has expired, is for another host or is
+    self-signed, or the TLS handshake failed. Never retried; the message names the host and,
+    behind a TLS-inspecting proxy, the fix: pass the proxy's CA as ``ca_bundle``."""
+
+    default_kind = "tls"
 
 
 class DecodeError(DdorgError):

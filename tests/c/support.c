@@ -196,6 +196,16 @@ int fake_post(const char *path, const char *json) {
     return http("POST", path, json, NULL);
 }
 
+char *fake_post_json(const char *path, const char *json) {
+    char *body = NULL;
+    int status = http("POST", path, json, &body);
+    if (status != 200) {
+        free(body);
+        return NULL;
+    }
+    return body;
+}
+
 char *fake_get(const char *path) {
     char *body = NULL;
     int status = http("GET", path, NULL, &body);

@@ -49,6 +49,9 @@ int finish(const char *program);
 const char *fake_url(void);
 /* POSTs a JSON body to a control path such as "/_fake/enqueue"; returns the HTTP status or -1. */
 int fake_post(const char *path, const char *json);
+/* POSTs a JSON body to a control path that answers 200 with JSON; returns the body (free() it)
+ * or NULL. */
+char *fake_post_json(const char *path, const char *json);
 /* GETs a control path; returns the body (free() it) or NULL. */
 char *fake_get(const char *path);
 /* Forgets all scripted replies and recorded requests; fails the test if the fake says no. */

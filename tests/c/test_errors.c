@@ -322,13 +322,14 @@ static void status_names(void) {
         {DDORG_ERR_NETWORK, 11, "DDORG_ERR_NETWORK"},
         {DDORG_ERR_DECODE, 12, "DDORG_ERR_DECODE"},
         {DDORG_ERR_RESPONSE_TOO_LARGE, 13, "DDORG_ERR_RESPONSE_TOO_LARGE"},
+        {DDORG_ERR_TLS, 14, "DDORG_ERR_TLS"},
         {DDORG_ERR_PANIC, 99, "DDORG_ERR_PANIC"},
     };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         CHECK_INT(all[i].status, all[i].number);
         CHECK_STR(ddorg_status_name(all[i].status), all[i].name);
     }
-    CHECK_STR(ddorg_status_name(14), "DDORG_UNKNOWN_STATUS");
+    CHECK_STR(ddorg_status_name(15), "DDORG_UNKNOWN_STATUS");
     CHECK_STR(ddorg_status_name(100), "DDORG_UNKNOWN_STATUS");
     CHECK_STR(ddorg_status_name(UINT32_MAX), "DDORG_UNKNOWN_STATUS");
     CHECK_INT(sizeof(ddorg_status), 4);

@@ -11,6 +11,7 @@
  * programs from the repository root). */
 #include "support.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,11 +305,17 @@ static int jequal(const jval *a, const jval *b) {
 
 static const char *const ROW_KEYS[] = {"name", "doc", "langs", "langs_why", "call", "public_id",
                                        "client", "replies", "then", "expect", "expect_requests",
-                                       "expect_path", "expect_user_agent", NULL};
+                                       "expect_path", "expect_user_agent", "listen", "env",
+                                       "parallel", NULL};
 static const char *const CLIENT_KEYS[] = {"api_key",           "app_key",       "base_url",
                                           "max_retries",       "timeout_ms",    "connect_timeout_ms",
                                           "max_body_size",     "user_agent",    "append_user_agent",
+                                          "ca_bundle",         "tls_roots",     "proxy",
                                           NULL};
+/* The variables a row may set; every row starts with all of them unset. */
+static const char *const ENV_KEYS[] = {"DDORG_CA_BUNDLE", "SSL_CERT_FILE", "HTTPS_PROXY",
+                                       "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY",
+                                       "no_proxy", NULL};
 static const char *const EXPECT_KEYS[] = {
     "ok", "error", "status", "errors", "errors_contain", "errors_exclude", "message_contains",
     "message_excludes", "attempts", "rate_limit", "fields", "json", "elapsed_min_ms",
@@ -332,6 +339,7 @@ static const struct {
     {"network", DDORG_ERR_NETWORK},
     {"decode", DDORG_ERR_DECODE},
     {"response_too_large", DDORG_ERR_RESPONSE_TOO_LARGE},
+    {"tls", DDORG_ERR_TLS},
 };
 
 static const char *row_name;
@@ -366,24 +374,46 @@ static int known_keys(const char *what, const jval *obj, const char *const *know
     return 1;
 }
 
-/* A malloc'd copy of `s` (len bytes) with every "{port}" replaced by the fake's port. */
+/* The placeholders of the current row and what they stand for. */
+static char fake_port_text[16], listen_url[128], listen_port[16], ca_file[512];
+
+/* A malloc'd copy of `s` (len bytes) with every placeholder ({port}, {listen_url},
+ * {listen_port}, {ca_file}) replaced. */
 static char *fill_port(const char *s, size_t len) {
-    const char *port = fake_url() + strlen("http://127.0.0.1:");
-    size_t plen = strlen(port), n = 0;
-    /* Each 6-byte "{port}" becomes at most 5 digits: the copy is never longer. */
-    char *out = plen <= 6 ? malloc(len + 1) : NULL, *o = out;
+    const struct {
+        const char *name;
+        const char *value;
+    } subs[] = {{"{port}", fake_port_text},
+                {"{listen_url}", listen_url},
+                {"{listen_port}", listen_port},
+                {"{ca_file}", ca_file}};
+    size_t cap = len + 1, n = 0, used = 0;
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) cap += strlen(subs[i].value);
+    /* Each placeholder is at least 6 bytes, so there are at most len / 6 of them. */
+    cap += (len / 6) * sizeof ca_file;
+    char *out = malloc(cap);
     if (out == NULL) return NULL;
     while (n < len) {
-        if (len - n >= 6 && memcmp(s + n, "{port}", 6) == 0) {
-            memcpy(o, port, plen);
-            o += plen;
-            n += 6;
-        } else {
-            *o++ = s[n++];
+        size_t matched = 0;
+        for (size_t i = 0; i < sizeof subs / sizeof subs[0] && !matched; i++) {
+            size_t plen = strlen(subs[i].name);
+            if (len - n >= plen && memcmp(s + n, subs[i].name, plen) == 0) {
+                size_t vlen = strlen(subs[i].value);
+                memcpy(out + used, subs[i].value, vlen);
+                used += vlen;
+                n += plen;
+                matched = 1;
+            }
         }
+        if (!matched) out[used++] = s[n++];
     }
-    *o = '\0';
+    out[used] = '\0';
     return out;
+}
+
+/* A string option or expectation of the row with its placeholders filled (free() it), or NULL. */
+static char *filled(const jval *v) {
+    return v != NULL && v->type == J_STR ? fill_port(v->s, v->slen) : NULL;
 }
 
 /* The row's client option `key`, else the defaults'. */
@@ -462,6 +492,19 @@ static ddorg_status build_client(const jval *row, const jval *defaults, ddorg_cl
         st = ddorg_options_set_user_agent(opts, v->s, err);
     if (st == DDORG_OK && (v = option(row, defaults, "append_user_agent")) && v->type == J_STR)
         st = ddorg_options_append_user_agent(opts, v->s, err);
+    char *text;
+    if (st == DDORG_OK && (text = filled(option(row, defaults, "ca_bundle"))) != NULL) {
+        st = ddorg_options_set_ca_bundle(opts, text, err);
+        free(text);
+    }
+    if (st == DDORG_OK && (text = filled(option(row, defaults, "tls_roots"))) != NULL) {
+        st = ddorg_options_set_tls_roots(opts, text, err);
+        free(text);
+    }
+    if (st == DDORG_OK && (text = filled(option(row, defaults, "proxy"))) != NULL) {
+        st = ddorg_options_set_proxy(opts, text, err);
+        free(text);
+    }
     if (st == DDORG_OK) st = ddorg_client_new(opts, out, err);
     ddorg_options_free(opts);
     return st;
@@ -498,23 +541,28 @@ static void check_error(const jval *expect, ddorg_status st, const ddorg_error *
             same = strcmp(ddorg_error_errors_get(err, i), v->items[i].s) == 0;
         if (!same) row_fail("errors differ (%zu of them, expected %zu): %s", n_errors, v->len, message);
     }
-    const char *s;
-    if ((s = jstr(expect, "errors_contain")) != NULL) {
+    char *s;
+    if ((s = filled(jget(expect, "errors_contain"))) != NULL) {
         int found = 0;
         for (size_t i = 0; i < n_errors; i++) found |= strstr(ddorg_error_errors_get(err, i), s) != NULL;
         if (!found) row_fail("no errors entry contains \"%s\": %s", s, message);
+        free(s);
     }
-    if ((s = jstr(expect, "errors_exclude")) != NULL) {
+    if ((s = filled(jget(expect, "errors_exclude"))) != NULL) {
         for (size_t i = 0; i < n_errors; i++)
             if (strstr(ddorg_error_errors_get(err, i), s) != NULL)
                 row_fail("errors entry %zu contains \"%s\"", i, s);
+        free(s);
     }
-    if ((s = jstr(expect, "message_contains")) != NULL && strstr(message, s) == NULL)
-        row_fail("the message does not contain \"%s\": %s", s, message);
-    if ((s = jstr(expect, "message_excludes")) != NULL) {
+    if ((s = filled(jget(expect, "message_contains"))) != NULL) {
+        if (strstr(message, s) == NULL) row_fail("the message does not contain \"%s\": %s", s, message);
+        free(s);
+    }
+    if ((s = filled(jget(expect, "message_excludes"))) != NULL) {
         if (strstr(message, s) != NULL) row_fail("the message contains \"%s\"", s);
         for (size_t i = 0; i < n_errors; i++)
             if (strstr(ddorg_error_errors_get(err, i), s) != NULL) row_fail("an errors entry contains \"%s\"", s);
+        free(s);
     }
     const jval *rl = jget(expect, "rate_limit");
     if (rl != NULL) {
@@ -572,6 +620,84 @@ static void check_success(const jval *expect, uint32_t attempts, char *json) {
     jfree(&body);
 }
 
+/* The most copies of a call a row's `parallel` may ask for. */
+#define MAX_PARALLEL 64
+
+/* One call and its outcome, made on the caller's thread or on one of `parallel`'s. */
+typedef struct {
+    const jval *row, *defaults;
+    ddorg_client *client; /* NULL: the client did not build, so building it is the call */
+    int get_org;
+    const char *public_id;
+    ddorg_status st;
+    uint32_t attempts;
+    char *json;
+    ddorg_error *err;
+    double elapsed;
+} call_result;
+
+static void *one_call(void *arg) {
+    call_result *r = arg;
+    double started = now_ms();
+    if (r->client == NULL) {
+        ddorg_client *unused = NULL;
+        r->st = build_client(r->row, r->defaults, &unused, &r->err);
+        ddorg_client_free(unused);
+    } else if (r->get_org) {
+        ddorg_org_response *resp = NULL;
+        r->st = ddorg_get_org(r->client, r->public_id, &resp, &r->err);
+        r->attempts = ddorg_org_response_attempts(resp);
+        r->json = ddorg_org_response_to_json(resp);
+        ddorg_org_response_free(resp);
+    } else {
+        ddorg_salesforce_orgs *list = NULL;
+        r->st = ddorg_list_salesforce_orgs(r->client, &list, &r->err);
+        r->attempts = ddorg_salesforce_orgs_attempts(list);
+        r->json = ddorg_salesforce_orgs_to_json(list);
+        ddorg_salesforce_orgs_free(list);
+    }
+    r->elapsed = now_ms() - started;
+    return NULL;
+}
+
+/* Opens the row's extra listener (`{"tls": ..}` or `{"proxy": ..}`) and notes its URL and port. */
+static int open_listener(const jval *how) {
+    char body[256];
+    if (how->raw_len >= sizeof body) {
+        row_fail("listen is too long");
+        return 0;
+    }
+    memcpy(body, how->raw, how->raw_len);
+    body[how->raw_len] = '\0';
+    char *reply = fake_post_json("/_fake/listen", body);
+    jval listening;
+    const char *error;
+    if (reply == NULL || !jparse(reply, strlen(reply), &listening, &error)) {
+        row_fail("the fake could not listen as %s", body);
+        free(reply);
+        return 0;
+    }
+    const char *url = jstr(&listening, "url");
+    const jval *port = jget(&listening, "port");
+    snprintf(listen_url, sizeof listen_url, "%s", url ? url : "");
+    snprintf(listen_port, sizeof listen_port, "%.0f", port ? port->n : 0.0);
+    jfree(&listening);
+    free(reply);
+    return 1;
+}
+
+/* Writes the fake's CA (the same for every row: resets keep it) to a temporary file. */
+static int write_ca_file(void) {
+    char *pem = fake_get("/_fake/ca");
+    const char *dir = getenv("TMPDIR");
+    snprintf(ca_file, sizeof ca_file, "%s/ddorg-faults-ca-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = pem ? mkstemp(ca_file) : -1;
+    int ok = fd >= 0 && write(fd, pem, strlen(pem)) == (ssize_t)strlen(pem);
+    if (fd >= 0) close(fd);
+    free(pem);
+    return ok;
+}
+
 /* Runs one row; returns 1 when it ran (passed or failed), 0 when it is not for C. */
 static int run_row(const jval *row, const jval *defaults) {
     row_name = jstr(row, "name");
@@ -603,6 +729,19 @@ static int run_row(const jval *row, const jval *defaults) {
 
     alarm(ROW_GUARD_S);
     fake_reset();
+    listen_url[0] = listen_port[0] = '\0';
+    const jval *how = jget(row, "listen");
+    if (how != NULL && !open_listener(how)) return 1;
+    for (const char *const *name = ENV_KEYS; *name; name++) unsetenv(*name);
+    const jval *env = jget(row, "env");
+    for (size_t i = 0; env && i < env->len; i++) {
+        int known = 0;
+        for (const char *const *name = ENV_KEYS; *name; name++) known |= strcmp(*name, env->keys[i]) == 0;
+        char *value = filled(&env->items[i]);
+        if (!known || value == NULL) row_fail("unknown env variable %s (or not a string)", env->keys[i]);
+        else setenv(env->keys[i], value, 1);
+        free(value);
+    }
     const jval *replies = jget(row, "replies");
     for (size_t i = 0; replies && i < replies->len; i++) {
         char *reply = fill_port(replies->items[i].raw, replies->items[i].raw_len);
@@ -619,41 +758,36 @@ static int run_row(const jval *row, const jval *defaults) {
 
     const jval *then = jget(row, "then");
     size_t calls = 1 + (then ? then->len : 0);
+    const jval *parallel = jget(row, "parallel");
     for (size_t i = 0; i < calls && !row_failed; i++) {
         const jval *expect = i == 0 ? jget(row, "expect") : &then->items[i - 1];
         if (!known_keys("expect", expect, EXPECT_KEYS)) break;
-        ddorg_error *err = NULL;
-        ddorg_status st;
-        uint32_t attempts = 0;
-        char *json = NULL;
-        double started = now_ms();
-        if (client == NULL) {
-            ddorg_client *unused = NULL;
-            st = build_client(row, defaults, &unused, &err);
-            ddorg_client_free(unused);
-        } else if (get_org) {
-            ddorg_org_response *r = NULL;
-            st = ddorg_get_org(client, id->s, &r, &err);
-            attempts = ddorg_org_response_attempts(r);
-            json = ddorg_org_response_to_json(r);
-            ddorg_org_response_free(r);
-        } else {
-            ddorg_salesforce_orgs *l = NULL;
-            st = ddorg_list_salesforce_orgs(client, &l, &err);
-            attempts = ddorg_salesforce_orgs_attempts(l);
-            json = ddorg_salesforce_orgs_to_json(l);
-            ddorg_salesforce_orgs_free(l);
+        /* `parallel`: the first call is made that many times at once on the one client. */
+        size_t copies = i == 0 && parallel != NULL ? (size_t)parallel->n : 1;
+        if (copies < 1 || copies > MAX_PARALLEL) {
+            row_fail("parallel must be from 1 to %d", MAX_PARALLEL);
+            break;
         }
-        double elapsed = now_ms() - started;
-        const jval *bound;
-        if ((bound = jget(expect, "elapsed_max_ms")) != NULL && elapsed > bound->n)
-            row_fail("call %zu took %.0f ms, more than %.0f ms", i + 1, elapsed, bound->n);
-        if ((bound = jget(expect, "elapsed_min_ms")) != NULL && elapsed < bound->n)
-            row_fail("call %zu took %.0f ms, less than %.0f ms", i + 1, elapsed, bound->n);
-        if (st == DDORG_OK) check_success(expect, attempts, json);
-        else check_error(expect, st, err);
-        ddorg_string_free(json);
-        ddorg_error_free(err);
+        call_result results[MAX_PARALLEL];
+        pthread_t threads[MAX_PARALLEL];
+        for (size_t c = 0; c < copies; c++) {
+            results[c] = (call_result){row, defaults, client, get_org, id->s, 0, 0, NULL, NULL, 0};
+            if (copies > 1) pthread_create(&threads[c], NULL, one_call, &results[c]);
+            else one_call(&results[c]);
+        }
+        for (size_t c = 0; c < copies; c++) {
+            call_result *r = &results[c];
+            if (copies > 1) pthread_join(threads[c], NULL);
+            const jval *bound;
+            if ((bound = jget(expect, "elapsed_max_ms")) != NULL && r->elapsed > bound->n)
+                row_fail("call %zu took %.0f ms, more than %.0f ms", i + 1, r->elapsed, bound->n);
+            if ((bound = jget(expect, "elapsed_min_ms")) != NULL && r->elapsed < bound->n)
+                row_fail("call %zu took %.0f ms, less than %.0f ms", i + 1, r->elapsed, bound->n);
+            if (r->st == DDORG_OK) check_success(expect, r->attempts, r->json);
+            else check_error(expect, r->st, r->err);
+            ddorg_string_free(r->json);
+            ddorg_error_free(r->err);
+        }
     }
     ddorg_client_free(client);
 
@@ -722,11 +856,17 @@ int main(void) {
     }
     const jval *defaults = jget(&matrix, "defaults");
     const jval *rows = jget(&matrix, "rows");
+    snprintf(fake_port_text, sizeof fake_port_text, "%s", fake_url() + strlen("http://127.0.0.1:"));
+    if (!write_ca_file()) {
+        fprintf(stderr, "cannot write the fake's CA to a temporary file\n");
+        return 1;
+    }
     size_t ran = 0, skipped = 0;
     for (size_t i = 0; rows && i < rows->len; i++) {
         if (run_row(&rows->items[i], defaults)) ran++;
         else skipped++;
     }
+    unlink(ca_file);
     CHECK(ran >= 50);
     printf("faults: %zu rows ran, %zu skipped (not for c)\n", ran, skipped);
     jfree(&matrix);

@@ -213,7 +213,7 @@ def test_hierarchy_matches_the_contract() -> None:
     ]
     for cls in api:
         assert issubclass(cls, ddorg.ApiError)
-    for transport in (ddorg.RequestTimeoutError, ddorg.NetworkError):
+    for transport in (ddorg.RequestTimeoutError, ddorg.NetworkError, ddorg.TlsError):
         assert issubclass(transport, ddorg.TransportError)
     others: list[type[ddorg.DdorgError]] = [
         ddorg.ConfigError,
@@ -228,6 +228,7 @@ def test_hierarchy_matches_the_contract() -> None:
     assert issubclass(ddorg.InvalidArgumentError, ValueError)
     assert issubclass(ddorg.RequestTimeoutError, TimeoutError)
     assert not issubclass(ddorg.ConfigError, ValueError)
+    assert not issubclass(ddorg.TlsError, ddorg.NetworkError), "TLS failures are never retried"
 
 
 def test_exceptions_can_be_built_pickled_and_keep_their_details() -> None:

@@ -10,8 +10,10 @@ rows.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
+from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 import pytest
@@ -28,12 +30,17 @@ ROW_GUARD_S = 30.0
 
 ROW_KEYS = {
     "name", "doc", "langs", "langs_why", "call", "public_id", "client", "replies", "then",
-    "expect", "expect_requests", "expect_path", "expect_user_agent",
+    "expect", "expect_requests", "expect_path", "expect_user_agent", "listen", "env", "parallel",
 }  # fmt: skip
 CLIENT_KEYS = {
     "api_key", "app_key", "base_url", "max_retries", "timeout_ms", "connect_timeout_ms",
-    "max_body_size", "user_agent", "append_user_agent",
+    "max_body_size", "user_agent", "append_user_agent", "ca_bundle", "tls_roots", "proxy",
 }  # fmt: skip
+#: The variables a row may set; every row starts with all of them unset.
+ENV_KEYS = (
+    "DDORG_CA_BUNDLE", "SSL_CERT_FILE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy",
+    "NO_PROXY", "no_proxy",
+)  # fmt: skip
 
 #: The Python binding's own user agent, which `append_user_agent` appends to.
 DEFAULT_USER_AGENT = f"ddorg-python/{ddorg.__version__}"
@@ -57,6 +64,7 @@ KIND_CLASS: dict[str, type[ddorg.DdorgError]] = {
     "network": ddorg.NetworkError,
     "decode": ddorg.DecodeError,
     "response_too_large": ddorg.ResponseTooLargeError,
+    "tls": ddorg.TlsError,
 }
 
 #: Client options the matrix uses that the Python client does not have (rows needing them skip).
@@ -69,10 +77,17 @@ class RowFailed(Exception):
     """An expectation of the row did not hold."""
 
 
-def _fill(value: Any, port: int) -> Any:
-    """Replaces the `{port}` placeholder in every string of `value`."""
-    text = json.dumps(value).replace("{port}", str(port))
-    return json.loads(text)
+def _fill(value: Any, subs: dict[str, str]) -> Any:
+    """Replaces the placeholders (`{port}`, `{listen_url}`, ...) in every string of `value`."""
+    if isinstance(value, str):
+        for placeholder, text in subs.items():
+            value = value.replace(placeholder, text)
+        return value
+    if isinstance(value, list):
+        return [_fill(v, subs) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, subs) for k, v in value.items()}
+    return value
 
 
 def _lookup(value: Any, path: str) -> tuple[bool, Any]:
@@ -154,14 +169,26 @@ def _check_error(expect: dict[str, Any], e: ddorg.DdorgError) -> None:
                 raise wrong(f"expected rate_limit.{key} = {want!r}")
 
 
-def _run_row(row: dict[str, Any], fake: Fake) -> None:
+def _placeholders(row: dict[str, Any], fake: Fake, tmp: Path) -> dict[str, str]:
+    """Opens the row's extra listener and writes the fake's CA where `{ca_file}` points."""
+    ca_file = tmp / "fake-ca.pem"
+    ca_file.write_text(fake.ca_pem(), encoding="ascii")
+    subs = {"{port}": str(fake.port), "{ca_file}": str(ca_file), "{listen_url}": "", "{listen_port}": ""}
+    if "listen" in row:
+        listening = fake.listen(row["listen"])
+        subs["{listen_url}"] = listening["url"]
+        subs["{listen_port}"] = str(listening["port"])
+    return subs
+
+
+def _run_row(row: dict[str, Any], fake: Fake, subs: dict[str, str]) -> None:
     _check_keys("row", row, ROW_KEYS)
-    for reply in _fill(row.get("replies", []), fake.port):
+    for reply in _fill(row.get("replies", []), subs):
         fake.enqueue(**reply)
 
     options: dict[str, Any] = {**DEFAULTS["client"], **row.get("client", {})}
     _check_keys("client", options, CLIENT_KEYS)
-    options = _fill(options, fake.port)
+    options = _fill(options, subs)
     base_url = fake.base_url if options.get("base_url") == "fake" else options.get("base_url")
     call = row.get("call", DEFAULTS["call"])
     public_id = row.get("public_id", DEFAULTS["public_id"])
@@ -177,6 +204,9 @@ def _run_row(row: dict[str, Any], fake: Fake) -> None:
             max_body_size=options.get("max_body_size"),
             user_agent=options.get("user_agent"),
             append_user_agent=options.get("append_user_agent"),
+            ca_bundle=options.get("ca_bundle"),
+            tls_roots=options.get("tls_roots"),
+            proxy=options.get("proxy"),
         )
 
     # One client for every call of the row; a config error is each call's outcome.
@@ -186,8 +216,7 @@ def _run_row(row: dict[str, Any], fake: Fake) -> None:
     except ddorg.ConfigError:
         pass
     try:
-        for i, expect in enumerate([row["expect"], *row.get("then", [])], start=1):
-            _check_keys("expect", expect, EXPECT_KEYS)
+        def call_once() -> tuple[Union[Response, ddorg.DdorgError], float]:
             started = time.monotonic()
             try:
                 c = client if client is not None else new_client()
@@ -201,18 +230,24 @@ def _run_row(row: dict[str, Any], fake: Fake) -> None:
                 outcome: Union[Response, ddorg.DdorgError] = send()
             except ddorg.DdorgError as e:
                 outcome = e
-            elapsed_ms = (time.monotonic() - started) * 1000
-            try:
-                if "elapsed_max_ms" in expect and elapsed_ms > expect["elapsed_max_ms"]:
-                    raise RowFailed(f"took {elapsed_ms:.0f} ms, more than {expect['elapsed_max_ms']} ms")
-                if "elapsed_min_ms" in expect and elapsed_ms < expect["elapsed_min_ms"]:
-                    raise RowFailed(f"took {elapsed_ms:.0f} ms, less than {expect['elapsed_min_ms']} ms")
-                if isinstance(outcome, ddorg.DdorgError):
-                    _check_error(expect, outcome)
-                else:
-                    _check_success(expect, outcome)
-            except RowFailed as failure:
-                raise RowFailed(f"call {i}: {failure}") from None
+            return outcome, (time.monotonic() - started) * 1000
+
+        def call_parallel(n: int) -> list[tuple[Union[Response, ddorg.DdorgError], float]]:
+            """`parallel`: the call made n times at once on the one client."""
+            results: list[tuple[Union[Response, ddorg.DdorgError], float]] = []
+            threads = [threading.Thread(target=lambda: results.append(call_once())) for _ in range(n)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return results
+
+        for i, expect in enumerate([row["expect"], *row.get("then", [])], start=1):
+            _check_keys("expect", expect, EXPECT_KEYS)
+            expect = _fill(expect, subs)
+            outcomes = call_parallel(row["parallel"]) if i == 1 and "parallel" in row else [call_once()]
+            for outcome, elapsed_ms in outcomes:
+                _check_outcome(expect, outcome, elapsed_ms, i)
     finally:
         if client is not None:
             client.close()
@@ -236,6 +271,23 @@ def _run_row(row: dict[str, Any], fake: Fake) -> None:
                 raise RowFailed(f"sent user agent {got!r}, expected {want!r}")
 
 
+def _check_outcome(
+    expect: dict[str, Any], outcome: Union[Response, ddorg.DdorgError], elapsed_ms: float, i: int
+) -> None:
+    """Checks call number `i` against its expectation."""
+    try:
+        if "elapsed_max_ms" in expect and elapsed_ms > expect["elapsed_max_ms"]:
+            raise RowFailed(f"took {elapsed_ms:.0f} ms, more than {expect['elapsed_max_ms']} ms")
+        if "elapsed_min_ms" in expect and elapsed_ms < expect["elapsed_min_ms"]:
+            raise RowFailed(f"took {elapsed_ms:.0f} ms, less than {expect['elapsed_min_ms']} ms")
+        if isinstance(outcome, ddorg.DdorgError):
+            _check_error(expect, outcome)
+        else:
+            _check_success(expect, outcome)
+    except RowFailed as failure:
+        raise RowFailed(f"call {i}: {failure}") from None
+
+
 def _params() -> list[Any]:
     params = []
     for row in ROWS:
@@ -250,12 +302,21 @@ def _params() -> list[Any]:
 
 
 @pytest.mark.parametrize("row", _params())
-def test_fault_matrix(row: dict[str, Any], fake: Fake) -> None:
+def test_fault_matrix(
+    row: dict[str, Any], fake: Fake, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     failure: list[BaseException] = []
+    for name in ENV_KEYS:
+        monkeypatch.delenv(name, raising=False)
+    subs = _placeholders(row, fake, tmp_path)
+    for name, value in row.get("env", {}).items():
+        if name not in ENV_KEYS:
+            pytest.fail(f"{row['name']}: unknown env variable {name!r}")
+        monkeypatch.setenv(name, _fill(value, subs))
 
     def run() -> None:
         try:
-            _run_row(row, fake)
+            _run_row(row, fake, subs)
         except BaseException as e:  # reported by the test thread
             failure.append(e)
 

@@ -1,9 +1,10 @@
 //! [`ddorg_options`]: what a client is built from, set one option at a time.
 
 use std::ffi::c_char;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use ddorg_core::{ClientBuilder, Site};
+use ddorg_core::{ClientBuilder, Site, TlsRoots};
 
 use crate::error::ddorg_error;
 use crate::ffi::{arg_mut, arg_str, fallible, free, guard, into_handle};
@@ -29,6 +30,8 @@ pub struct ddorg_options {
     user_agent_tokens: Vec<String>,
     max_body_size: Option<u64>,
     proxy: Option<Proxy>,
+    ca_bundle: Option<PathBuf>,
+    tls_roots: Option<TlsRoots>,
 }
 
 enum Proxy {
@@ -77,6 +80,12 @@ impl ddorg_options {
             Some(Proxy::Url(url)) => b = b.proxy(url.as_str()),
             Some(Proxy::Never) => b = b.no_proxy(),
             None => {}
+        }
+        if let Some(path) = &o.ca_bundle {
+            b = b.ca_bundle(path);
+        }
+        if let Some(roots) = o.tls_roots {
+            b = b.tls_roots(roots);
         }
         b
     }
@@ -272,9 +281,11 @@ pub unsafe extern "C" fn ddorg_options_set_max_body_size(
     }
 }
 
-/// Sends every request through this proxy (`http://`, `https://` or `socks5://` URL), checked by
-/// `ddorg_client_new`. Defaults to the `HTTPS_PROXY`/`ALL_PROXY` environment variables, honoring
-/// `NO_PROXY`. Loopback base URLs never use a proxy.
+/// Sends every request through this proxy: `http://`, `https://`, `socks5://` or `socks5h://`
+/// (`[user:password@]host[:port]`). Defaults to the first of `HTTPS_PROXY`, `https_proxy`,
+/// `ALL_PROXY`, `all_proxy`, honoring `NO_PROXY`. Loopback base URLs never use a proxy.
+/// `ddorg_client_new` refuses (`DDORG_ERR_CONFIG`, naming this option or the variable, never
+/// the password) a URL that does not parse or has another scheme, rather than connect directly.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_options_set_proxy(
     opts: *mut ddorg_options,
@@ -285,6 +296,45 @@ pub unsafe extern "C" fn ddorg_options_set_proxy(
         fallible(err, || {
             let o = arg_mut(opts, "opts")?;
             o.proxy = Some(Proxy::Url(arg_str(url, "url")?.to_owned()));
+            Ok(())
+        })
+    }
+}
+
+/// Trusts the certificate authorities in this PEM file (a UTF-8 path) instead of the built-in
+/// roots (as curl's `--cacert` does): the CA of a TLS-inspecting proxy, or a private CA. Defaults to
+/// `DDORG_CA_BUNDLE`, then `SSL_CERT_FILE`, then the roots of `ddorg_options_set_tls_roots`.
+/// `ddorg_client_new` reads the file: one that cannot be read or holds no certificate is
+/// `DDORG_ERR_CONFIG`, naming the path.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_ca_bundle(
+    opts: *mut ddorg_options,
+    path: *const c_char,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.ca_bundle = Some(PathBuf::from(arg_str(path, "path")?));
+            Ok(())
+        })
+    }
+}
+
+/// Chooses the roots that verify the server when no CA bundle is given: `"bundled"` (the
+/// Mozilla roots compiled into ddorg, the default) or `"system"` (the operating system's trust
+/// store). Anything else is `DDORG_ERR_CONFIG` here. Setting it also stops `DDORG_CA_BUNDLE`
+/// and `SSL_CERT_FILE` from being read. There is no way to turn verification off.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_options_set_tls_roots(
+    opts: *mut ddorg_options,
+    roots: *const c_char,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let o = arg_mut(opts, "opts")?;
+            o.tls_roots = Some(arg_str(roots, "roots")?.parse::<TlsRoots>()?);
             Ok(())
         })
     }

@@ -35,19 +35,23 @@ pub enum ddorg_status {
     DDORG_ERR_UNEXPECTED_STATUS = 9,
     /// The connect timeout or the overall deadline passed.
     DDORG_ERR_TIMEOUT = 10,
-    /// DNS, refused or reset connections, TLS and HTTP protocol failures.
+    /// DNS, refused or reset connections, proxy and HTTP protocol failures.
     DDORG_ERR_NETWORK = 11,
     /// The body is not the JSON the endpoint documents.
     DDORG_ERR_DECODE = 12,
     /// The body is larger than the configured maximum (see `ddorg_options_set_max_body_size`).
     DDORG_ERR_RESPONSE_TOO_LARGE = 13,
+    /// The server's certificate is not trusted, has expired, is for another host or is
+    /// self-signed, or the TLS handshake failed. Never retried; the message names the host and
+    /// the fix (behind a TLS-inspecting proxy: `ddorg_options_set_ca_bundle`).
+    DDORG_ERR_TLS = 14,
     /// A bug in ddorg: a Rust panic was caught at the C boundary. Please report it.
     DDORG_ERR_PANIC = 99,
 }
 
 impl ddorg_status {
     /// Every status, in number order.
-    pub(crate) const ALL: [ddorg_status; 15] = [
+    pub(crate) const ALL: [ddorg_status; 16] = [
         ddorg_status::DDORG_OK,
         ddorg_status::DDORG_ERR_CONFIG,
         ddorg_status::DDORG_ERR_INVALID_ARGUMENT,
@@ -62,6 +66,7 @@ impl ddorg_status {
         ddorg_status::DDORG_ERR_NETWORK,
         ddorg_status::DDORG_ERR_DECODE,
         ddorg_status::DDORG_ERR_RESPONSE_TOO_LARGE,
+        ddorg_status::DDORG_ERR_TLS,
         ddorg_status::DDORG_ERR_PANIC,
     ];
 
@@ -82,6 +87,7 @@ impl ddorg_status {
             ErrorKind::Network => ddorg_status::DDORG_ERR_NETWORK,
             ErrorKind::Decode => ddorg_status::DDORG_ERR_DECODE,
             ErrorKind::ResponseTooLarge => ddorg_status::DDORG_ERR_RESPONSE_TOO_LARGE,
+            ErrorKind::Tls => ddorg_status::DDORG_ERR_TLS,
             ErrorKind::__NonExhaustive(never) => match never {},
         }
     }
@@ -103,6 +109,7 @@ impl ddorg_status {
             ddorg_status::DDORG_ERR_NETWORK => c"DDORG_ERR_NETWORK",
             ddorg_status::DDORG_ERR_DECODE => c"DDORG_ERR_DECODE",
             ddorg_status::DDORG_ERR_RESPONSE_TOO_LARGE => c"DDORG_ERR_RESPONSE_TOO_LARGE",
+            ddorg_status::DDORG_ERR_TLS => c"DDORG_ERR_TLS",
             ddorg_status::DDORG_ERR_PANIC => c"DDORG_ERR_PANIC",
         }
     }
@@ -129,7 +136,10 @@ mod tests {
     #[test]
     fn numbers_are_the_contract() {
         let numbers: Vec<u32> = ddorg_status::ALL.iter().map(|s| *s as u32).collect();
-        assert_eq!(numbers, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 99]);
+        assert_eq!(
+            numbers,
+            [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 99]
+        );
     }
 
     #[test]
@@ -153,7 +163,8 @@ mod tests {
         assert_eq!(name(0), "DDORG_OK");
         assert_eq!(name(7), "DDORG_ERR_RATE_LIMITED");
         assert_eq!(name(99), "DDORG_ERR_PANIC");
-        assert_eq!(name(14), "DDORG_UNKNOWN_STATUS");
+        assert_eq!(name(14), "DDORG_ERR_TLS");
+        assert_eq!(name(15), "DDORG_UNKNOWN_STATUS");
         for s in ddorg_status::ALL {
             assert_eq!(format!("{s:?}"), name(s as u32));
         }

@@ -30,6 +30,8 @@ pub struct Options {
     pub max_body_size: Option<u64>,
     pub user_agent: Option<String>,
     pub append_user_agent: Vec<String>,
+    pub ca_bundle: Option<String>,
+    pub tls_roots: Option<String>,
     pub json: bool,
     pub verbose: bool,
 }
@@ -89,6 +91,11 @@ Options:
   --user-agent <UA>      replace the user agent [default: ddorg-cli/{version}]
   --append-user-agent <TOKEN>
                          append a product token to the user agent (repeatable)
+  --ca-bundle <PATH>     trust the CAs in this PEM file instead of the built-in roots, e.g.
+                         the CA of a TLS-inspecting proxy
+                         [env: DDORG_CA_BUNDLE, then SSL_CERT_FILE]
+  --tls-roots <ROOTS>    bundled (the Mozilla roots built in) or system (this machine's
+                         trust store) [default: bundled]
   --json                 print the response JSON (unknown fields included)
   -v, --verbose          log each attempt and retry to stderr
   -h, --help             this help
@@ -96,12 +103,13 @@ Options:
 
 Timeouts are more than 0 and at most 365 days; the body size at least 1 byte.
 Keys come only from the environment (DD_API_KEY, DD_APP_KEY), never from arguments,
-where other users could read them in `ps`.
+where other users could read them in `ps`. A proxy comes from HTTPS_PROXY or ALL_PROXY
+(http://, https://, socks5://, socks5h://; NO_PROXY is honoured).
 
 Exit codes:
   0 success                        4 rate limited after retries
   2 usage or configuration error   5 server error after retries
-  3 API error (4xx other than 429) 6 network error or timeout
+  3 API error (4xx other than 429) 6 network, TLS or proxy error, or timeout
                                    7 decode error or response too large
 
 Exit codes of audit:
@@ -143,6 +151,8 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<(Command, Option
             "-v" | "--verbose" => opts.verbose = true,
             "--site" => opts.site = Some(value("--site")?),
             "--base-url" => opts.base_url = Some(value("--base-url")?),
+            "--ca-bundle" => opts.ca_bundle = Some(value("--ca-bundle")?),
+            "--tls-roots" => opts.tls_roots = Some(value("--tls-roots")?),
             "--public-id" => demo_public_id = Some(value("--public-id")?),
             "--timeout" => opts.timeout = Some(seconds("--timeout", &value("--timeout")?)?),
             "--connect-timeout" => {

@@ -25,7 +25,7 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
         | ErrorKind::UnexpectedStatus => 3,
         ErrorKind::RateLimited => 4,
         ErrorKind::Server => 5,
-        ErrorKind::Network | ErrorKind::Timeout => 6,
+        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Tls => 6,
         ErrorKind::Decode | ErrorKind::ResponseTooLarge => 7,
         ErrorKind::__NonExhaustive(never) => match never {},
     }
@@ -72,6 +72,12 @@ pub fn configure(
     let (max_retries, max_body_size) = (opts.max_retries, opts.max_body_size);
     let user_agent = opts.user_agent.clone();
     let tokens = opts.append_user_agent.clone();
+    let tls_roots = opts
+        .tls_roots
+        .as_deref()
+        .map(str::parse::<ddorg_core::TlsRoots>)
+        .transpose()?;
+    let ca_bundle = opts.ca_bundle.clone();
     Ok(move |mut b: ClientBuilder| {
         b = b.user_agent(concat!("ddorg-cli/", env!("CARGO_PKG_VERSION")));
         if let Some(t) = timeout {
@@ -91,6 +97,12 @@ pub fn configure(
         }
         for token in &tokens {
             b = b.append_user_agent(token.as_str());
+        }
+        if let Some(path) = &ca_bundle {
+            b = b.ca_bundle(path);
+        }
+        if let Some(roots) = tls_roots {
+            b = b.tls_roots(roots);
         }
         b
     })

@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use ddorg_fake::{FakeServer, Reply};
+use ddorg_fake::{FakeServer, Listen, Reply, TlsCert};
 
 const API_KEY: &str = "cli-test-api-key-0123456789";
 const APP_KEY: &str = "cli-test-app-key-9876543210";
@@ -11,9 +11,18 @@ fn ddorg(fake: Option<&FakeServer>, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ddorg"));
     cmd.args(args)
         .env_remove("DD_SITE")
-        .env_remove("DDORG_BASE_URL")
-        .env("DD_API_KEY", API_KEY)
-        .env("DD_APP_KEY", APP_KEY);
+        .env_remove("DDORG_BASE_URL");
+    for name in [
+        "DDORG_CA_BUNDLE",
+        "SSL_CERT_FILE",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env_remove(name);
+    }
+    cmd.env("DD_API_KEY", API_KEY).env("DD_APP_KEY", APP_KEY);
     if let Some(f) = fake {
         cmd.env("DDORG_BASE_URL", f.base_url());
     }
@@ -249,4 +258,125 @@ fn help_and_version() {
         stdout(&o).trim(),
         format!("ddorg {}", env!("CARGO_PKG_VERSION"))
     );
+}
+
+/// The fake's CA in a file of its own, for `--ca-bundle`.
+fn ca_file(fake: &FakeServer, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ddorg-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ca.pem");
+    std::fs::write(&path, fake.ca_pem().unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn ca_bundle_flag_and_env_trust_the_fake_ca() {
+    let fake = FakeServer::start_tls().unwrap();
+    let ca = ca_file(&fake, "trust");
+    let ca = ca.to_str().unwrap();
+    let o = ddorg(Some(&fake), &["--ca-bundle", ca, "org", "get", "abc"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("New child org"));
+
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ddorg"));
+    let o = cmd
+        .args(["--base-url", &fake.base_url(), "org", "get", "abc"])
+        .env("DD_API_KEY", API_KEY)
+        .env("DD_APP_KEY", APP_KEY)
+        .env_remove("SSL_CERT_FILE")
+        .env("DDORG_CA_BUNDLE", ca)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(fake.request_count(), 2);
+}
+
+#[test]
+fn every_tls_failure_exits_6_with_one_line_naming_the_host() {
+    let fake = FakeServer::start().unwrap();
+    let ca = ca_file(&fake, "failures");
+    let ca = ca.to_str().unwrap();
+    for (cert, with_ca, needle) in [
+        (
+            TlsCert::Valid,
+            false,
+            "certificate of localhost is not trusted",
+        ),
+        (
+            TlsCert::Expired,
+            true,
+            "certificate of localhost expired on",
+        ),
+        (TlsCert::WrongHost, true, "wrong-host.ddorg-fake.invalid"),
+        (
+            TlsCert::SelfSigned,
+            true,
+            "certificate of localhost is self-signed",
+        ),
+    ] {
+        let url = fake.listen(Listen::Tls(cert)).unwrap().url;
+        let mut args = vec!["--base-url", &url, "--max-retries", "3"];
+        if with_ca {
+            args.extend(["--ca-bundle", ca]);
+        }
+        args.extend(["org", "get", "abc"]);
+        let o = ddorg(None, &args);
+        let err = stderr(&o);
+        assert_eq!(code(&o), 6, "{cert:?}: {err}");
+        assert!(err.starts_with("ddorg: error (tls): "), "{cert:?}: {err}");
+        assert!(err.contains(needle), "{cert:?}: {err}");
+        assert!(!err.contains("attempts"), "never retried: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+    assert_eq!(fake.request_count(), 0, "no TLS failure reached the API");
+}
+
+#[test]
+fn tls_roots_system_is_used_and_bad_trust_options_exit_2() {
+    let fake = FakeServer::start_tls().unwrap();
+    let url = fake.base_url();
+    // The system's store does not hold the fake's CA: the option was honoured.
+    let o = ddorg(
+        None,
+        &[
+            "--base-url",
+            &url,
+            "--tls-roots",
+            "system",
+            "org",
+            "get",
+            "abc",
+        ],
+    );
+    assert_eq!(code(&o), 6, "{}", stderr(&o));
+    assert!(stderr(&o).contains("error (tls)"), "{}", stderr(&o));
+
+    let ca = ca_file(&fake, "bad");
+    let missing = ca.with_file_name("missing.pem");
+    for args in [
+        vec!["--tls-roots", "webpki"],
+        vec!["--ca-bundle", missing.to_str().unwrap()],
+        vec!["--ca-bundle", ca.to_str().unwrap(), "--tls-roots", "system"],
+    ] {
+        let mut all = vec!["--base-url", url.as_str()];
+        all.extend(args.iter().copied());
+        all.extend(["org", "get", "abc"]);
+        let o = ddorg(None, &all);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("error (config)"), "{}", stderr(&o));
+    }
+    assert!(stderr(&ddorg(
+        None,
+        &[
+            "--base-url",
+            &url,
+            "--ca-bundle",
+            missing.to_str().unwrap(),
+            "org",
+            "get",
+            "x"
+        ]
+    ))
+    .contains("missing.pem"));
+    assert_eq!(fake.request_count(), 0);
 }

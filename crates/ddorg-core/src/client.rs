@@ -19,6 +19,7 @@ use crate::response::Response;
 use crate::retry::{RetryPolicy, Sleeper};
 use crate::reuse;
 use crate::site::Site;
+use crate::transport::{self, Target};
 use crate::LOG_TARGET;
 
 /// Error bodies are read only this far: enough for Datadog's messages or an HTML error page.
@@ -64,6 +65,8 @@ struct Inner {
     max_body_size: u64,
     user_agent: String,
     sleeper: Arc<dyn Sleeper>,
+    /// Who a call talks to, for messages: the API host and the proxy, if any.
+    target: Target,
 }
 
 const _: () = {
@@ -105,28 +108,39 @@ impl Client {
             api_key,
             app_key,
             proxy,
+            target,
+            roots,
         } = b.validate()?;
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            // Redirects are refused, not followed: ureq would carry DD-API-KEY and
-            // DD-APPLICATION-KEY (plain custom headers) to whatever host the Location names.
-            .max_redirects(0)
-            .user_agent(b.user_agent.as_str())
-            .accept("application/json")
-            .timeout_connect(Some(b.connect_timeout))
-            .proxy(proxy)
-            .max_idle_connections(64)
-            .max_idle_connections_per_host(32)
-            .build();
+        let config = |proxy: Option<ureq::Proxy>| {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                // Redirects are refused, not followed: ureq would carry DD-API-KEY and
+                // DD-APPLICATION-KEY (plain custom headers) to whatever host the Location names.
+                .max_redirects(0)
+                .user_agent(b.user_agent.as_str())
+                .accept("application/json")
+                .timeout_connect(Some(b.connect_timeout))
+                .proxy(proxy)
+                .max_idle_connections(64)
+                .max_idle_connections_per_host(32)
+                .build()
+        };
+        // What each process's agent is made from (see pool.rs): the TLS setup is built once.
+        let tls = crate::tls::client_config(roots)?;
+        let direct = config(None);
+        let agent_config = config(proxy);
+        let user_agent = b.user_agent.clone();
         Ok(Client {
             inner: Arc::new(Inner {
                 // Not `new_with_config`: its resolver spawns a thread on every call (see resolve.rs).
                 pool: ProcessPool::new(Box::new(move || {
                     ureq::Agent::with_parts(
-                        config.clone(),
-                        reuse::NoteNewConnections(
-                            ureq::unversioned::transport::DefaultConnector::new(),
-                        ),
+                        agent_config.clone(),
+                        reuse::NoteNewConnections(transport::connector(
+                            tls.clone(),
+                            direct.clone(),
+                            user_agent.clone(),
+                        )),
                         CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
                     )
                 })),
@@ -140,6 +154,7 @@ impl Client {
                 max_body_size: b.max_body_size,
                 user_agent: b.user_agent,
                 sleeper: b.sleeper,
+                target,
             }),
         })
     }
@@ -206,7 +221,11 @@ impl Client {
         let inner = &*self.inner;
         let url = format!("{}{path}", inner.base_url);
         let deadline = Instant::now() + inner.timeout;
+        // Every request written counts, re-sends on a closed pooled connection included; `retry`
+        // counts only what the retry policy allowed.
         let mut attempts = 0u32;
+        let mut retry = 0u32;
+        let mut resend = reuse::Resend::default();
         loop {
             attempts += 1;
             let started = Instant::now();
@@ -215,7 +234,7 @@ impl Client {
             let outcome = if remaining.is_zero() {
                 Err(self.deadline_error())
             } else {
-                self.attempt::<T>(&url, remaining)
+                self.attempt::<T>(&url, remaining, &mut resend, &mut attempts)
             };
             match outcome {
                 Ok((value, status, rate_limit)) => {
@@ -230,14 +249,15 @@ impl Client {
                 Err(err) => {
                     let err = err.with_attempts(attempts);
                     log::debug!(target: LOG_TARGET, "GET {path}: {err} after {:.1?}", started.elapsed());
-                    let Some(delay) = inner.retry.delay_after(&err, attempts - 1) else {
+                    let Some(delay) = inner.retry.delay_after(&err, retry) else {
                         return Err(err);
                     };
+                    retry += 1;
                     if Instant::now() + delay >= deadline {
                         log::info!(target: LOG_TARGET, "GET {path}: not retrying {}: a {delay:.0?} wait would pass the {:?} deadline", err.kind(), inner.timeout);
                         return Err(err);
                     }
-                    log::info!(target: LOG_TARGET, "GET {path}: retrying after {} in {delay:.0?} (retry {attempts} of {})", err.kind(), inner.retry.retries());
+                    log::info!(target: LOG_TARGET, "GET {path}: retrying after {} in {delay:.0?} (retry {retry} of {})", err.kind(), inner.retry.retries());
                     if inner.sleeper.sleep(delay).is_break() {
                         log::info!(target: LOG_TARGET, "GET {path}: retry wait interrupted");
                         return Err(err);
@@ -252,6 +272,8 @@ impl Client {
         &self,
         url: &str,
         remaining: Duration,
+        resend: &mut reuse::Resend,
+        attempts: &mut u32,
     ) -> Result<(T, u16, Option<RateLimit>), Error> {
         let inner = &*self.inner;
         let started = Instant::now();
@@ -270,15 +292,11 @@ impl Client {
             });
             match result {
                 Ok(response) => break response,
-                // Each pass drops one dead pooled connection, so this ends with the pool.
-                Err(e)
-                    if pooled
-                        && reuse::is_closed_connection(&e)
-                        && started.elapsed() < remaining =>
-                {
-                    log::debug!(target: LOG_TARGET, "the server had closed the pooled connection ({e}); sending again");
+                Err(e) if started.elapsed() < remaining && resend.allowed(pooled, &e) => {
+                    *attempts += 1;
+                    log::debug!(target: LOG_TARGET, "the server had closed the pooled connection ({e}); sending again (attempt {attempts})");
                 }
-                Err(e) => return Err(transport_error(e, budget)),
+                Err(e) => return Err(transport_error(e, budget, &inner.target)),
             }
         };
         let status = response.status().as_u16();
@@ -328,7 +346,7 @@ impl Client {
                     format!("response body could not be decompressed ({codec}): {io}"),
                 )
                 .with_source(io),
-                other => transport_error(other, remaining),
+                other => transport_error(other, remaining, &inner.target),
             })
             .map_err(|e| e.with_status(status).with_rate_limit(rate_limit.clone()))?;
         let value = decode_body(&body, content_type.as_deref())
@@ -339,18 +357,33 @@ impl Client {
     fn deadline_error(&self) -> Error {
         Error::new(
             ErrorKind::Timeout,
-            format!("the {:?} overall timeout passed", self.inner.timeout),
+            format!(
+                "the {:?} overall timeout passed (talking to {})",
+                self.inner.timeout, self.inner.target
+            ),
         )
     }
 }
 
-/// Maps a ureq failure to our kinds. ureq's messages name the host, never our headers.
-fn transport_error(e: ureq::Error, budget: Duration) -> Error {
+/// Maps a ureq failure to our kinds and one sentence naming the host (and proxy).
+fn transport_error(e: ureq::Error, budget: Duration, target: &Target) -> Error {
+    if let Some(message) = crate::tls::tls_failure(&e, &target.host) {
+        return Error::new(ErrorKind::Tls, message).with_source(e);
+    }
+    if let Some(failure) = transport::proxy_failure(&e) {
+        let err = Error::new(ErrorKind::Network, failure.to_string());
+        let err = if failure.is_permanent() {
+            err.permanent()
+        } else {
+            err
+        };
+        return err.with_source(e);
+    }
     let (kind, message) = match &e {
         ureq::Error::Timeout(which) => (
             ErrorKind::Timeout,
             format!(
-                "request timed out ({which} timeout; {} ms of the call's deadline were left for this attempt)",
+                "the request to {target} timed out ({which} timeout; {} ms of the call's deadline were left for this attempt)",
                 budget.as_millis()
             ),
         ),
@@ -360,17 +393,23 @@ fn transport_error(e: ureq::Error, budget: Duration) -> Error {
                 io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
             ) =>
         {
-            (ErrorKind::Timeout, format!("request timed out: {io}"))
+            (ErrorKind::Timeout, format!("the request to {target} timed out: {io}"))
         }
         ureq::Error::BodyExceedsLimit(limit) => (
             ErrorKind::ResponseTooLarge,
             format!("response body is larger than the {limit} byte limit"),
         ),
         ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::InvalidProxyUrl => {
-            (ErrorKind::Config, format!("invalid request: {e}"))
+            (ErrorKind::Config, format!("invalid request to {target}: {e}"))
         }
-        ureq::Error::HostNotFound => (ErrorKind::Network, "could not resolve the host".to_string()),
-        _ => (ErrorKind::Network, format!("network error: {e}")),
+        ureq::Error::HostNotFound => (
+            ErrorKind::Network,
+            match &target.proxy {
+                Some(proxy) => format!("could not resolve the proxy host {proxy}"),
+                None => format!("could not resolve the host {}", target.host),
+            },
+        ),
+        _ => (ErrorKind::Network, format!("network error talking to {target}: {e}")),
     };
     Error::new(kind, message).with_source(e)
 }

@@ -2,14 +2,18 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
 use crate::limits::{self, TimeoutKind};
+pub(crate) use crate::proxy::ProxySetting;
 use crate::retry::{RetryPolicy, Sleeper, SleeperDebug, ThreadSleeper};
 use crate::site::Site;
+use crate::transport::Target;
+use crate::trust::{TlsRoots, TrustSetting};
 
 /// Environment variable holding the API key.
 pub const ENV_API_KEY: &str = "DD_API_KEY";
@@ -37,16 +41,6 @@ impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(if self.0.is_empty() { "<unset>" } else { "***" })
     }
-}
-
-/// Where the proxy comes from.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub(crate) enum ProxySetting {
-    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY`, read when the client is built.
-    #[default]
-    FromEnv,
-    None,
-    Url(String),
 }
 
 /// Builds a [`Client`]. Every setter is infallible; [`build`](ClientBuilder::build) validates
@@ -78,6 +72,7 @@ pub struct ClientBuilder {
     pub(crate) max_body_size: u64,
     pub(crate) user_agent: String,
     pub(crate) proxy: ProxySetting,
+    pub(crate) trust: TrustSetting,
     pub(crate) sleeper: Arc<dyn Sleeper>,
     /// An unparseable `DD_SITE`, reported by `build` unless a site or base URL set afterwards
     /// makes it irrelevant.
@@ -97,6 +92,7 @@ impl Default for ClientBuilder {
             max_body_size: limits::DEFAULT_MAX_BODY_SIZE,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             proxy: ProxySetting::default(),
+            trust: TrustSetting::default(),
             sleeper: Arc::new(ThreadSleeper),
             bad_env_site: None,
         }
@@ -116,19 +112,10 @@ impl fmt::Debug for ClientBuilder {
             .field("max_body_size", &self.max_body_size)
             .field("user_agent", &self.user_agent)
             .field("proxy", &self.proxy.redacted())
+            .field("ca_bundle", &self.trust.ca_bundle)
+            .field("tls_roots", &self.trust.roots)
             .field("sleeper", &SleeperDebug)
             .finish()
-    }
-}
-
-impl ProxySetting {
-    /// The proxy without any userinfo, for `Debug`.
-    fn redacted(&self) -> String {
-        match self {
-            ProxySetting::FromEnv => "from environment".into(),
-            ProxySetting::None => "none".into(),
-            ProxySetting::Url(url) => redact_userinfo(url),
-        }
     }
 }
 
@@ -247,9 +234,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends every request through this proxy (`http://`, `https://`, `socks5://` URL). Defaults to
-    /// the `HTTPS_PROXY`/`ALL_PROXY` environment variables, honoring `NO_PROXY`; loopback base
-    /// URLs never use a proxy.
+    /// Sends every request through this proxy: `http://`, `https://`, `socks5://` or `socks5h://`
+    /// (`[user:password@]host[:port]`, http when the scheme is left out). Defaults to the first
+    /// of `HTTPS_PROXY`, `https_proxy`, `ALL_PROXY`, `all_proxy`, honoring `NO_PROXY`; loopback
+    /// base URLs never use a proxy. [`build`](Self::build) refuses a URL that does not parse or
+    /// has another scheme (a [`ErrorKind::Config`] error naming the option or variable, never
+    /// its password) rather than connect directly.
+    ///
+    /// Through an http(s) proxy, the connection, the proxy's answer to `CONNECT` and the TLS
+    /// handshake with Datadog all count against the connect timeout and the call's deadline.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = ProxySetting::Url(url.into());
         self
@@ -258,6 +251,25 @@ impl ClientBuilder {
     /// Never use a proxy, whatever the environment says.
     pub fn no_proxy(mut self) -> Self {
         self.proxy = ProxySetting::None;
+        self
+    }
+
+    /// Trusts the certificate authorities in this PEM file instead of the built-in roots (as
+    /// curl's `--cacert` does): the CA of a TLS-inspecting proxy, or a private CA. Defaults to
+    /// `DDORG_CA_BUNDLE`, then `SSL_CERT_FILE`, then the roots chosen by
+    /// [`tls_roots`](Self::tls_roots). [`build`](Self::build) reads the file: one that cannot be
+    /// read or holds no certificate is a [`ErrorKind::Config`] error naming the path.
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
+        self.trust.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// Which roots verify the server when no CA bundle is given. Defaults to
+    /// [`TlsRoots::Bundled`] (the Mozilla roots compiled in); [`TlsRoots::System`] uses the
+    /// operating system's store. Setting it explicitly also stops `DDORG_CA_BUNDLE` and
+    /// `SSL_CERT_FILE` from being read. There is no way to turn verification off.
+    pub fn tls_roots(mut self, roots: TlsRoots) -> Self {
+        self.trust.roots = Some(roots);
         self
     }
 
@@ -287,22 +299,17 @@ impl ClientBuilder {
         limits::check_timeout(TimeoutKind::Connect, self.connect_timeout)?;
         limits::check_max_body_size(self.max_body_size)?;
         limits::check_user_agent(&self.user_agent)?;
-        let proxy = match &self.proxy {
-            _ if base.loopback => None,
-            ProxySetting::FromEnv => ureq::Proxy::try_from_env(),
-            ProxySetting::None => None,
-            ProxySetting::Url(url) => Some(ureq::Proxy::new(url).map_err(|_| {
-                Error::new(
-                    ErrorKind::Config,
-                    "invalid proxy URL: expected http://, https:// or socks5://host:port",
-                )
-            })?),
-        };
+        let target = Target::of(&base.url);
+        let proxy = crate::proxy::choose(&self.proxy, &target.host, base.loopback)?;
+        let (roots, trust) = crate::trust::root_store(&self.trust)?;
+        log::debug!(target: crate::LOG_TARGET, "trusted roots: {trust:?}; proxy: {:?}", proxy.as_ref().map(|p| &p.shown));
         Ok(Validated {
             base,
             api_key,
             app_key,
-            proxy,
+            target: target.with_proxy(proxy.as_ref().map(|p| p.shown.clone())),
+            proxy: proxy.map(|p| p.proxy),
+            roots,
         })
     }
 
@@ -349,6 +356,9 @@ pub(crate) struct Validated {
     pub(crate) api_key: Secret,
     pub(crate) app_key: Secret,
     pub(crate) proxy: Option<ureq::Proxy>,
+    /// Who calls talk to (the API host and the proxy), for messages.
+    pub(crate) target: Target,
+    pub(crate) roots: Arc<rustls::RootCertStore>,
 }
 
 /// A validated base URL without a trailing slash.
@@ -418,15 +428,15 @@ fn is_loopback(host: &str) -> bool {
 /// `scheme://***@host…` for a URL with userinfo, so no error or `Debug` output repeats a
 /// password: the one redaction of URLs (only the authority's `@` counts, so a path holding `@`
 /// is left alone).
+/// A URL without a scheme (`user:pw@proxy:3128`, as proxy variables may hold) is redacted too.
 pub(crate) fn redact_userinfo(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            match rest[..authority_end].rfind('@') {
-                Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-                None => url.to_string(),
-            }
-        }
+    let (prefix, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{prefix}***@{}", &rest[at + 1..]),
         None => url.to_string(),
     }
 }

@@ -44,12 +44,15 @@ pub enum ErrorKind {
     UnexpectedStatus,
     /// The connect timeout or the overall deadline passed.
     Timeout,
-    /// DNS, refused or reset connections, TLS and HTTP protocol failures.
+    /// DNS, refused or reset connections, proxy and HTTP protocol failures.
     Network,
     /// The body is not the JSON the endpoint documents (names the JSON path when it can).
     Decode,
     /// The body is larger than the configured cap.
     ResponseTooLarge,
+    /// The server's certificate is untrusted, expired, for another host or self-signed, or the
+    /// TLS handshake failed. Never retried: trying again cannot change a certificate.
+    Tls,
     /// Not a kind: it makes downstream `match`es need a wildcard arm (what `#[non_exhaustive]`
     /// would do) while this workspace's bindings still match every kind by name. It holds an
     /// [`Infallible`](std::convert::Infallible), so no value of it exists and its arms are
@@ -74,6 +77,7 @@ impl ErrorKind {
         ErrorKind::Network,
         ErrorKind::Decode,
         ErrorKind::ResponseTooLarge,
+        ErrorKind::Tls,
     ];
 
     /// A stable snake_case name (`"rate_limited"`), used by the Python `.kind` attribute and logs.
@@ -92,6 +96,7 @@ impl ErrorKind {
             ErrorKind::Network => "network",
             ErrorKind::Decode => "decode",
             ErrorKind::ResponseTooLarge => "response_too_large",
+            ErrorKind::Tls => "tls",
             ErrorKind::__NonExhaustive(never) => match never {},
         }
     }
@@ -140,6 +145,8 @@ struct Details {
     errors: Vec<String>,
     rate_limit: Option<RateLimit>,
     attempts: u32,
+    /// Trying again cannot help (a proxy's 407), whatever the kind's usual rule.
+    permanent: bool,
 }
 
 impl Error {
@@ -153,6 +160,7 @@ impl Error {
                 errors: Vec::new(),
                 rate_limit: None,
                 attempts: 0,
+                permanent: false,
             }),
             source: None,
         }
@@ -199,6 +207,15 @@ impl Error {
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {
         self.details.attempts = attempts;
         self
+    }
+
+    pub(crate) fn permanent(mut self) -> Error {
+        self.details.permanent = true;
+        self
+    }
+
+    pub(crate) fn is_permanent(&self) -> bool {
+        self.details.permanent
     }
 
     /// What went wrong; match on this rather than on the message.

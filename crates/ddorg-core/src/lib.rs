@@ -48,20 +48,26 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod cert_names;
 mod client;
 mod config;
+mod connect_proxy;
 mod decode;
 mod error;
 pub mod limits;
 pub mod models;
 mod path;
 mod pool;
+mod proxy;
 mod rate_limit;
 mod resolve;
 mod response;
 mod retry;
 mod reuse;
 mod site;
+mod tls;
+mod transport;
+mod trust;
 
 pub use client::Client;
 pub use config::{
@@ -74,6 +80,7 @@ pub use rate_limit::RateLimit;
 pub use response::{Response, ResponseMeta};
 pub use retry::{RetryPolicy, Sleeper, ThreadSleeper};
 pub use site::Site;
+pub use trust::{TlsRoots, ENV_CA_BUNDLE, ENV_SSL_CERT_FILE};
 
 /// This crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -12,7 +12,8 @@ use crate::error::{Error, ErrorKind};
 /// Retried: HTTP 429 (waiting for `x-ratelimit-reset` seconds, capped by
 /// [`max_rate_limit_wait`](RetryPolicy::max_rate_limit_wait)), HTTP 500/502/503/504 and network
 /// failures (exponential backoff with jitter). Never retried: other statuses, decode errors,
-/// timeouts (the deadline is already spent) and anything past the client's overall timeout.
+/// TLS failures, a proxy's refusal (such as HTTP 407), timeouts (the deadline is already spent)
+/// and anything past the client's overall timeout.
 ///
 /// ```
 /// use std::time::Duration;
@@ -78,7 +79,7 @@ impl RetryPolicy {
     /// How long to wait before retry number `retry` (0-based) after `error`, or `None` when the
     /// error is not worth retrying or the retries are used up.
     pub(crate) fn delay_after(&self, error: &Error, retry: u32) -> Option<Duration> {
-        if retry >= self.max_retries {
+        if retry >= self.max_retries || error.is_permanent() {
             return None;
         }
         match error.kind() {
@@ -213,12 +214,15 @@ mod tests {
             ErrorKind::Decode,
             ErrorKind::Timeout,
             ErrorKind::ResponseTooLarge,
+            ErrorKind::Tls,
         ] {
             assert_eq!(p.delay_after(&Error::new(kind, "x"), 0), None);
         }
         assert!(p
             .delay_after(&Error::new(ErrorKind::Network, "reset"), 0)
             .is_some());
+        let refused = Error::new(ErrorKind::Network, "the proxy said 407").permanent();
+        assert_eq!(p.delay_after(&refused, 0), None);
     }
 
     #[test]

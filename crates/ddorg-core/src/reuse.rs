@@ -4,7 +4,9 @@
 //! before its close arrives sees the connection end without a response. That request never
 //! reached the API, so, like curl and Go's net/http, the client sends it again at once, without
 //! spending a retry, but only when the connection came from the pool: on a new connection the
-//! same symptom is a real failure, reported and retried by the usual rules.
+//! same symptom is a real failure, reported and retried by the usual rules. A call re-sends at
+//! most once: a server that drops every request must not receive one per pooled connection
+//! (32 of them) for a single call, and each re-send counts as an attempt.
 
 use std::cell::Cell;
 use std::io;
@@ -41,8 +43,24 @@ pub(crate) fn on_pooled_connection<T>(send: impl FnOnce() -> T) -> (T, bool) {
     (out, !OPENED.with(Cell::get))
 }
 
+/// The one re-send a call may make.
+#[derive(Debug, Default)]
+pub(crate) struct Resend {
+    used: bool,
+}
+
+impl Resend {
+    /// Whether the request that failed with `e` goes out again now: only once per call, and
+    /// only when it went out on a pooled connection that turned out to be closed.
+    pub(crate) fn allowed(&mut self, pooled: bool, e: &ureq::Error) -> bool {
+        let allowed = !self.used && pooled && is_closed_connection(e);
+        self.used |= allowed;
+        allowed
+    }
+}
+
 /// Whether a request failed the way one does on a connection the server had closed.
-pub(crate) fn is_closed_connection(e: &ureq::Error) -> bool {
+fn is_closed_connection(e: &ureq::Error) -> bool {
     matches!(e, ureq::Error::Io(io) if matches!(
         io.kind(),
         io::ErrorKind::UnexpectedEof

@@ -11,7 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use ddorg_core::{Client, Error, DEFAULT_USER_AGENT};
-use ddorg_fake::{FakeServer, Reply};
+use ddorg_fake::{FakeServer, Listen, ProxyMode, Reply, TlsCert};
 use serde_json::{Map, Value};
 
 const MATRIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/faults.json");
@@ -32,6 +32,9 @@ const ROW_KEYS: &[&str] = &[
     "expect",
     "expect_requests",
     "expect_path",
+    "listen",
+    "env",
+    "parallel",
     "expect_user_agent",
 ];
 const CLIENT_KEYS: &[&str] = &[
@@ -44,6 +47,20 @@ const CLIENT_KEYS: &[&str] = &[
     "max_body_size",
     "user_agent",
     "append_user_agent",
+    "ca_bundle",
+    "tls_roots",
+    "proxy",
+];
+/// The variables a row may set; every row starts with all of them unset.
+const ENV_KEYS: &[&str] = &[
+    "DDORG_CA_BUNDLE",
+    "SSL_CERT_FILE",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
 ];
 const EXPECT_KEYS: &[&str] = &[
     "ok",
@@ -69,6 +86,10 @@ fn fault_matrix() {
     let defaults = matrix["defaults"].clone();
     let rows = matrix["rows"].as_array().expect("rows is an array").clone();
 
+    // The trust and proxy variables are the rows' to set: none of the machine's apply.
+    for name in ENV_KEYS {
+        std::env::remove_var(name);
+    }
     let mut names = std::collections::HashSet::new();
     let (mut passed, mut skipped, mut failures) = (0, 0, Vec::new());
     for row in rows {
@@ -132,13 +153,92 @@ fn check_keys(what: &str, v: &Value, known: &[&str]) -> Result<(), String> {
     }
 }
 
+/// Sets the row's environment variables and unsets them again when dropped.
+struct RowEnv(Vec<String>);
+
+impl RowEnv {
+    fn set(env: Option<&Value>, fill: &dyn Fn(&str) -> String) -> Result<RowEnv, String> {
+        let mut set = Vec::new();
+        for (name, value) in env.and_then(Value::as_object).into_iter().flatten() {
+            if !ENV_KEYS.contains(&name.as_str()) {
+                return Err(format!(
+                    "unknown env variable {name:?} (known: {ENV_KEYS:?})"
+                ));
+            }
+            let value = value.as_str().ok_or("env values are strings")?;
+            std::env::set_var(name, fill(value));
+            set.push(name.clone());
+        }
+        Ok(RowEnv(set))
+    }
+}
+
+impl Drop for RowEnv {
+    fn drop(&mut self) {
+        for name in &self.0 {
+            std::env::remove_var(name);
+        }
+    }
+}
+
+/// The extra listener a row asks for (`{"tls": "expired"}`, `{"proxy": "trickle"}`).
+fn listen(fake: &FakeServer, how: &Value) -> Result<ddorg_fake::Listening, String> {
+    let name = |k: &str| how.get(k).and_then(Value::as_str);
+    let how = match (name("tls"), name("proxy")) {
+        (Some(cert), None) => Listen::Tls(TlsCert::from_name(cert).ok_or("unknown tls cert")?),
+        (None, Some(mode)) => {
+            Listen::Proxy(ProxyMode::from_name(mode).ok_or("unknown proxy mode")?)
+        }
+        _ => {
+            return Err(format!(
+                "listen must be {{\"tls\": ..}} or {{\"proxy\": ..}}, got {how}"
+            ))
+        }
+    };
+    fake.listen(how).map_err(|e| format!("listen: {e}"))
+}
+
 fn run_row(row: &Value, defaults: &Value) -> Result<(), String> {
     check_keys("row", row, ROW_KEYS)?;
     let expect = &row["expect"];
     let fake = FakeServer::start().map_err(|e| format!("fake server: {e}"))?;
     let port = fake.port().to_string();
-    let fill = |s: &str| s.replace("{port}", &port);
+    let listening = match row.get("listen") {
+        Some(how) => Some(listen(&fake, how)?),
+        None => None,
+    };
+    let (listen_url, listen_port) = listening
+        .map(|l| (l.url, l.port.to_string()))
+        .unwrap_or_default();
+    let ca_dir = std::env::temp_dir().join(format!(
+        "ddorg-faults-{}-{}",
+        std::process::id(),
+        row["name"].as_str().unwrap_or("row")
+    ));
+    std::fs::create_dir_all(&ca_dir).map_err(|e| format!("temp dir: {e}"))?;
+    let ca_file = ca_dir.join("fake-ca.pem");
+    std::fs::write(&ca_file, fake.ca_pem().map_err(|e| format!("ca: {e}"))?)
+        .map_err(|e| format!("writing the CA: {e}"))?;
+    let ca_file = ca_file.display().to_string();
+    let fill = |s: &str| {
+        s.replace("{port}", &port)
+            .replace("{listen_url}", &listen_url)
+            .replace("{listen_port}", &listen_port)
+            .replace("{ca_file}", &ca_file)
+    };
+    let _env = RowEnv::set(row.get("env"), &fill)?;
+    let outcome = run_calls(row, defaults, expect, &fake, &fill);
+    let _ = std::fs::remove_dir_all(&ca_dir);
+    outcome
+}
 
+fn run_calls(
+    row: &Value,
+    defaults: &Value,
+    expect: &Value,
+    fake: &FakeServer,
+    fill: &dyn Fn(&str) -> String,
+) -> Result<(), String> {
     for reply in row["replies"].as_array().into_iter().flatten() {
         let reply = Reply::from_json(&fill(&reply.to_string()))
             .map_err(|e| format!("reply {reply} rejected by the fake: {e}"))?;
@@ -176,6 +276,15 @@ fn run_row(row: &Value, defaults: &Value) -> Result<(), String> {
     if let Some(n) = number("max_body_size") {
         builder = builder.max_body_size(n);
     }
+    if let Some(path) = text("ca_bundle") {
+        builder = builder.ca_bundle(path);
+    }
+    if let Some(roots) = text("tls_roots") {
+        builder = builder.tls_roots(roots.parse().map_err(|e| format!("tls_roots: {e}"))?);
+    }
+    if let Some(url) = text("proxy") {
+        builder = builder.proxy(url);
+    }
     if let Some(ua) = text("user_agent") {
         builder = builder.user_agent(ua);
     }
@@ -198,24 +307,44 @@ fn run_row(row: &Value, defaults: &Value) -> Result<(), String> {
     // one left in the pool. A config error is each call's outcome: bindings report it when the
     // client is built, which is the first thing their drivers do.
     let client = builder.clone().build().ok();
+    let send = |client: &Client| match call {
+        "get_org" => client
+            .get_org(public_id)
+            .map(|r| (encode(r.value()), r.attempts())),
+        "list_salesforce_organizations" => client
+            .list_salesforce_organizations()
+            .map(|r| (encode(r.value()), r.attempts())),
+        other => panic!("unknown call {other:?}"),
+    };
+    // `parallel`: the first call is made that many times at once on the one client (so the
+    // pool ends with that many connections); each must meet `expect`.
+    let parallel = row.get("parallel").and_then(Value::as_u64).unwrap_or(1);
     for (i, expect) in expects.iter().enumerate() {
         check_keys("expect", expect, EXPECT_KEYS)?;
-        let started = Instant::now();
-        let built = match &client {
-            Some(c) => Ok(c.clone()),
-            None => builder.clone().build(),
-        };
-        let outcome = built.and_then(|client| match call {
-            "get_org" => client
-                .get_org(public_id)
-                .map(|r| (encode(r.value()), r.attempts())),
-            "list_salesforce_organizations" => client
-                .list_salesforce_organizations()
-                .map(|r| (encode(r.value()), r.attempts())),
-            other => panic!("unknown call {other:?}"),
+        let copies = if i == 0 { parallel } else { 1 };
+        let results: Vec<_> = thread::scope(|scope| {
+            let handles: Vec<_> = (0..copies)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let started = Instant::now();
+                        let built = match &client {
+                            Some(c) => Ok(c.clone()),
+                            None => builder.clone().build(),
+                        };
+                        let outcome = built.and_then(|client| send(&client));
+                        (outcome, started.elapsed())
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a call"))
+                .collect()
         });
-        let elapsed = started.elapsed();
-        check_outcome(expect, outcome, elapsed).map_err(|e| format!("call {}: {e}", i + 1))?;
+        for (outcome, elapsed) in results {
+            check_outcome(expect, outcome, elapsed, fill)
+                .map_err(|e| format!("call {}: {e}", i + 1))?;
+        }
     }
 
     if let Some(n) = row.get("expect_requests").and_then(Value::as_u64) {
@@ -257,6 +386,7 @@ fn check_outcome(
     expect: &Value,
     outcome: Result<(Value, u32), Error>,
     elapsed: Duration,
+    fill: &dyn Fn(&str) -> String,
 ) -> Result<(), String> {
     let ms = elapsed.as_millis() as u64;
     if let Some(max) = expect.get("elapsed_max_ms").and_then(Value::as_u64) {
@@ -304,7 +434,7 @@ fn check_outcome(
             "expected {} error, got success: {value}",
             expect["error"]
         )),
-        (false, Err(e)) => check_error(expect, &e),
+        (false, Err(e)) => check_error(expect, &e, fill),
     }
 }
 
@@ -317,7 +447,7 @@ fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     })
 }
 
-fn check_error(expect: &Value, e: &Error) -> Result<(), String> {
+fn check_error(expect: &Value, e: &Error, fill: &dyn Fn(&str) -> String) -> Result<(), String> {
     let kind = expect["error"].as_str().ok_or("expect needs ok or error")?;
     let wrong = |what: &str| Err(format!("{what}; the error was {e:?}"));
     if e.kind().as_str() != kind {
@@ -339,23 +469,23 @@ fn check_error(expect: &Value, e: &Error) -> Result<(), String> {
             return wrong(&format!("expected errors {want}"));
         }
     }
-    let text = |k: &str| expect.get(k).and_then(Value::as_str);
-    if let Some(s) = text("errors_contain") {
+    let text = |k: &str| expect.get(k).and_then(Value::as_str).map(fill);
+    if let Some(s) = text("errors_contain").as_deref() {
         if !e.errors().iter().any(|m| m.contains(s)) {
             return wrong(&format!("expected an errors entry containing {s:?}"));
         }
     }
-    if let Some(s) = text("errors_exclude") {
+    if let Some(s) = text("errors_exclude").as_deref() {
         if e.errors().iter().any(|m| m.contains(s)) {
             return wrong(&format!("expected no errors entry containing {s:?}"));
         }
     }
-    if let Some(s) = text("message_contains") {
+    if let Some(s) = text("message_contains").as_deref() {
         if !e.message().contains(s) {
             return wrong(&format!("expected the message to contain {s:?}"));
         }
     }
-    if let Some(s) = text("message_excludes") {
+    if let Some(s) = text("message_excludes").as_deref() {
         if format!("{e} {e:?}").contains(s) {
             return wrong(&format!("expected the message not to contain {s:?}"));
         }

@@ -1,24 +1,32 @@
 //! The transport side of the fake: accepting connections, reading requests, writing replies and
 //! playing their [`Fault`]s on the wire.
 
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
 use crate::control::{control, CONTROL_PREFIX};
 use crate::http::{self, ReadError};
+use crate::listen::{self, Kind};
 use crate::reply::Fault;
 use crate::routes::handle_api;
 use crate::state::Shared;
 use crate::wire::Prepared;
 
-/// Accepts connections until the server shuts down, one thread each.
-pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+/// Accepts connections until the server shuts down (or `stop`, for an extra listener), each
+/// served on its own thread as `kind` says.
+pub(crate) fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    kind: Kind,
+    stop: Option<Arc<AtomicBool>>,
+) {
     for conn in listener.incoming() {
-        if shared.shutdown.load(Ordering::SeqCst) {
+        let stopped = stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst));
+        if shared.shutdown.load(Ordering::SeqCst) || stopped {
             break;
         }
         let stream = match conn {
@@ -42,7 +50,7 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         let spawned = thread::Builder::new()
             .name("ddorg-fake-conn".into())
             .spawn(move || {
-                let _ = serve_connection(&conn_shared, stream);
+                let _ = listen::serve(&conn_shared, kind, stream);
                 let handle = conn_shared
                     .live
                     .lock()
@@ -64,11 +72,21 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-/// Serves requests on one connection until either side closes it.
-fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
+/// Serves requests on one plain connection until either side closes it.
+pub(crate) fn serve_connection(shared: &Arc<Shared>, stream: TcpStream) -> io::Result<()> {
     stream.set_nodelay(true)?;
-    let mut reader = BufReader::with_capacity(16 * 1024, stream.try_clone()?);
-    let mut writer = BufWriter::with_capacity(16 * 1024, stream);
+    let reader = BufReader::with_capacity(16 * 1024, stream.try_clone()?);
+    let writer = BufWriter::with_capacity(16 * 1024, stream);
+    serve_http(shared, reader, writer)
+}
+
+/// Serves HTTP requests (the API and the control API) on one connection, plain or TLS, until
+/// either side closes it.
+pub(crate) fn serve_http<R: Read, W: Write>(
+    shared: &Arc<Shared>,
+    mut reader: BufReader<R>,
+    mut writer: BufWriter<W>,
+) -> io::Result<()> {
     let mut line = Vec::with_capacity(256);
     loop {
         let req = match http::read_request(&mut reader, &mut line) {
@@ -104,8 +122,8 @@ fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
 
 /// Writes and flushes one reply (or its fault). Returns whether the
 /// connection may carry on.
-fn write_reply(
-    w: &mut BufWriter<TcpStream>,
+fn write_reply<W: Write>(
+    w: &mut BufWriter<W>,
     p: &Prepared,
     head_only: bool,
     close: bool,
@@ -114,7 +132,7 @@ fn write_reply(
         w.flush()?;
         thread::sleep(d);
     }
-    let write_head = |w: &mut BufWriter<TcpStream>, close: bool| -> io::Result<()> {
+    let write_head = |w: &mut BufWriter<W>, close: bool| -> io::Result<()> {
         w.write_all(&p.head)?;
         if close && !p.close {
             w.write_all(b"connection: close\r\n")?;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::http::{self, Request};
+use crate::listen::Listen;
 use crate::reply::Reply;
 use crate::routes::defaults;
 use crate::state::{Shared, State};
@@ -28,7 +29,7 @@ fn body_json(body: &[u8]) -> Result<Value, String> {
 }
 
 /// Serves the HTTP control API under `/_fake/` (see the crate docs).
-pub(crate) fn control(shared: &Shared, req: &Request, body: &[u8]) -> Arc<Prepared> {
+pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<Prepared> {
     let path = req.target.split('?').next().unwrap_or("");
     let rest = &path[CONTROL_PREFIX.len()..];
     let d = defaults();
@@ -36,10 +37,33 @@ pub(crate) fn control(shared: &Shared, req: &Request, body: &[u8]) -> Arc<Prepar
     let get = req.method == "GET";
     let parse_reply = || body_json(body).and_then(|v| Reply::from_value(&v));
     match rest {
-        "enqueue" | "salesforce" | "require_keys" | "reset" if !post => {
+        "enqueue" | "salesforce" | "require_keys" | "reset" | "listen" if !post => {
             Arc::clone(&d.method_not_allowed)
         }
-        "requests" | "stats" if !get => Arc::clone(&d.method_not_allowed),
+        "requests" | "stats" | "ca" | "proxy_requests" if !get => Arc::clone(&d.method_not_allowed),
+        "listen" => match body_json(body).and_then(|v| Listen::from_value(&v)) {
+            Ok(how) => match shared.listen(how) {
+                Ok(listening) => json_reply(
+                    200,
+                    &json!({
+                        "port": listening.port,
+                        "url": listening.url,
+                        "ca_pem": shared.authority().map(|a| a.ca_pem().to_string()).unwrap_or_default(),
+                    }),
+                ),
+                Err(e) => Arc::new(Reply::errors(500, &[&format!("cannot listen: {e}")]).prepare()),
+            },
+            Err(e) => bad_request(&e),
+        },
+        "ca" => match shared.authority() {
+            Ok(authority) => Arc::new(
+                Reply::status(200)
+                    .content_type("application/x-pem-file")
+                    .body(authority.ca_pem())
+                    .prepare(),
+            ),
+            Err(e) => Arc::new(Reply::errors(500, &[&e.to_string()]).prepare()),
+        },
         _ if rest.starts_with("org/") && !post => Arc::clone(&d.method_not_allowed),
         "enqueue" => match parse_reply() {
             Ok(reply) => {
@@ -90,12 +114,17 @@ pub(crate) fn control(shared: &Shared, req: &Request, body: &[u8]) -> Arc<Prepar
         }
         "reset" => {
             shared.state().reset();
+            shared.close_extra();
             Arc::clone(&d.no_content)
         }
-        "requests" => {
+        "requests" | "proxy_requests" => {
             let st = shared.state();
-            let list: Vec<Value> = st
-                .log
+            let log = if rest == "requests" {
+                &st.log
+            } else {
+                &st.proxy_log
+            };
+            let list: Vec<Value> = log
                 .iter()
                 .map(|r| {
                     json!({

@@ -13,6 +13,11 @@
 //! [`FakeServer::set_salesforce`]), delays, gzip, redirects and transport
 //! [`Fault`]s (connections closed before, during or after a response).
 //!
+//! It also speaks HTTPS ([`FakeServer::start_tls`], or extra listeners from
+//! [`FakeServer::listen`] with an expired, wrong-host or self-signed certificate), with a CA
+//! generated at start ([`FakeServer::ca_pem`]) so no test certificate is ever checked in or
+//! expires, and plays `CONNECT` proxies ([`ProxyMode`]): one that inspects TLS as corporate
+//! proxies do, and ones that trickle, never answer or want credentials.
 //! Fleet mode ([`FakeServer::set_fleet`], `ddorg-fake --fleet N`) serves many simulated orgs at
 //! once, each with its own key pair, posture and behaviour ([`Fleet`]), and writes the fleet file
 //! that audits them.
@@ -61,6 +66,9 @@
 //! | `POST /_fake/reset` | [`FakeServer::reset`]; 204 |
 //! | `GET /_fake/requests` | 200, `[{"method":..,"path":..,"headers":[[name,value],..]},..]` |
 //! | `GET /_fake/stats` | 200, `{"requests":n,"connections":n}` |
+//! | `POST /_fake/listen`, body `{"tls":"expired"}` or `{"proxy":"inspect"}` | [`FakeServer::listen`]; 200, `{"port":n,"url":"..","ca_pem":".."}` |
+//! | `GET /_fake/ca` | 200, the CA certificate (PEM) ([`FakeServer::ca_pem`]) |
+//! | `GET /_fake/proxy_requests` | 200, the `CONNECT`s received ([`FakeServer::proxy_requests`]), as `/_fake/requests` |
 //!
 //! The reply JSON is described at [`Reply::from_json`]. A malformed body gets
 //! 400 with `{"errors":["<what is wrong>"]}`; a wrong method 405; an unknown
@@ -73,17 +81,23 @@ mod connection;
 mod control;
 mod fleet;
 mod http;
+mod listen;
+mod proxy;
 mod reply;
 mod reply_json;
 mod routes;
 mod server;
 mod state;
+mod tls;
 mod wire;
 
 pub use fleet::{Behavior, Fleet, FleetOrg, POSTURES, SLOW_ORG_TIMEOUT_SECS};
+pub use listen::{Listen, Listening};
+pub use proxy::ProxyMode;
 pub use reply::{Fault, Reply};
 pub use server::FakeServer;
 pub use state::RecordedRequest;
+pub use tls::TlsCert;
 
 // Tests share one server across threads and hand replies to it from any thread.
 const _: () = {

@@ -6,10 +6,11 @@ use std::process::ExitCode;
 
 use std::path::Path;
 
-use ddorg_fake::{FakeServer, Fleet};
+use ddorg_fake::{FakeServer, Fleet, TlsCert};
 
 const USAGE: &str = "\
-usage: ddorg-fake [--port N] [--require-keys API_KEY APP_KEY] [--no-record] [--exit-on-eof]
+usage: ddorg-fake [--port N] [--tls] [--tls-cert CERT] [--tls-ca-out PATH]
+                  [--require-keys API_KEY APP_KEY] [--no-record] [--exit-on-eof]
                   [--fleet N [--fleet-faults] [--write-fleet PATH]]
 
 Runs a fake Datadog organization API on 127.0.0.1 and prints `PORT <n>`
@@ -18,6 +19,11 @@ on stdout once it is listening. Drive it through the control API under
 
 options:
   --port N                        port to bind (default 0: any free port)
+  --tls                           serve HTTPS (https://localhost:PORT) with a certificate
+                                  issued by a CA generated at start
+  --tls-cert CERT                 the certificate served with --tls: valid (default),
+                                  expired, wrong-host or self-signed
+  --tls-ca-out PATH               write that CA (PEM) to PATH, for a client's CA bundle
   --require-keys API_KEY APP_KEY  accept only these DD-API-KEY / DD-APPLICATION-KEY
                                   (default: any non-empty keys)
   --no-record                     do not keep a request log (for benchmarks)
@@ -35,6 +41,8 @@ options:
 
 struct Options {
     port: u16,
+    tls: Option<TlsCert>,
+    ca_out: Option<String>,
     keys: Option<(String, String)>,
     record: bool,
     exit_on_eof: bool,
@@ -46,6 +54,8 @@ struct Options {
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut opts = Options {
         port: 0,
+        tls: None,
+        ca_out: None,
         keys: None,
         record: true,
         exit_on_eof: false,
@@ -68,6 +78,17 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
                     .next()
                     .ok_or("--require-keys needs API_KEY and APP_KEY")?;
                 opts.keys = Some((api, app));
+            }
+            "--tls" => opts.tls = Some(opts.tls.unwrap_or(TlsCert::Valid)),
+            "--tls-cert" => {
+                let v = args.next().ok_or("--tls-cert needs a value")?;
+                let cert = TlsCert::from_name(&v).ok_or_else(|| {
+                    format!("unknown certificate {v:?}: valid, expired, wrong-host or self-signed")
+                })?;
+                opts.tls = Some(cert);
+            }
+            "--tls-ca-out" => {
+                opts.ca_out = Some(args.next().ok_or("--tls-ca-out needs a PATH")?);
             }
             "--no-record" => opts.record = false,
             "--exit-on-eof" => opts.exit_on_eof = true,
@@ -110,13 +131,24 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let server = match FakeServer::start_on(&format!("127.0.0.1:{}", opts.port)) {
+    let addr = format!("127.0.0.1:{}", opts.port);
+    let started = match opts.tls {
+        Some(cert) => FakeServer::start_tls_on(&addr, cert),
+        None => FakeServer::start_on(&addr),
+    };
+    let server = match started {
         Ok(s) => s,
         Err(e) => {
             eprintln!("ddorg-fake: cannot listen on 127.0.0.1:{}: {e}", opts.port);
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &opts.ca_out {
+        if let Err(e) = server.ca_pem().and_then(|pem| std::fs::write(path, pem)) {
+            eprintln!("ddorg-fake: cannot write the CA to {path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     if let Some((api, app)) = &opts.keys {
         server.require_keys(api, app);
     }

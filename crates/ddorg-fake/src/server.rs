@@ -9,9 +9,11 @@ use std::time::Duration;
 
 use crate::connection::accept_loop;
 use crate::fleet::{Fleet, FleetState};
+use crate::listen::{self, Kind, Listen, Listening};
 use crate::reply::Reply;
 use crate::routes::defaults;
 use crate::state::{RecordedRequest, Shared, State};
+use crate::tls::TlsCert;
 
 /// A fake Datadog API server on a loopback port, serving the organization
 /// endpoints with documented example bodies, scripted replies and faults.
@@ -42,6 +44,7 @@ use crate::state::{RecordedRequest, Shared, State};
 pub struct FakeServer {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    kind: Kind,
     accept_thread: Option<JoinHandle<()>>,
 }
 
@@ -63,17 +66,38 @@ impl FakeServer {
     /// Starts a server on this address, e.g. `"127.0.0.1:8126"` (port 0 picks
     /// a free port), for demos and fixed-port setups.
     pub fn start_on(addr: &str) -> io::Result<FakeServer> {
+        FakeServer::start_with(addr, Kind::Plain)
+    }
+
+    /// Starts an HTTPS server on `127.0.0.1` and a free port, presenting a certificate for
+    /// `localhost`, `127.0.0.1` and `::1` issued by its own CA ([`FakeServer::ca_pem`]);
+    /// [`FakeServer::base_url`] is then `https://localhost:PORT`.
+    pub fn start_tls() -> io::Result<FakeServer> {
+        FakeServer::start_tls_on("127.0.0.1:0", TlsCert::Valid)
+    }
+
+    /// Starts an HTTPS server on this address presenting the certificate `cert` names, e.g. an
+    /// expired one for a client's error tests.
+    pub fn start_tls_on(addr: &str, cert: TlsCert) -> io::Result<FakeServer> {
+        FakeServer::start_with(addr, Kind::Tls(cert))
+    }
+
+    fn start_with(addr: &str, kind: Kind) -> io::Result<FakeServer> {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new());
+        if let Kind::Tls(_) = kind {
+            shared.authority()?;
+        }
         defaults();
         let accept_shared = Arc::clone(&shared);
         let accept_thread = thread::Builder::new()
             .name("ddorg-fake-accept".into())
-            .spawn(move || accept_loop(listener, accept_shared))?;
+            .spawn(move || accept_loop(listener, accept_shared, kind, None))?;
         Ok(FakeServer {
             shared,
             addr,
+            kind,
             accept_thread: Some(accept_thread),
         })
     }
@@ -85,13 +109,42 @@ impl FakeServer {
 
     /// The URL to point a client at, `http://127.0.0.1:<port>` (the bound IP
     /// if it was neither loopback-any nor `127.0.0.1`), without a trailing
-    /// slash.
+    /// slash; for an HTTPS server `https://localhost:<port>` (the name its
+    /// certificate is for) when it listens on loopback.
     pub fn base_url(&self) -> String {
-        let ip = connect_ip(self.addr.ip());
-        match ip {
-            IpAddr::V4(v4) => format!("http://{v4}:{}", self.addr.port()),
-            IpAddr::V6(v6) => format!("http://[{v6}]:{}", self.addr.port()),
-        }
+        listen::url(self.kind, self.addr)
+    }
+
+    /// The PEM certificate of this server's CA, generated on first use: it issues the
+    /// certificates of [`FakeServer::start_tls`] and of every [`Listen`]er, so a client given
+    /// it as its CA bundle trusts them. Each server has its own CA, never written to disk by
+    /// the library (the binary's `--tls-ca-out PATH` writes it where asked).
+    pub fn ca_pem(&self) -> io::Result<String> {
+        Ok(self.shared.authority()?.ca_pem().to_string())
+    }
+
+    /// Opens another listener on `127.0.0.1` and a free port that shares this server's
+    /// scripting and history (queued replies, request log and counts): HTTPS with a chosen
+    /// certificate, or a `CONNECT` proxy with a chosen behaviour. It stays open until
+    /// [`FakeServer::reset`] or the server is dropped.
+    ///
+    /// ```
+    /// use ddorg_fake::{FakeServer, Listen, ProxyMode, TlsCert};
+    /// let server = FakeServer::start()?;
+    /// let expired = server.listen(Listen::Tls(TlsCert::Expired))?;
+    /// assert!(expired.url.starts_with("https://localhost:"));
+    /// let proxy = server.listen(Listen::Proxy(ProxyMode::AuthRequired))?;
+    /// assert!(proxy.url.starts_with("http://127.0.0.1:"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn listen(&self, how: Listen) -> io::Result<Listening> {
+        self.shared.listen(how)
+    }
+
+    /// Every `CONNECT` request the proxy listeners received, oldest first (its `path` is the
+    /// requested `host:port`), so a test can check what a client sent its proxy.
+    pub fn proxy_requests(&self) -> Vec<RecordedRequest> {
+        self.shared.state().proxy_log.clone()
     }
 
     /// Queues a reply for the next API request, whatever its path, method or
@@ -161,10 +214,12 @@ impl FakeServer {
 
     /// Forgets all scripting and history: clears the reply queue, the
     /// [`set_org`](FakeServer::set_org) / [`set_salesforce`](FakeServer::set_salesforce)
-    /// replies, the request log and count, and the key requirement. Leaves
-    /// the connection count and the recording switch alone.
+    /// replies, the request logs and count, and the key requirement, and closes the
+    /// listeners opened with [`FakeServer::listen`]. Leaves the connection count, the CA and
+    /// the recording switch alone.
     pub fn reset(&self) {
         self.shared.state().reset();
+        self.shared.close_extra();
     }
 
     /// Turns recording of requests for [`FakeServer::requests`] on or off.
@@ -178,6 +233,7 @@ impl FakeServer {
 impl Drop for FakeServer {
     fn drop(&mut self) {
         self.shared.shutdown.store(true, Ordering::SeqCst);
+        self.shared.close_extra();
         // Wake the accept loop, blocked in accept(), with a throwaway connection.
         let wake = SocketAddr::new(connect_ip(self.addr.ip()), self.addr.port());
         let woke = TcpStream::connect_timeout(&wake, Duration::from_secs(2)).is_ok();
@@ -196,7 +252,7 @@ impl Drop for FakeServer {
 }
 
 /// The address a client should connect to for a bound IP.
-fn connect_ip(ip: IpAddr) -> IpAddr {
+pub(crate) fn connect_ip(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),

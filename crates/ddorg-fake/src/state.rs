@@ -1,12 +1,16 @@
 //! What a running fake holds: the scripted replies, the key requirement and the request log.
 
 use std::collections::{HashMap, VecDeque};
+use std::io;
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::fleet::FleetState;
+use crate::http::Request;
+use crate::listen::{Extra, Listen, Listening};
 use crate::reply::Reply;
+use crate::tls::Authority;
 use crate::wire::Prepared;
 
 /// One API request as the server received it, for assertions on what a
@@ -42,6 +46,8 @@ pub(crate) struct State {
     pub(crate) salesforce: Option<Arc<Prepared>>,
     pub(crate) keys: Option<(String, String)>,
     pub(crate) log: Vec<RecordedRequest>,
+    /// Every `CONNECT` the proxy listeners received.
+    pub(crate) proxy_log: Vec<RecordedRequest>,
     pub(crate) served: usize,
     pub(crate) recording: bool,
     /// Fleet mode: API requests are answered by the org their key pair belongs to.
@@ -54,6 +60,11 @@ pub(crate) struct Shared {
     pub(crate) shutdown: AtomicBool,
     /// A handle on every open connection, so shutdown can unblock its thread.
     pub(crate) live: Mutex<HashMap<usize, TcpStream>>,
+    /// The CA, made when first needed (TLS listeners, `/_fake/ca`).
+    authority: Mutex<Option<Arc<Authority>>>,
+    /// Listeners opened with [`FakeServer::listen`](crate::FakeServer::listen), closed by
+    /// reset and drop.
+    extra: Mutex<Vec<Extra>>,
 }
 
 impl State {
@@ -68,6 +79,7 @@ impl State {
         self.salesforce = None;
         self.keys = None;
         self.log = Vec::new();
+        self.proxy_log = Vec::new();
         self.served = 0;
         self.fleet = None;
     }
@@ -76,6 +88,47 @@ impl State {
 impl Shared {
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The server's CA, generated on first use.
+    pub(crate) fn authority(&self) -> io::Result<Arc<Authority>> {
+        let mut slot = self.authority.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(authority) = &*slot {
+            return Ok(Arc::clone(authority));
+        }
+        let authority = Arc::new(Authority::new()?);
+        *slot = Some(Arc::clone(&authority));
+        Ok(authority)
+    }
+
+    /// Records a `CONNECT` a proxy listener received.
+    pub(crate) fn record_connect(&self, req: &Request) {
+        let mut st = self.state();
+        if st.recording {
+            st.proxy_log.push(RecordedRequest {
+                method: req.method.clone(),
+                path: req.target.clone(),
+                headers: req.headers.clone(),
+            });
+        }
+    }
+
+    /// Closes every listener opened with [`FakeServer::listen`](crate::FakeServer::listen).
+    pub(crate) fn close_extra(&self) {
+        let extra = std::mem::take(&mut *self.extra.lock().unwrap_or_else(|e| e.into_inner()));
+        for listener in extra {
+            listener.close();
+        }
+    }
+
+    /// Opens another listener sharing this state.
+    pub(crate) fn listen(self: &Arc<Self>, how: Listen) -> io::Result<Listening> {
+        let (extra, listening) = Extra::open(Arc::clone(self), how)?;
+        self.extra
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(extra);
+        Ok(listening)
     }
 }
 
@@ -89,6 +142,7 @@ impl Shared {
                 salesforce: None,
                 keys: None,
                 log: Vec::new(),
+                proxy_log: Vec::new(),
                 served: 0,
                 recording: true,
                 fleet: None,
@@ -96,6 +150,8 @@ impl Shared {
             connections: AtomicUsize::new(0),
             shutdown: AtomicBool::new(false),
             live: Mutex::new(HashMap::new()),
+            authority: Mutex::new(None),
+            extra: Mutex::new(Vec::new()),
         }
     }
 }

@@ -117,3 +117,33 @@ fn help_and_bad_arguments() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("PORT "));
 }
+
+#[test]
+fn tls_writes_its_ca_where_asked_and_speaks_only_tls() {
+    let dir = std::env::temp_dir().join(format!("ddorg-fake-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    let (_child, port) = spawn(&[
+        "--tls",
+        "--tls-cert",
+        "expired",
+        "--tls-ca-out",
+        ca.to_str().unwrap(),
+    ]);
+    let pem = std::fs::read_to_string(&ca).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    // A plain-HTTP request gets no HTTP answer from a TLS port (an alert, a reset or nothing).
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    c.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut c, &mut answer);
+    assert!(!answer.starts_with(b"HTTP/1.1"), "{answer:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let out = Command::new(BIN)
+        .args(["--tls-cert", "bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -227,3 +227,52 @@ fn faults_and_delays_via_control_api() {
     let log: Value = ctl.request("GET", "/_fake/requests", &[], b"").json();
     assert_eq!(log.as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn listen_opens_tls_and_proxy_listeners_until_reset() {
+    let s = FakeServer::start().unwrap();
+    let mut ctl = Client::connect(s.port());
+    let ca = ctl.request("GET", "/_fake/ca", &[], b"").text();
+    assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"), "{ca}");
+    assert_eq!(ca, s.ca_pem().unwrap(), "one CA per server");
+
+    let r = post(&mut ctl, "/_fake/listen", r#"{"tls":"expired"}"#).json();
+    assert_eq!(r["url"], format!("https://localhost:{}", r["port"]));
+    assert_eq!(r["ca_pem"], ca.as_str());
+    let r = post(&mut ctl, "/_fake/listen", r#"{"proxy":"auth_required"}"#).json();
+    let proxy_port = r["port"].as_u64().unwrap() as u16;
+    assert_eq!(r["url"], format!("http://127.0.0.1:{proxy_port}"));
+
+    // The proxy answers CONNECT with 407 and records what it was sent.
+    let mut p = Client::connect(proxy_port);
+    let reply = p.request(
+        "CONNECT",
+        "api.datadoghq.com:443",
+        &[("proxy-authorization", "Basic dTpw")],
+        b"",
+    );
+    assert_eq!(reply.status, 407);
+    let seen = ctl.request("GET", "/_fake/proxy_requests", &[], b"").json();
+    assert_eq!(seen[0]["method"], "CONNECT");
+    assert_eq!(seen[0]["path"], "api.datadoghq.com:443");
+    assert_eq!(
+        s.proxy_requests()[0].header("proxy-authorization"),
+        Some("Basic dTpw")
+    );
+
+    for bad in [
+        r#"{"tls":"nope"}"#,
+        r#"{"proxy":"nope"}"#,
+        r#"{"tls":"valid","proxy":"inspect"}"#,
+        "[]",
+    ] {
+        assert_eq!(post(&mut ctl, "/_fake/listen", bad).status, 400, "{bad}");
+    }
+    assert_eq!(post(&mut ctl, "/_fake/reset", "").status, 204);
+    assert!(s.proxy_requests().is_empty());
+    // Reset closed the extra listeners.
+    let closed = std::net::TcpStream::connect(("127.0.0.1", proxy_port))
+        .map(|mut c| c.read(&mut [0u8; 1]).unwrap_or(0))
+        .unwrap_or(0);
+    assert_eq!(closed, 0);
+}

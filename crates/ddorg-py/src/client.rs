@@ -106,7 +106,8 @@ impl Client {
     #[new]
     #[pyo3(signature = (
         api_key=None, app_key=None, *, site=None, base_url=None, timeout=None, max_retries=None,
-        user_agent=None, connect_timeout=None, max_body_size=None, append_user_agent=None
+        user_agent=None, connect_timeout=None, max_body_size=None, append_user_agent=None,
+        ca_bundle=None, tls_roots=None, proxy=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
@@ -121,6 +122,9 @@ impl Client {
         connect_timeout: Option<f64>,
         max_body_size: Option<i64>,
         append_user_agent: Option<String>,
+        ca_bundle: Option<std::path::PathBuf>,
+        tls_roots: Option<String>,
+        proxy: Option<String>,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::from_env()
             .user_agent(format!("ddorg-python/{VERSION}"))
@@ -164,6 +168,15 @@ impl Client {
         }
         if let Some(ua) = user_agent {
             b = b.user_agent(ua);
+        }
+        if let Some(path) = ca_bundle {
+            b = b.ca_bundle(path);
+        }
+        if let Some(roots) = tls_roots {
+            b = b.tls_roots(roots.parse().map_err(to_pyerr)?);
+        }
+        if let Some(url) = proxy {
+            b = b.proxy(url);
         }
         if let Some(token) = append_user_agent {
             b = b.append_user_agent(token);

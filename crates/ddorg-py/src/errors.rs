@@ -29,6 +29,7 @@ pub(crate) const fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Network => "NetworkError",
         ErrorKind::Decode => "DecodeError",
         ErrorKind::ResponseTooLarge => "ResponseTooLargeError",
+        ErrorKind::Tls => "TlsError",
         ErrorKind::__NonExhaustive(never) => match never {},
     }
 }
