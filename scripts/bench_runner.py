@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+import bench_fleet
 from bench_report import Report
 
 #: The entry point the worker and import probe run through, in a fresh interpreter each.
@@ -227,5 +228,8 @@ class Runner:
         runs = 5 if quick else a.import_runs
         self.import_stats = {m: self.imports(m, runs) for m in ("none", "ddorg", "official")}
 
+        print("fleet audit (bench_fleet.py)", flush=True)
+        fleet = bench_fleet.run(self.args, quick)
+
         print("writing the report", flush=True)
-        Report(self.args, self.results, self.import_stats).write(quick)
+        Report(self.args, self.results, self.import_stats, fleet).write(quick)

@@ -11,11 +11,17 @@ Every failure raises a subclass of :class:`DdorgError`. Responses are immutable,
 ``==``, and turn back into their JSON with ``to_dict()`` / ``to_json()``; ``response.rate_limit``
 holds Datadog's ``x-ratelimit-*`` headers. The work happens in Rust (``ddorg._ddorg``), with the
 GIL released while waiting on the network. Log records go to the ``ddorg`` logger.
+
+Posture audits: ``ddorg.audit(client, public_id)`` and ``ddorg.audit_fleet("fleet.toml")`` return
+an :class:`AuditReport` (findings with evidence, rules not evaluated with the reason, rules
+passed), with ``to_json()``, ``to_sarif()`` and the ``exit_code`` ``ddorg audit`` would end with.
 """
 
-# The public names are what these two modules export, each list written once next to what it
-# lists: `_errors.__all__`, and the compiled module's `__all__`, built from the classes it
-# registers (its stub's copy is checked against it by mypy.stubtest). No third list here: a star
-# import re-exports exactly those names, for `from ddorg import *` and for type checkers.
+# The public names are what these three modules export, each list written once next to what it
+# lists: `_errors.__all__`, `_audit.__all__`, and the compiled module's `__all__`, built from the
+# classes it registers (its stub's copy is checked against it by mypy.stubtest). No other list
+# here: a star import re-exports exactly those names, for `from ddorg import *` and for type
+# checkers.
 from ._ddorg import *  # noqa: F403
+from ._audit import *  # noqa: F403
 from ._errors import *  # noqa: F403

@@ -210,12 +210,13 @@ def test_user_agent_can_be_appended_to(fake: Fake) -> None:
     assert header(req, "User-Agent") == client.user_agent
 
 
-def test_public_names_are_the_compiled_classes_and_the_exceptions() -> None:
+def test_public_names_are_the_compiled_classes_the_audit_and_the_exceptions() -> None:
     namespace: dict[str, object] = {}
     exec("from ddorg import *", namespace)
     names = set(namespace) - {"__builtins__"}
     # A star import never brings dunder names (here `__version__`) without an `__all__`.
-    assert names == (set(ddorg._ddorg.__all__) | set(ddorg._errors.__all__)) - {"__version__"}
-    assert {"Client", "RateLimit", "OrganizationResponse", "DdorgError"} <= names
+    modules = (ddorg._ddorg, ddorg._audit, ddorg._errors)
+    assert names == set().union(*(m.__all__ for m in modules)) - {"__version__"}
+    assert {"Client", "RateLimit", "OrganizationResponse", "DdorgError", "audit", "Policy"} <= names
     assert all(hasattr(ddorg, name) for name in names)
     assert ddorg.__version__ == ddorg._ddorg.__version__

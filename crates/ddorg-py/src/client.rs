@@ -25,7 +25,7 @@ thread_local! {
 /// only on the main thread, whose calls go through [`interrupt::run`]): when one raises, the
 /// retries are abandoned and that exception is what the caller sees. A call abandoned by its
 /// caller ends its wait at once.
-struct InterruptibleSleeper;
+pub(crate) struct InterruptibleSleeper;
 
 impl Sleeper for InterruptibleSleeper {
     fn sleep(&self, duration: Duration) -> ControlFlow<()> {
@@ -85,7 +85,7 @@ impl Client {
     /// Runs one core call without the GIL; a signal handler's exception raised during a retry
     /// wait wins over the call's own result. On the main thread the call runs on a worker, so
     /// that Ctrl-C interrupts even a request in flight (see `interrupt.rs`).
-    fn call<T: Send + 'static>(
+    pub(crate) fn call<T: Send + 'static>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&core::Client) -> Result<T, core::Error> + Send + 'static,
