@@ -27,6 +27,31 @@
 #define DDORG_VERSION_STRING "0.1.0"
 
 /**
+ * A finding's rule ID, e.g. `"DDORG-SAML-004"`.
+ */
+#define DDORG_FINDING_RULE 0
+
+/**
+ * A finding's severity: `"critical"`, `"high"`, `"medium"`, `"low"` or `"info"`.
+ */
+#define DDORG_FINDING_SEVERITY 1
+
+/**
+ * A finding's title (the rule's).
+ */
+#define DDORG_FINDING_TITLE 2
+
+/**
+ * What exactly is wrong, with the values found.
+ */
+#define DDORG_FINDING_DETAIL 3
+
+/**
+ * `"salesforce:<id>"` for a Salesforce finding; NULL for the org's own settings.
+ */
+#define DDORG_FINDING_SUBJECT 4
+
+/**
  * What a fallible function returned. The numbers are stable forever: never renumbered, never
  * reused; new statuses are only added. A program built against an older header may therefore
  * see a number it does not know: treat it as a failure.
@@ -111,6 +136,12 @@ typedef enum ddorg_status ddorg_status;
 typedef uint32_t ddorg_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * The result of an audit: every org's findings, rules not evaluated and rules passed, and a
+ * summary. Immutable: read it from any thread; free it with `ddorg_audit_report_free`.
+ */
+typedef struct ddorg_audit_report ddorg_audit_report;
 
 /**
  * A client for Datadog's organization endpoints, holding its configuration and a pool of
@@ -660,6 +691,155 @@ ddorg_status ddorg_salesforce_orgs_from_json(const char *json,
  * Frees the list and every string borrowed from it. NULL is a no-op.
  */
 void ddorg_salesforce_orgs_free(ddorg_salesforce_orgs *l);
+
+/**
+ * Audits one org through `client`: `GET /api/v1/org/{public_id}`, the Salesforce list, then
+ * every rule. `policy_toml` is a POLICY.toml's text (docs/audit.md), or NULL for the default
+ * policy; an invalid one is `DDORG_ERR_CONFIG`. An org that cannot be audited (a 404, a
+ * timeout…) is not a failure of this function: the report says so (status `"error"`, exit code
+ * 9). Blocks until both calls are done. On success `*out` is a report to free with
+ * `ddorg_audit_report_free`.
+ */
+ddorg_status ddorg_audit(const ddorg_client *client,
+                         const char *public_id,
+                         const char *policy_toml,
+                         ddorg_audit_report **out,
+                         ddorg_error **err);
+
+/**
+ * Audits every org of the fleet file at `fleet_path` (docs/audit.md), `concurrency` at a time
+ * (0 for the default, 8; at most 256), each org with its own client. `policy_toml` as for
+ * `ddorg_audit`. A bad fleet file (an unknown key, a literal key, an unknown site…) is
+ * `DDORG_ERR_CONFIG`; an org whose key variable is not set, or that cannot be audited, is an
+ * error inside the report. On success `*out` is a report to free with `ddorg_audit_report_free`.
+ */
+ddorg_status ddorg_audit_fleet(const char *fleet_path,
+                               const char *policy_toml,
+                               size_t concurrency,
+                               ddorg_audit_report **out,
+                               ddorg_error **err);
+
+/**
+ * `report` compared with an earlier JSON report (`baseline_json`, as written by
+ * `ddorg_audit_report_to_json` or `ddorg audit --format json`): each org gains its drift (new
+ * and resolved findings, changed settings) and only new findings count towards the exit code.
+ * Anything but a version-1 report is `DDORG_ERR_CONFIG`. On success `*out` is a new report to
+ * free with `ddorg_audit_report_free`; `report` is unchanged.
+ */
+ddorg_status ddorg_audit_report_compare(const ddorg_audit_report *report,
+                                        const char *baseline_json,
+                                        ddorg_audit_report **out,
+                                        ddorg_error **err);
+
+/**
+ * The exit code `ddorg audit` would end with: 0 (nothing at or above the policy's `fail_on`),
+ * 1 (findings at or above it) or 9 (an org could not be audited); -1 if `report` is NULL.
+ */
+int ddorg_audit_report_exit_code(const ddorg_audit_report *report);
+
+/**
+ * How many orgs the report covers; 0 if `report` is NULL.
+ */
+size_t ddorg_audit_report_orgs_len(const ddorg_audit_report *report);
+
+/**
+ * How many orgs could not be audited; 0 if `report` is NULL.
+ */
+size_t ddorg_audit_report_errors(const ddorg_audit_report *report);
+
+/**
+ * How many findings of this severity (`"critical"`, `"high"`, `"medium"`, `"low"`, `"info"`)
+ * the report holds over all orgs; -1 for NULL or another severity.
+ */
+int64_t ddorg_audit_report_findings_count(const ddorg_audit_report *report, const char *severity);
+
+/**
+ * The label of org `i` (the fleet file's `name`, or the public ID); NULL if out of range.
+ * Borrowed from `report`, like every string getter below.
+ */
+const char *ddorg_audit_report_org_name(const ddorg_audit_report *report, size_t i);
+
+/**
+ * The public ID of org `i`; NULL if out of range.
+ */
+const char *ddorg_audit_report_org_public_id(const ddorg_audit_report *report, size_t i);
+
+/**
+ * `"audited"` or `"error"` for org `i`; NULL if out of range.
+ */
+const char *ddorg_audit_report_org_status(const ddorg_audit_report *report, size_t i);
+
+/**
+ * Why org `i` could not be audited: the error kind's name (`"forbidden"`, `"timeout"`,
+ * `"config"`, … as `ddorg_error_kind_name` names them); NULL when it was audited.
+ */
+const char *ddorg_audit_report_org_error_kind(const ddorg_audit_report *report, size_t i);
+
+/**
+ * The one-line message of org `i`'s error (never a key); NULL when it was audited.
+ */
+const char *ddorg_audit_report_org_error_message(const ddorg_audit_report *report, size_t i);
+
+/**
+ * How many findings org `i` has; 0 if out of range.
+ */
+size_t ddorg_audit_report_org_findings_len(const ddorg_audit_report *report, size_t i);
+
+/**
+ * A field (`DDORG_FINDING_RULE`, `_SEVERITY`, `_TITLE`, `_DETAIL` or `_SUBJECT`) of finding `j`
+ * of org `i` (findings are in rule order); NULL if out of range or for another field. The
+ * evidence and the remediation are in `ddorg_audit_report_to_json`.
+ */
+const char *ddorg_audit_report_finding(const ddorg_audit_report *report,
+                                       size_t i,
+                                       size_t j,
+                                       int field);
+
+/**
+ * How many rules could not be evaluated for org `i`; 0 if out of range.
+ */
+size_t ddorg_audit_report_org_not_evaluated_len(const ddorg_audit_report *report, size_t i);
+
+/**
+ * The rule ID of entry `j` of org `i`'s rules not evaluated; NULL if out of range.
+ */
+const char *ddorg_audit_report_not_evaluated_rule(const ddorg_audit_report *report,
+                                                  size_t i,
+                                                  size_t j);
+
+/**
+ * Why entry `j` of org `i`'s rules not evaluated was not evaluated; NULL if out of range.
+ */
+const char *ddorg_audit_report_not_evaluated_reason(const ddorg_audit_report *report,
+                                                    size_t i,
+                                                    size_t j);
+
+/**
+ * How many rules org `i` passed; 0 if out of range.
+ */
+size_t ddorg_audit_report_org_passed_len(const ddorg_audit_report *report, size_t i);
+
+/**
+ * The rule ID of the `j`th rule org `i` passed; NULL if out of range.
+ */
+const char *ddorg_audit_report_org_passed(const ddorg_audit_report *report, size_t i, size_t j);
+
+/**
+ * The JSON report (`"ddorg_audit": 1` first; docs/audit-report.schema.json), owned by the
+ * caller: free it with `ddorg_string_free`. NULL if `report` is NULL.
+ */
+char *ddorg_audit_report_to_json(const ddorg_audit_report *report);
+
+/**
+ * The report as `"text"`, `"json"`, `"sarif"` (SARIF 2.1.0) or `"markdown"`, owned by the
+ * caller: free it with `ddorg_string_free`. NULL if `report` is NULL or the format unknown.
+ */
+char *ddorg_audit_report_render(const ddorg_audit_report *report, const char *format);
+
+/**
+ * Frees a report. NULL is a no-op.
+ */
+void ddorg_audit_report_free(ddorg_audit_report *report);
 
 /**
  * Sends ddorg's log events up to `max_level` (0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace)

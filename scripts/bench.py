@@ -1,5 +1,7 @@
 """The benchmark: ddorg from Rust, C and Python next to Datadog's official Python client and two
-floors, all against one ddorg-fake on loopback, in one run. Writes BENCHMARKS.md and a chart.
+floors, all against one ddorg-fake on loopback, in one run; then the fleet audit
+(bench_fleet.py: `ddorg audit --fleet` over 1,000 orgs of `ddorg-fake --fleet`). Writes
+BENCHMARKS.md and a chart.
 
 Run through scripts/bench, which builds the artifacts and the .venv-bench this needs. Subcommands:
 
@@ -51,6 +53,8 @@ def main() -> None:
     r.add_argument("--official-calls", type=int, default=5_000)
     r.add_argument("--import-runs", type=int, default=30)
     r.add_argument("--rounds", type=int, default=3)
+    r.add_argument("--ddorg-cli", required=True, help="the release `ddorg` binary")
+    r.add_argument("--fleet-orgs", type=int, default=1000)
     args = p.parse_args()
     if args.cmd == "worker":
         worker(args)

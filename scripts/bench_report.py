@@ -16,6 +16,8 @@ import subprocess
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
+import bench_fleet
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The targets a run is judged against: key -> (bound, unit). A key ending in `_min` is met at
@@ -41,10 +43,11 @@ class Report:
     """The results of one run, rendered."""
 
     def __init__(self, args: argparse.Namespace, results: List[Dict[str, Any]],
-                 import_stats: Dict[str, Dict[str, Any]]) -> None:
+                 import_stats: Dict[str, Dict[str, Any]], fleet: Dict[str, Any]) -> None:
         self.args = args
         self.results = results
         self.import_stats = import_stats
+        self.fleet = fleet
 
     def find(self, who: str, endpoint: str, threads: int, tag: str = "") -> Dict[str, Any]:
         for r in self.results:
@@ -252,6 +255,7 @@ class Report:
           f"{self.nproc} cores busy. Per run in the raw results below.")
         w("- So a client that is slower than the socket floor is slower because of its own "
           "work: the floor talks to the same fake over the same loopback.\n")
+        md.extend(bench_fleet.report_lines(self.fleet))
         w("## Import time and memory\n")
         w("What a user pays: the wall time of a whole fresh `python -c CODE` process, run "
           "round-robin with `python -c pass` (the bare interpreter, `site` included) so that "

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+import bench_fleet
 from bench_imports import cold_imports
 from bench_report import Report
 
@@ -207,5 +208,8 @@ class Runner:
         print(f"cold imports: whole `python -c` processes, {runs} rounds", flush=True)
         self.import_stats = cold_imports(runs, lambda line: print(line, flush=True))
 
+        print("fleet audit (bench_fleet.py)", flush=True)
+        fleet = bench_fleet.run(self.args, quick)
+
         print("writing the report", flush=True)
-        Report(self.args, self.results, self.import_stats).write(quick)
+        Report(self.args, self.results, self.import_stats, fleet).write(quick)

@@ -14,15 +14,19 @@ GIL released while waiting on the network. Log records go to the ``ddorg`` logge
 application has imported ``logging``. :class:`AsyncClient` is the same client for asyncio;
 :mod:`ddorg.testing` is a fake Datadog for your tests.
 
+Posture audits: ``ddorg.audit(client, public_id)`` and ``ddorg.audit_fleet("fleet.toml")`` return
+an :class:`AuditReport` (findings with evidence, rules not evaluated with the reason, rules
+passed), with ``to_json()``, ``to_sarif()`` and the ``exit_code`` ``ddorg audit`` would end with.
+
 ``import ddorg`` loads only ddorg's own modules (no ``logging``, ``asyncio`` or ``typing``):
-:class:`AsyncClient` is imported on first use.
+:class:`AsyncClient` and the audit API are imported on first use.
 """
 
 # The public names are what these two modules export, each list written once next to what it
 # lists: `_errors.__all__`, and the compiled module's `__all__`, built from the classes it
 # registers (its stub's copy is checked against it by mypy.stubtest). No third list here: a star
-# import re-exports exactly those names. AsyncClient is imported on first use (below); the
-# package's stub, __init__.pyi, declares it for type checkers.
+# import re-exports exactly those names. AsyncClient and the names in `_audit.__all__` are
+# imported on first use (below); the package's stub, __init__.pyi, declares them for type checkers.
 from ._ddorg import *  # noqa: F403
 from ._errors import *  # noqa: F403
 
@@ -33,8 +37,16 @@ def __getattr__(name: str) -> object:
         from ._async import AsyncClient
 
         return AsyncClient
+    if not name.startswith("_"):  # `_audit` itself is found by the import below, not here
+        # The audit report classes need json, dataclasses and typing: loaded when first asked for.
+        from . import _audit
+
+        if name in _audit.__all__:
+            return getattr(_audit, name)
     raise AttributeError(f"module 'ddorg' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), "AsyncClient"])
+    from . import _audit
+
+    return sorted({*globals(), "AsyncClient", *_audit.__all__})

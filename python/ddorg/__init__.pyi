@@ -1,7 +1,8 @@
 """Type stubs for the ``ddorg`` package: what ``__init__.py`` exports, with ``AsyncClient``
-(imported there on first use) declared for type checkers."""
+and the audit API (imported there on first use) declared for type checkers."""
 
 from ._async import AsyncClient as AsyncClient
+from ._audit import *
 from ._ddorg import *
 from ._errors import *
 

@@ -1,6 +1,7 @@
 """Type stubs for the compiled module ``ddorg._ddorg`` (checked by ``mypy.stubtest``)."""
 
 import os
+from os import PathLike
 from types import TracebackType
 from typing import Any, ClassVar, Literal, Optional, Union, final
 
@@ -22,6 +23,7 @@ __all__ = [
     "SalesforceIncidentsOrganizationsResponse",
     "SalesforceIncidentsOrganizationResponseData",
     "SalesforceIncidentsOrganizationResponseAttributes",
+    "Policy",
 ]
 
 __version__: str
@@ -307,3 +309,53 @@ class _FakeServer:
 
 _ORG_EXAMPLE: str
 _SALESFORCE_EXAMPLE: str
+
+@final
+class Policy:
+    """What a posture audit allows; every setting has a default (docs/audit.md). Invalid values
+    and unknown rule IDs raise ``ConfigError``."""
+
+    def __new__(
+        cls,
+        *,
+        fail_on: Optional[str] = None,
+        disabled_rules: Optional[list[str]] = None,
+        allowed_autocreate_roles: Optional[list[str]] = None,
+        public_email_domains: Optional[list[str]] = None,
+        allowed_salesforce_org_types: Optional[list[str]] = None,
+        allowed_salesforce_hosts: Optional[list[str]] = None,
+        idp_metadata_expiry_warning_days: Optional[int] = None,
+    ) -> Self: ...
+    @staticmethod
+    def from_toml(text: str) -> Policy:
+        """A policy from POLICY.toml text."""
+    @staticmethod
+    def from_file(path: Union[str, PathLike[str]]) -> Policy:
+        """A policy from a POLICY.toml file."""
+    @staticmethod
+    def _from_json(text: str) -> Policy: ...
+    @property
+    def fail_on(self) -> str:
+        """Findings at or above this severity fail the audit (``"never"``: none do)."""
+    @property
+    def disabled_rules(self) -> list[str]: ...
+    @property
+    def allowed_autocreate_roles(self) -> list[str]: ...
+    @property
+    def public_email_domains(self) -> list[str]:
+        """The built-in public email domains plus the policy's own."""
+    @property
+    def allowed_salesforce_org_types(self) -> list[str]: ...
+    @property
+    def allowed_salesforce_hosts(self) -> list[str]: ...
+    @property
+    def idp_metadata_expiry_warning_days(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+def _audit(client: Client, public_id: str, policy: Optional[Policy] = None) -> str: ...
+def _audit_fleet(
+    path: Union[str, PathLike[str]], policy: Optional[Policy] = None, concurrency: int = 8
+) -> str: ...
+def _render(report_json: str, format: str) -> str: ...
+def _apply_baseline(report_json: str, baseline_json: str) -> str: ...

@@ -318,7 +318,7 @@ static const char *const ENV_KEYS[] = {"DDORG_CA_BUNDLE", "SSL_CERT_FILE", "HTTP
                                        "no_proxy", NULL};
 static const char *const EXPECT_KEYS[] = {
     "ok", "error", "status", "errors", "errors_contain", "errors_exclude", "message_contains",
-    "message_excludes", "attempts", "rate_limit", "fields", "json", "elapsed_min_ms",
+    "message_excludes", "message_safe", "attempts", "rate_limit", "fields", "json", "elapsed_min_ms",
     "elapsed_max_ms", NULL};
 
 /* The contract's status for each error kind. */
@@ -557,6 +557,15 @@ static void check_error(const jval *expect, ddorg_status st, const ddorg_error *
     if ((s = filled(jget(expect, "message_contains"))) != NULL) {
         if (strstr(message, s) == NULL) row_fail("the message does not contain \"%s\": %s", s, message);
         free(s);
+    }
+    const jval *safe = jget(expect, "message_safe");
+    if (safe != NULL && safe->type == J_BOOL && safe->b) {
+        /* C0 controls and DEL as bytes, C1 controls as their UTF-8 form (0xC2 0x80..0x9F). */
+        for (const unsigned char *p = (const unsigned char *)message; *p != 0; p++)
+            if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)) {
+                row_fail("the message holds control character 0x%02x: %s", *p, message);
+                break;
+            }
     }
     if ((s = filled(jget(expect, "message_excludes"))) != NULL) {
         if (strstr(message, s) != NULL) row_fail("the message contains \"%s\"", s);

@@ -77,6 +77,24 @@ int main(void) {
     }
     clear(&ev);
 
+    scenario("server text with terminal escapes and CR/LF reaches the callback as one escaped line");
+    CHECK_STATUS(ddorg_set_log_callback(collect, 5, &ev, NULL), DDORG_OK);
+    fake_enqueue("{\"status\":503,\"errors\":[\"\\u001b]0;pwned\\u0007\\u001b[2Jx\\r\\nddorg: success\"]"
+                 ",\"repeat\":2}");
+    {
+        ddorg_org_response *r = NULL;
+        ddorg_error *e = NULL;
+        CHECK_STATUS(ddorg_get_org(client, "abcdef12345", &r, &e), DDORG_ERR_SERVER);
+        CHECK_CONTAINS(ddorg_error_message(e), "\\u{1b}]0;pwned\\u{7}\\u{1b}[2Jx\\u{d}\\u{a}ddorg");
+        CHECK(strpbrk(ddorg_error_message(e), "\x1b\r\n\a") == NULL);
+        /* The data keeps the text exactly. */
+        CHECK_STR(ddorg_error_errors_get(e, 0), "\x1b]0;pwned\a\x1b[2Jx\r\nddorg: success");
+        ddorg_error_free(e);
+    }
+    CHECK(any_contains(&ev, "\\u{1b}]0;pwned", 0));
+    for (int i = 0; i < ev.count; i++) CHECK(strpbrk(ev.messages[i], "\x1b\r\n\a") == NULL);
+    clear(&ev);
+
     scenario("at info level: retry decisions only, no per-attempt debug events");
     CHECK_STATUS(ddorg_set_log_callback(collect, 3, &ev, NULL), DDORG_OK);
     run_calls(client);

@@ -210,15 +210,18 @@ def test_user_agent_can_be_appended_to(fake: Fake) -> None:
     assert header(req, "User-Agent") == client.user_agent
 
 
-def test_public_names_are_the_compiled_classes_and_the_exceptions() -> None:
+def test_public_names_are_the_compiled_classes_the_audit_and_the_exceptions() -> None:
     namespace: dict[str, object] = {}
     exec("from ddorg import *", namespace)
     names = set(namespace) - {"__builtins__"}
     # A star import never brings dunder names (here `__version__`) without an `__all__`, nor
-    # AsyncClient (imported on first use), nor what pytest adds to a plugin's package.
+    # AsyncClient and the audit API (imported on first use), nor what pytest adds to a plugin's
+    # package.
     names -= {"testing", "@py_builtins", "@pytest_ar"}
     assert names == (set(ddorg._ddorg.__all__) | set(ddorg._errors.__all__)) - {"__version__"}
-    assert {"Client", "RateLimit", "OrganizationResponse", "DdorgError"} <= names
+    assert {"Client", "RateLimit", "OrganizationResponse", "DdorgError", "Policy"} <= names
+    assert all(hasattr(ddorg, name) for name in ddorg._audit.__all__)
+    assert ddorg.audit is ddorg._audit.audit
     assert all(hasattr(ddorg, name) for name in names)
     assert ddorg.__version__ == ddorg._ddorg.__version__
 

@@ -246,3 +246,21 @@ def test_exceptions_can_be_built_pickled_and_keep_their_details() -> None:
         assert type(clone) is type(exc)
         assert str(clone) == str(exc)
         assert vars(clone) == vars(exc)
+
+
+def test_a_lone_surrogate_in_public_id_is_an_invalid_argument(client: ddorg.Client, fake: Fake) -> None:
+    with pytest.raises(ddorg.InvalidArgumentError) as info:
+        client.get_org("abc\ud800def")
+    assert isinstance(info.value, ValueError)
+    assert info.value.attempts == 0
+    assert "lone surrogate" in str(info.value)
+    assert fake.stats()["requests"] == 0
+
+
+def test_an_over_long_public_id_is_an_invalid_argument_before_sending(
+    client: ddorg.Client, fake: Fake
+) -> None:
+    with pytest.raises(ddorg.InvalidArgumentError) as info:
+        client.get_org("x" * 70_000)
+    assert info.value.attempts == 0
+    assert fake.stats()["requests"] == 0

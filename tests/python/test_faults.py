@@ -46,7 +46,7 @@ ENV_KEYS = (
 DEFAULT_USER_AGENT = f"ddorg-python/{ddorg.__version__}"
 EXPECT_KEYS = {
     "ok", "error", "status", "errors", "errors_contain", "errors_exclude", "message_contains",
-    "message_excludes", "attempts", "rate_limit", "fields", "json", "elapsed_min_ms", "elapsed_max_ms",
+    "message_excludes", "message_safe", "attempts", "rate_limit", "fields", "json", "elapsed_min_ms", "elapsed_max_ms",
 }  # fmt: skip
 
 #: The contract's one exception class per error kind.
@@ -158,6 +158,8 @@ def _check_error(expect: dict[str, Any], e: ddorg.DdorgError) -> None:
         raise wrong(f"expected no errors entry containing {expect['errors_exclude']!r}")
     if "message_contains" in expect and expect["message_contains"] not in str(e):
         raise wrong(f"expected the message to contain {expect['message_contains']!r}")
+    if expect.get("message_safe") and any(ord(c) < 32 or 127 <= ord(c) < 160 for c in str(e)):
+        raise wrong("expected a message without control characters")
     if "message_excludes" in expect:
         renderings = [str(e), repr(e), e.message, *map(str, e.args), *e.errors]
         if any(expect["message_excludes"] in r for r in renderings):

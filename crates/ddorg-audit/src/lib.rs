@@ -46,7 +46,9 @@ pub use fleet::{
     audit_fleet, Configure, Fleet, FleetOptions, FleetOrg, KeySource, OnProgress, Progress,
     MAX_CONCURRENCY,
 };
-pub use policy::{Policy, BUILTIN_PUBLIC_EMAIL_DOMAINS, KNOWN_SALESFORCE_ORG_TYPES};
+pub use policy::{
+    Policy, PolicySettings, BUILTIN_PUBLIC_EMAIL_DOMAINS, KNOWN_SALESFORCE_ORG_TYPES,
+};
 pub use render::{render, to_sarif, Format};
 pub use report::{
     BaselineInfo, Finding, NotEvaluated, Observed, OrgDrift, OrgError, OrgReport, OrgStatus,

@@ -113,17 +113,27 @@ impl Default for Policy {
     }
 }
 
-/// `POLICY.toml` as written: every key optional, an unknown key an error.
-#[derive(Deserialize)]
+/// A policy as written, every setting optional (a missing one keeps its default): what
+/// `POLICY.toml` holds (an unknown key is an error) and what the bindings' keyword arguments
+/// give. [`Policy::from_settings`] checks it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PolicyFile {
-    fail_on: Option<FailOn>,
-    disabled_rules: Option<Vec<String>>,
-    allowed_autocreate_roles: Option<Vec<String>>,
-    public_email_domains: Option<Vec<String>>,
-    allowed_salesforce_org_types: Option<Vec<String>>,
-    allowed_salesforce_hosts: Option<Vec<String>>,
-    idp_metadata_expiry_warning_days: Option<u32>,
+#[non_exhaustive]
+pub struct PolicySettings {
+    /// See [`Policy::fail_on`].
+    pub fail_on: Option<FailOn>,
+    /// See [`Policy::disabled_rules`].
+    pub disabled_rules: Option<Vec<String>>,
+    /// See [`Policy::allowed_autocreate_roles`].
+    pub allowed_autocreate_roles: Option<Vec<String>>,
+    /// Domains added to [`BUILTIN_PUBLIC_EMAIL_DOMAINS`].
+    pub public_email_domains: Option<Vec<String>>,
+    /// See [`Policy::allowed_salesforce_org_types`].
+    pub allowed_salesforce_org_types: Option<Vec<String>>,
+    /// See [`Policy::allowed_salesforce_hosts`].
+    pub allowed_salesforce_hosts: Option<Vec<String>>,
+    /// See [`Policy::idp_metadata_expiry_warning_days`].
+    pub idp_metadata_expiry_warning_days: Option<u32>,
 }
 
 /// A domain as the rules compare it: trimmed, lowercase, without a leading `@` or `*.` or a
@@ -155,12 +165,18 @@ impl Policy {
     /// unknown key, an unknown rule ID in `disabled_rules` or a value out of range is a
     /// [`ErrorKind::Config`] error naming it, so that a typo cannot silently weaken an audit.
     pub fn from_toml_str(text: &str) -> Result<Policy, Error> {
-        let file: PolicyFile = toml::from_str(text).map_err(|e| {
+        let file: PolicySettings = toml::from_str(text).map_err(|e| {
             config(format!(
                 "invalid policy: {}",
                 e.to_string().trim_end().replace('\n', " ")
             ))
         })?;
+        Policy::from_settings(file)
+    }
+
+    /// The default policy with these settings applied, checked as [`Policy::from_toml_str`]
+    /// checks a file.
+    pub fn from_settings(file: PolicySettings) -> Result<Policy, Error> {
         let mut p = Policy::default();
         if let Some(v) = file.fail_on {
             p.fail_on = v;

@@ -22,6 +22,13 @@ pub struct ddorg_client {
     user_agent: CString,
 }
 
+impl ddorg_client {
+    /// The core client, for the audit functions.
+    pub(crate) fn core(&self) -> &Client {
+        &self.client
+    }
+}
+
 /// Builds a client from `opts`, or from the environment alone when `opts` is NULL (`DD_API_KEY`,
 /// `DD_APP_KEY`, `DD_SITE`, `DDORG_BASE_URL`; with `opts`, the environment still fills in what
 /// they leave unset). Validates everything and makes no request: missing keys, an unknown site,

@@ -45,8 +45,11 @@ mod org;
 
 mod salesforce;
 
+mod audit;
+
 mod logging;
 
+pub use audit::*;
 pub use client::*;
 pub use error::*;
 pub use logging::*;

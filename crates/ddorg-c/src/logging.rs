@@ -39,8 +39,10 @@ impl Log for CLogger {
         }
         let sink = SINK.read().unwrap_or_else(|e| e.into_inner());
         if let Some(sink) = sink.as_ref() {
-            let text = record.args().to_string().replace('\0', "\u{FFFD}");
-            let Ok(message) = CString::new(text) else {
+            // One line, as documented: the core's escaping also turns NUL into `\u{0}`.
+            let text = record.args().to_string();
+            let text = ddorg_core::escape_controls(&text);
+            let Ok(message) = CString::new(text.as_bytes()) else {
                 return;
             };
             let level = match record.level() {

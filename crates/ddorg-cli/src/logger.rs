@@ -10,7 +10,12 @@ impl Log for Stderr {
     }
     fn log(&self, r: &Record) {
         if self.enabled(r.metadata()) {
-            eprintln!("ddorg: {}: {}", r.level().as_str().to_lowercase(), r.args());
+            let message = r.args().to_string();
+            eprintln!(
+                "ddorg: {}: {}",
+                r.level().as_str().to_lowercase(),
+                ddorg_core::escape_controls(&message)
+            );
         }
     }
     fn flush(&self) {}

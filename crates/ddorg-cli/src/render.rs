@@ -1,9 +1,12 @@
-//! Human-readable output for the two responses.
+//! Human-readable output for the two responses. Every value from the server passes through
+//! [`escape_controls`], so a name holding ANSI or OSC sequences or CR/LF cannot restyle the
+//! terminal or forge a line; `--json` prints the data as received instead.
 
 use std::fmt::Write;
 
 use ddorg_core::{
-    AccessRole, OrganizationResponse, RateLimit, SalesforceIncidentsOrganizationsResponse,
+    escape_controls, AccessRole, OrganizationResponse, RateLimit,
+    SalesforceIncidentsOrganizationsResponse,
 };
 
 fn yes_no(v: Option<bool>) -> &'static str {
@@ -38,7 +41,7 @@ pub fn org(resp: &OrganizationResponse) -> String {
         return "The response holds no organization.\n".into();
     };
     let mut row = |k: &str, v: &str| {
-        let _ = writeln!(out, "{k:<30}{v}");
+        let _ = writeln!(out, "{k:<30}{}", escape_controls(v));
     };
     row("Name", text(org.name.as_deref()));
     row("Public ID", text(org.public_id.as_deref()));
@@ -104,11 +107,11 @@ pub fn salesforce(resp: &SalesforceIncidentsOrganizationsResponse) -> String {
         .map(|d| {
             let a = &d.attributes;
             [
-                d.id.clone(),
-                text(a.name.as_deref()).to_string(),
-                text(a.sfdc_org_id.as_deref()).to_string(),
-                text(a.sfdc_org_type.as_deref()).to_string(),
-                text(a.instance_url.as_deref()).to_string(),
+                escape_controls(&d.id).into_owned(),
+                escape_controls(text(a.name.as_deref())).into_owned(),
+                escape_controls(text(a.sfdc_org_id.as_deref())).into_owned(),
+                escape_controls(text(a.sfdc_org_type.as_deref())).into_owned(),
+                escape_controls(text(a.instance_url.as_deref())).into_owned(),
             ]
         })
         .collect();
@@ -144,7 +147,7 @@ pub fn rate_limit(rl: &RateLimit) -> String {
     let n = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
     format!(
         "rate limit {}: {} of {} requests left, resets in {}s",
-        rl.name.as_deref().unwrap_or("-"),
+        escape_controls(rl.name.as_deref().unwrap_or("-")),
         n(rl.remaining),
         n(rl.limit),
         n(rl.reset)

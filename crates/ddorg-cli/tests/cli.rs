@@ -104,6 +104,57 @@ fn json_output_equals_the_json_received_for_every_fixture() {
     }
 }
 
+/// Terminal escapes (OSC title, clear screen, colours), CR/LF and a forged success line.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mred\r\nddorg: success";
+
+#[test]
+fn hostile_server_text_is_escaped_in_human_output_and_kept_in_json() {
+    let fake = FakeServer::start().unwrap();
+    let body = serde_json::json!({"org": {"name": HOSTILE, "settings": {"saml_idp_endpoint": HOSTILE, "saml_autocreate_access_role": HOSTILE}}});
+    fake.set_org("abc", Reply::json(200, &body.to_string()));
+    let o = ddorg(Some(&fake), &["org", "get", "abc"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+    assert!(
+        !out.lines().any(|l| l.starts_with("ddorg: success")),
+        "{out}"
+    );
+    assert!(out.contains(r"\u{1b}]0;pwned\u{7}"), "{out}");
+    let o = ddorg(Some(&fake), &["--json", "org", "get", "abc"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v, body, "--json keeps the data exactly");
+
+    let sf = serde_json::json!({"data": [{"id": HOSTILE, "type": "salesforce-incidents-org", "attributes": {"name": HOSTILE}}]});
+    fake.set_salesforce(Reply::json(200, &sf.to_string()));
+    let o = ddorg(Some(&fake), &["salesforce", "list"]);
+    let out = stdout(&o);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+}
+
+#[test]
+fn hostile_error_text_makes_one_bounded_escaped_error_line_and_verbose_logs_are_escaped() {
+    let fake = FakeServer::start().unwrap();
+    let mut errors = vec![HOSTILE.to_string()];
+    errors.extend((0..999).map(|i| format!("error number {i}")));
+    let errors: Vec<&str> = errors.iter().map(String::as_str).collect();
+    fake.set_org("abc", Reply::errors(403, &errors));
+    let o = ddorg(Some(&fake), &["-v", "org", "get", "abc"]);
+    assert_eq!(code(&o), 3);
+    let err = stderr(&o);
+    assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err:?}");
+    assert!(
+        !err.lines().any(|l| l.starts_with("ddorg: success")),
+        "{err}"
+    );
+    let last = err.lines().last().unwrap();
+    assert!(last.starts_with("ddorg: error (forbidden)"), "{last}");
+    assert!(last.ends_with("and 997 more"), "{last}");
+    assert!(last.len() < 1000, "{} bytes", last.len());
+    assert!(err.lines().count() > 1, "-v logged the attempt: {err}");
+}
+
 #[test]
 fn salesforce_list_prints_a_table() {
     let fake = FakeServer::start().unwrap();

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::{ClientBuilder, Secret, Validated};
 use crate::decode::{decode_body, error_messages};
+use crate::encoding;
 use crate::error::{Error, ErrorKind};
 use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
 use crate::path;
@@ -353,6 +354,7 @@ impl Client {
                     .get(url)
                     .header("DD-API-KEY", inner.api_key.expose())
                     .header("DD-APPLICATION-KEY", inner.app_key.expose())
+                    .header("accept-encoding", encoding::ACCEPT_ENCODING)
                     .config()
                     .timeout_global(Some(budget))
                     .build()
@@ -362,7 +364,7 @@ impl Client {
                 Ok(response) => break response,
                 Err(e) if started.elapsed() < remaining && resend.allowed(pooled, &e) => {
                     *attempts += 1;
-                    log::debug!(target: LOG_TARGET, "the server had closed the pooled connection ({e}); sending again (attempt {attempts})");
+                    log::debug!(target: LOG_TARGET, "the server had closed the pooled connection ({}); sending again (attempt {attempts})", crate::text::escape_controls(&e.to_string()));
                 }
                 Err(e) => return Err(transport_error(e, inner.timeout, &inner.target)),
             }
@@ -373,14 +375,31 @@ impl Client {
         let rate_limit = RateLimit::from_headers(header);
         let content_type = header("content-type").map(str::to_owned);
         let location = header("location").map(str::to_owned);
+        let content_encoding = header("content-encoding").map(str::to_owned);
 
         if !(200..300).contains(&status) {
             let body = response
                 .body_mut()
                 .with_config()
                 .limit(MAX_ERROR_BODY.min(inner.max_body_size))
-                .read_to_vec()
-                .unwrap_or_default();
+                .read_to_vec();
+            let body = match body {
+                Ok(body) => body,
+                // The deadline passed while the error body trickled in: that is a timeout (the
+                // status says what had begun to arrive), not a server error without messages.
+                Err(e) if is_timeout(&e) => {
+                    return Err(
+                        transport_error(e, inner.timeout, &inner.target)
+                            .with_status(status)
+                            .with_rate_limit(rate_limit),
+                    );
+                }
+                // Otherwise the status alone is the answer; a damaged error body adds nothing.
+                Err(_) => Vec::new(),
+            };
+            let limit = MAX_ERROR_BODY.min(inner.max_body_size);
+            let body =
+                encoding::decode(body, content_encoding.as_deref(), limit).unwrap_or_default();
             let err = match (status, location) {
                 // A redirect names where it goes; say why it was not followed.
                 (301 | 302 | 303 | 307 | 308, Some(location)) => Error::new(
@@ -409,12 +428,21 @@ impl Client {
                         inner.max_body_size
                     ),
                 ),
-                ureq::Error::Decompress(codec, io) => Error::new(
-                    ErrorKind::Decode,
-                    format!("response body could not be decompressed ({codec}): {io}"),
-                )
-                .with_source(io),
                 other => transport_error(other, inner.timeout, &inner.target),
+            })
+            .and_then(|raw| {
+                encoding::decode(raw, content_encoding.as_deref(), inner.max_body_size).map_err(
+                    |failure| match failure {
+                        encoding::DecodeFailure::Invalid(e) => e,
+                        encoding::DecodeFailure::TooLarge => Error::new(
+                            ErrorKind::ResponseTooLarge,
+                            format!(
+                                "response body is larger than the {} byte limit once decompressed",
+                                inner.max_body_size
+                            ),
+                        ),
+                    },
+                )
             })
             .map_err(|e| e.with_status(status).with_rate_limit(rate_limit.clone()))?;
         let value = decode_body(&body, content_type.as_deref())
@@ -424,6 +452,18 @@ impl Client {
 
     fn deadline_error(&self) -> Error {
         Error::deadline_passed(self.inner.timeout, &self.inner.target)
+    }
+}
+
+/// Whether a ureq failure is a deadline passing (ureq's own timeouts, or a socket read timing out).
+fn is_timeout(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(io) => matches!(
+            io.kind(),
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+        ),
+        _ => false,
     }
 }
 

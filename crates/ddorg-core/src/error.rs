@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::rate_limit::RateLimit;
+use crate::text;
 
 /// What went wrong, as a small `Copy` enum.
 ///
@@ -184,6 +185,10 @@ struct Details {
 impl Error {
     /// An error of `kind` with a one-line message and no response details.
     ///
+    /// The message is made one safe line here, for every error of every language: control
+    /// characters (a server's text may hold ANSI or OSC sequences, CR or LF) are escaped visibly
+    /// and its length is bounded (see [`crate::text`]).
+    ///
     /// ```
     /// use ddorg_core::{Error, ErrorKind};
     ///
@@ -196,7 +201,7 @@ impl Error {
         Error {
             details: Box::new(Details {
                 kind,
-                message: message.into(),
+                message: text::one_line(message.into()),
                 status: None,
                 errors: Vec::new(),
                 rate_limit: None,
@@ -218,7 +223,7 @@ impl Error {
         let mut message = format!("{} (HTTP {status})", kind.describe());
         if !errors.is_empty() {
             message.push_str(": ");
-            message.push_str(&errors.join("; "));
+            message.push_str(&text::messages_in_line(&errors));
         }
         Error::new(kind, message)
             .with_status(status)
@@ -439,6 +444,23 @@ mod tests {
             e.with_attempts(1).message_with_attempts(),
             "server error (HTTP 503): Unavailable, 1 attempt"
         );
+    }
+
+    #[test]
+    fn hostile_messages_make_one_escaped_bounded_line_and_errors_stay_as_received() {
+        let hostile = "\x1b]0;pwned\x07\x1b[2Jgone\r\nddorg: success".to_string();
+        let mut errors = vec![hostile.clone()];
+        errors.extend((0..999).map(|i| format!("e{i}")));
+        let e = Error::from_response(403, errors.clone(), None);
+        assert_eq!(
+            e.message(),
+            r"forbidden (HTTP 403): \u{1b}]0;pwned\u{7}\u{1b}[2Jgone\u{d}\u{a}ddorg: success; e0; e1; and 997 more"
+        );
+        assert_eq!(e.to_string(), e.message());
+        assert!(!format!("{e:?}").contains('\x1b'), "Debug escapes too");
+        assert_eq!(e.errors(), errors, "the data is kept exactly");
+        let e = Error::new(ErrorKind::Decode, "x".repeat(1_000_000));
+        assert!(e.message().chars().count() <= crate::text::MAX_LINE_CHARS + 1);
     }
 
     #[test]

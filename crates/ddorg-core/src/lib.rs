@@ -56,6 +56,7 @@ mod client;
 mod config;
 mod connect_proxy;
 mod decode;
+mod encoding;
 mod error;
 pub mod limits;
 pub mod models;
@@ -68,6 +69,7 @@ mod response;
 mod retry;
 mod reuse;
 mod site;
+pub mod text;
 mod tls;
 mod transport;
 mod trust;
@@ -83,6 +85,7 @@ pub use rate_limit::RateLimit;
 pub use response::{Response, ResponseMeta};
 pub use retry::{RetryPolicy, Sleeper, ThreadSleeper};
 pub use site::Site;
+pub use text::escape_controls;
 pub use trust::{TlsRoots, ENV_CA_BUNDLE, ENV_SSL_CERT_FILE};
 
 /// This crate's version.

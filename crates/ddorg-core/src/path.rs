@@ -2,6 +2,11 @@
 
 use crate::error::{Error, ErrorKind};
 
+/// The longest value accepted, in bytes of UTF-8: Datadog's ids are tens of characters, and the
+/// bound is checked before sending, so a huge value is a clear `InvalidArgument` (attempts 0)
+/// rather than a URI the HTTP layer refuses.
+pub(crate) const MAX_SEGMENT_BYTES: usize = 2048;
+
 /// Percent-encodes `value` as a single path segment.
 ///
 /// Everything outside RFC 3986's unreserved set is encoded, so `/`, `?`, `#`, `%`, spaces, CR/LF,
@@ -18,6 +23,15 @@ pub(crate) fn segment(name: &str, value: &str) -> Result<String, Error> {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
             format!("{name} must not be {value:?}"),
+        ));
+    }
+    if value.len() > MAX_SEGMENT_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!(
+                "{name} is {} bytes long; at most {MAX_SEGMENT_BYTES} are accepted",
+                value.len()
+            ),
         ));
     }
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -57,8 +71,10 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_dot_segments_are_invalid_arguments() {
-        for bad in ["", ".", ".."] {
+    fn empty_dot_and_over_long_segments_are_invalid_arguments() {
+        let long = "a".repeat(super::MAX_SEGMENT_BYTES + 1);
+        assert!(segment("id", &long[1..]).is_ok());
+        for bad in ["", ".", "..", long.as_str()] {
             assert_eq!(
                 segment("public_id", bad).unwrap_err().kind(),
                 ErrorKind::InvalidArgument

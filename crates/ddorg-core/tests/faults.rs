@@ -71,6 +71,7 @@ const EXPECT_KEYS: &[&str] = &[
     "errors_exclude",
     "message_contains",
     "message_excludes",
+    "message_safe",
     "attempts",
     "rate_limit",
     "fields",
@@ -484,6 +485,11 @@ fn check_error(expect: &Value, e: &Error, fill: &dyn Fn(&str) -> String) -> Resu
         if !e.message().contains(s) {
             return wrong(&format!("expected the message to contain {s:?}"));
         }
+    }
+    if expect.get("message_safe") == Some(&Value::Bool(true))
+        && format!("{e}").chars().any(char::is_control)
+    {
+        return wrong("expected a message without control characters");
     }
     if let Some(s) = text("message_excludes").as_deref() {
         if format!("{e} {e:?}").contains(s) {

@@ -143,6 +143,10 @@ fn write_reply<W: Write>(
     match p.fault {
         None => {
             write_head(w, close)?;
+            if let Some(d) = p.body_delay {
+                w.flush()?;
+                thread::sleep(d);
+            }
             w.write_all(body)?;
             w.flush()?;
             return Ok(true);

@@ -94,6 +94,7 @@ pub struct Reply {
     pub(crate) body: Vec<u8>,
     pub(crate) gzip: bool,
     pub(crate) delay: Option<Duration>,
+    pub(crate) body_delay: Option<Duration>,
     pub(crate) fault: Option<Fault>,
     pub(crate) repeat: usize,
     /// Serves what the request would have got without this reply (see [`Reply::passthrough`]).
@@ -111,6 +112,7 @@ impl Reply {
             body: Vec::new(),
             gzip: false,
             delay: None,
+            body_delay: None,
             fault: None,
             repeat: 1,
             passthrough: false,
@@ -201,6 +203,14 @@ impl Reply {
     /// delay.
     pub fn delay(mut self, d: Duration) -> Reply {
         self.delay = Some(d);
+        self
+    }
+
+    /// Sends the status line and headers at once, then sleeps this long
+    /// before the body, to test a deadline that passes while a body is read.
+    /// Defaults to no delay.
+    pub fn body_delay(mut self, d: Duration) -> Reply {
+        self.body_delay = Some(d);
         self
     }
 

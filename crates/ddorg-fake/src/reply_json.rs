@@ -15,7 +15,7 @@ impl Reply {
     /// {"status": 429, "headers": {"x-ratelimit-reset": "1"},
     ///  "body": "text", "json": {"any": "value"}, "body_base64": "aGk=",
     ///  "errors": ["msg"], "content_type": "text/html", "gzip": true,
-    ///  "delay_ms": 1500, "fault": "reset_mid_body", "repeat": 3,
+    ///  "delay_ms": 1500, "body_delay_ms": 1500, "fault": "reset_mid_body", "repeat": 3,
     ///  "redirect": "http://127.0.0.1:1234/x"}
     /// ```
     ///
@@ -60,6 +60,7 @@ impl Reply {
             "content_type",
             "gzip",
             "delay_ms",
+            "body_delay_ms",
             "fault",
             "repeat",
             "redirect",
@@ -200,6 +201,12 @@ impl Reply {
                 .as_u64()
                 .ok_or("\"delay_ms\" must be a non-negative integer")?;
             reply.delay = Some(Duration::from_millis(ms));
+        }
+        if let Some(v) = get("body_delay_ms") {
+            let ms = v
+                .as_u64()
+                .ok_or("\"body_delay_ms\" must be a non-negative integer")?;
+            reply.body_delay = Some(Duration::from_millis(ms));
         }
         if let Some(v) = get("fault") {
             let name = v.as_str().ok_or("\"fault\" must be a string")?;

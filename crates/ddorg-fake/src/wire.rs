@@ -13,6 +13,7 @@ pub(crate) struct Prepared {
     pub(crate) head: Vec<u8>,
     pub(crate) body: Vec<u8>,
     pub(crate) delay: Option<Duration>,
+    pub(crate) body_delay: Option<Duration>,
     pub(crate) fault: Option<Fault>,
     /// The reply itself carries `connection: close`.
     pub(crate) close: bool,
@@ -93,6 +94,7 @@ impl Reply {
             head,
             body,
             delay: self.delay,
+            body_delay: self.body_delay,
             fault: self.fault,
             close,
             passthrough: false,

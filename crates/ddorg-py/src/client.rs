@@ -14,10 +14,7 @@ use ddorg_core::{self as core, limits, ClientBuilder, Site, Sleeper};
 
 use crate::errors::{config_error, to_pyerr};
 use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
-use crate::{logging, VERSION};
-
-/// How often a retry wait wakes up to look for Ctrl-C (and other signal handlers' exceptions).
-const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(100);
+use crate::{interrupt, logging, VERSION};
 
 thread_local! {
     /// The exception a signal handler raised during a retry wait on this thread, waiting to be
@@ -25,15 +22,19 @@ thread_local! {
     static INTERRUPTED: RefCell<Option<PyErr>> = const { RefCell::new(None) };
 }
 
-/// Waits between retries in short slices, running Python's signal handlers in between: when
-/// one raises (Ctrl-C's `KeyboardInterrupt`), the retries are abandoned and that exception is
-/// what the caller sees.
-struct InterruptibleSleeper;
+/// Waits between retries in short slices, running Python's signal handlers in between (they run
+/// only on the main thread, whose calls go through [`interrupt::run`]): when one raises, the
+/// retries are abandoned and that exception is what the caller sees. A call abandoned by its
+/// caller ends its wait at once.
+pub(crate) struct InterruptibleSleeper;
 
 impl Sleeper for InterruptibleSleeper {
     fn sleep(&self, duration: Duration) -> ControlFlow<()> {
         let deadline = Instant::now() + duration;
         loop {
+            if interrupt::abandoned() {
+                return ControlFlow::Break(());
+            }
             // `None`: the interpreter is shutting down, so nobody is waiting for the answer.
             match Python::try_attach(|py| py.check_signals()) {
                 Some(Ok(())) => {}
@@ -47,7 +48,7 @@ impl Sleeper for InterruptibleSleeper {
             if left.is_zero() {
                 return ControlFlow::Continue(());
             }
-            std::thread::sleep(left.min(SIGNAL_CHECK_INTERVAL));
+            std::thread::sleep(left.min(interrupt::SIGNAL_CHECK_INTERVAL));
         }
     }
 }
@@ -107,18 +108,24 @@ impl Client {
     }
 
     /// Runs one core call without the GIL; a signal handler's exception raised during a retry
-    /// wait wins over the call's own result.
-    fn call<T: Send>(
+    /// wait wins over the call's own result. On the main thread the call runs on a worker, so
+    /// that Ctrl-C interrupts even a request in flight (see `interrupt.rs`).
+    pub(crate) fn call<T: Send + 'static>(
         &self,
         py: Python<'_>,
-        f: impl FnOnce(&core::Client) -> Result<T, core::Error> + Send,
+        f: impl FnOnce(&core::Client) -> Result<T, core::Error> + Send + 'static,
     ) -> PyResult<T> {
         let client = self.core()?;
         logging::sync_level(py)?;
-        let (result, interrupted) = py.detach(move || {
+        let work = move || {
             let result = f(&client);
             (result, INTERRUPTED.with(|slot| slot.borrow_mut().take()))
-        });
+        };
+        let (result, interrupted) = if interrupt::on_main_thread(py)? {
+            interrupt::run(py, work)?
+        } else {
+            py.detach(work)
+        };
         match interrupted {
             Some(err) => Err(err),
             None => result.map_err(to_pyerr),
@@ -234,7 +241,21 @@ impl Client {
     }
 
     /// `GET /api/v1/org/{public_id}`: the organization's name, settings (SAML and more) and plan.
-    fn get_org(&self, py: Python<'_>, public_id: String) -> PyResult<OrganizationResponse> {
+    fn get_org(
+        &self,
+        py: Python<'_>,
+        public_id: &Bound<'_, PyString>,
+    ) -> PyResult<OrganizationResponse> {
+        // A str with a lone surrogate has no UTF-8 form: a bad argument, like bad UTF-8 in C.
+        let public_id = public_id
+            .to_cow()
+            .map_err(|_| {
+                to_pyerr(core::Error::new(
+                    core::ErrorKind::InvalidArgument,
+                    "public_id is not valid Unicode (it holds a lone surrogate)",
+                ))
+            })?
+            .into_owned();
         let (value, meta) = self.call(py, move |c| c.get_org(&public_id))?.into_parts();
         Ok(OrganizationResponse::with_meta(value, meta))
     }

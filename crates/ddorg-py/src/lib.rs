@@ -7,10 +7,12 @@
 //! (`tests/python`).
 #![deny(missing_docs)]
 
+mod audit;
 mod client;
 mod convert;
 mod errors;
 mod fake;
+mod interrupt;
 mod logging;
 mod model;
 mod models;
@@ -30,6 +32,7 @@ fn ddorg_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<rate_limit::RateLimit>()?;
     models::add_classes(m)?;
+    audit::add(m)?;
     // `__all__` from what was just registered, so the list is never written by hand here.
     let mut all: Vec<String> = vec!["__version__".to_string()];
     for key in m.dict().keys() {

@@ -1,0 +1,291 @@
+"""Posture audits: :func:`audit` for one org, :func:`audit_fleet` for a fleet file, and the typed
+:class:`AuditReport` they return.
+
+The rules, the fleet and policy files, the report and its renderings all live in Rust (the
+``ddorg-audit`` crate); this module only turns the report's JSON into typed, immutable objects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+from . import _ddorg
+from ._ddorg import Client, Policy
+
+__all__ = [
+    "audit",
+    "audit_fleet",
+    "AuditReport",
+    "AuditSummary",
+    "Finding",
+    "NotEvaluated",
+    "OrgAudit",
+    "OrgAuditError",
+    "Policy",
+    "Remediation",
+    "SettingChange",
+    "OrgDrift",
+]
+
+#: The report format this version writes, the value of the JSON report's ``"ddorg_audit"`` key.
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """How to fix a finding."""
+
+    text: str
+    datadog_ui: str
+    terraform: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule that fired, with the evidence: JSON paths and values exactly as received."""
+
+    rule: str
+    severity: str
+    title: str
+    detail: str
+    remediation: Remediation
+    reference: str
+    evidence: dict[str, Any]
+    subject: Optional[str] = None
+
+    @classmethod
+    def _from(cls, d: dict[str, Any]) -> Finding:
+        return cls(
+            rule=d["rule"],
+            severity=d["severity"],
+            title=d["title"],
+            detail=d["detail"],
+            remediation=Remediation(**d["remediation"]),
+            reference=d["reference"],
+            evidence=d["evidence"],
+            subject=d.get("subject"),
+        )
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    """A rule that could not be evaluated, and why (never counted as passed)."""
+
+    rule: str
+    reason: str
+    subject: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class OrgAuditError:
+    """Why an org could not be audited: the error kind (``"forbidden"``, ``"timeout"``, …)."""
+
+    kind: str
+    status: Optional[int]
+    message: str
+    attempts: int
+    call: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """A setting that differs from the baseline; ``old_present``/``new_present`` tell an absent
+    field from a ``null`` one (``None`` either way in ``old``/``new``)."""
+
+    field: str
+    old: Any
+    new: Any
+    old_present: bool
+    new_present: bool
+
+
+@dataclass(frozen=True)
+class OrgDrift:
+    """What changed for one org since the baseline."""
+
+    in_baseline: bool
+    baseline_audited: bool
+    new_findings: tuple[Finding, ...]
+    resolved_findings: tuple[Finding, ...]
+    changed_settings: tuple[SettingChange, ...]
+
+
+@dataclass(frozen=True)
+class OrgAudit:
+    """The audit of one org."""
+
+    name: str
+    public_id: str
+    site: Optional[str]
+    base_url: Optional[str]
+    status: str
+    error: Optional[OrgAuditError]
+    findings: tuple[Finding, ...]
+    not_evaluated: tuple[NotEvaluated, ...]
+    passed: tuple[str, ...]
+    drift: Optional[OrgDrift]
+
+    @classmethod
+    def _from(cls, d: dict[str, Any]) -> OrgAudit:
+        err = d.get("error")
+        drift = d.get("drift")
+        return cls(
+            name=d["name"],
+            public_id=d["public_id"],
+            site=d.get("site"),
+            base_url=d.get("base_url"),
+            status=d["status"],
+            error=None if err is None else OrgAuditError(**err),
+            findings=tuple(Finding._from(f) for f in d["findings"]),
+            not_evaluated=tuple(NotEvaluated(**n) for n in d["not_evaluated"]),
+            passed=tuple(d["passed"]),
+            drift=None
+            if drift is None
+            else OrgDrift(
+                in_baseline=drift["in_baseline"],
+                baseline_audited=drift["baseline_audited"],
+                new_findings=tuple(Finding._from(f) for f in drift["new_findings"]),
+                resolved_findings=tuple(Finding._from(f) for f in drift["resolved_findings"]),
+                changed_settings=tuple(
+                    SettingChange(
+                        field=c["field"],
+                        old=c.get("old"),
+                        new=c.get("new"),
+                        old_present="old" in c,
+                        new_present="new" in c,
+                    )
+                    for c in drift["changed_settings"]
+                ),
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    """Counts over the whole report, and the outcome."""
+
+    orgs: int
+    audited: int
+    errors: int
+    findings: dict[str, int]
+    not_evaluated: int
+    passed: int
+    fail_on: str
+    failing_findings: int
+    outcome: str
+    exit_code: int
+    new_findings: Optional[dict[str, int]] = None
+    resolved_findings: Optional[int] = None
+
+
+class AuditReport:
+    """A whole audit: one org or a fleet. Immutable; ``to_json()`` is the JSON report
+    (``"ddorg_audit": 1`` first, docs/audit-report.schema.json), ``to_sarif()`` SARIF 2.1.0."""
+
+    __slots__ = ("_json", "_orgs", "_summary", "_policy", "_generated_at", "_version")
+
+    def __init__(self, report_json: str) -> None:
+        """Reads a JSON report (e.g. a file written by ``ddorg audit --format json``)."""
+        # Rust checks it is a report of this version and normalizes it.
+        text = _ddorg._render(report_json, "json")
+        d = json.loads(text)
+        self._json: str = text
+        self._version: int = d["ddorg_audit"]
+        self._generated_at: str = d["generated_at"]
+        self._orgs = tuple(OrgAudit._from(o) for o in d["orgs"])
+        self._summary = AuditSummary(**d["summary"])
+        self._policy: Policy = Policy._from_json(json.dumps(d["policy"]))
+
+    @classmethod
+    def from_file(cls, path: Union[str, os.PathLike[str]]) -> AuditReport:
+        """Reads a JSON report from a file."""
+        with open(path, encoding="utf-8") as f:
+            return cls(f.read())
+
+    @property
+    def version(self) -> int:
+        """The report format's version, 1."""
+        return self._version
+
+    @property
+    def generated_at(self) -> str:
+        """When the audit ran (RFC 3339, UTC)."""
+        return self._generated_at
+
+    @property
+    def orgs(self) -> tuple[OrgAudit, ...]:
+        """Every org, in the order given."""
+        return self._orgs
+
+    @property
+    def summary(self) -> AuditSummary:
+        """Counts and the outcome."""
+        return self._summary
+
+    @property
+    def policy(self) -> Policy:
+        """The effective policy."""
+        return self._policy
+
+    @property
+    def exit_code(self) -> int:
+        """What ``ddorg audit`` would exit with: 0, 1 (findings at or above ``fail_on``) or 9
+        (an org could not be audited)."""
+        return self._summary.exit_code
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report as plain Python objects (a fresh copy)."""
+        result: dict[str, Any] = json.loads(self._json)
+        return result
+
+    def to_json(self) -> str:
+        """The JSON report (pretty-printed, ending in a newline)."""
+        return self._json
+
+    def to_sarif(self) -> str:
+        """The report as a SARIF 2.1.0 log."""
+        return _ddorg._render(self._json, "sarif")
+
+    def to_text(self) -> str:
+        """The report as ``ddorg audit`` prints it."""
+        return _ddorg._render(self._json, "text")
+
+    def to_markdown(self) -> str:
+        """The report in Markdown, for tickets and pull-request comments."""
+        return _ddorg._render(self._json, "markdown")
+
+    def compare(self, baseline: AuditReport) -> AuditReport:
+        """This report with drift against an earlier one: per org, new and resolved findings and
+        changed settings; only new findings count towards ``fail_on``."""
+        return AuditReport(_ddorg._apply_baseline(self._json, baseline._json))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AuditReport) and other._json == self._json
+
+    def __hash__(self) -> int:
+        return hash(self._json)
+
+    def __repr__(self) -> str:
+        s = self._summary
+        return (
+            f"AuditReport(orgs={s.orgs}, audited={s.audited}, errors={s.errors}, "
+            f"findings={sum(s.findings.values())}, outcome={s.outcome!r})"
+        )
+
+
+def audit(client: Client, public_id: str, policy: Optional[Policy] = None) -> AuditReport:
+    """Audits one org through ``client`` (its keys, site and options); the org is labelled by
+    its public ID. The GIL is released while the two calls run."""
+    return AuditReport(_ddorg._audit(client, public_id, policy))
+
+
+def audit_fleet(
+    path: Union[str, os.PathLike[str]], policy: Optional[Policy] = None, concurrency: int = 8
+) -> AuditReport:
+    """Audits every org of a fleet file (docs/audit.md), ``concurrency`` at a time, each with
+    its own client. An org that cannot be audited is an error in the report, not an exception;
+    a bad fleet file raises :class:`ConfigError`."""
+    return AuditReport(_ddorg._audit_fleet(os.fspath(path), policy, concurrency))
