@@ -150,7 +150,7 @@ fn hostile_error_text_makes_one_bounded_escaped_error_line_and_verbose_logs_are_
     );
     let last = err.lines().last().unwrap();
     assert!(last.starts_with("ddorg: error (forbidden)"), "{last}");
-    assert!(last.ends_with("and 997 more"), "{last}");
+    assert!(last.ends_with("and 997 more, 1 attempt"), "{last}");
     assert!(last.len() < 1000, "{} bytes", last.len());
     assert!(err.lines().count() > 1, "-v logged the attempt: {err}");
 }

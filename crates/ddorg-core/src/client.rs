@@ -388,11 +388,9 @@ impl Client {
                 // The deadline passed while the error body trickled in: that is a timeout (the
                 // status says what had begun to arrive), not a server error without messages.
                 Err(e) if is_timeout(&e) => {
-                    return Err(
-                        transport_error(e, inner.timeout, &inner.target)
-                            .with_status(status)
-                            .with_rate_limit(rate_limit),
-                    );
+                    return Err(transport_error(e, inner.timeout, &inner.target)
+                        .with_status(status)
+                        .with_rate_limit(rate_limit));
                 }
                 // Otherwise the status alone is the answer; a damaged error body adds nothing.
                 Err(_) => Vec::new(),
