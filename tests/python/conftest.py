@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import urllib.parse
 import urllib.request
@@ -123,6 +124,16 @@ def fake_server() -> Iterator[Fake]:
 def fake(fake_server: Fake) -> Fake:
     fake_server.reset()
     return fake_server
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_raises_keyboard_interrupt() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt in every test, as in an interactive Python, even when the
+    suite was started with SIGINT ignored (a background job of a shell without job control
+    inherits that, and Python then installs no handler of its own)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture(autouse=True)
