@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::limits::{self, TimeoutKind};
 pub(crate) use crate::proxy::ProxySetting;
 use crate::retry::{RetryPolicy, Sleeper, SleeperDebug, ThreadSleeper};
+use crate::secret::{KeyHeader, Secret};
 use crate::site::Site;
 use crate::transport::Target;
 use crate::trust::{TlsRoots, TrustSetting};
@@ -26,22 +27,6 @@ pub const ENV_BASE_URL: &str = "DDORG_BASE_URL";
 
 /// The default user agent: `ddorg/<version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("ddorg/", env!("CARGO_PKG_VERSION"));
-
-/// A key that never shows itself: `Debug` prints `"***"`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub(crate) struct Secret(Box<str>);
-
-impl Secret {
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_empty() { "<unset>" } else { "***" })
-    }
-}
 
 /// Builds a [`Client`]. Every setter is infallible; [`build`](ClientBuilder::build) validates
 /// everything at once and returns a [`ErrorKind::Config`] error naming the first problem.
@@ -171,6 +156,7 @@ impl ClientBuilder {
     }
 
     /// The API key sent as `DD-API-KEY`. Required; from `DD_API_KEY` with [`from_env`](Self::from_env).
+    /// Taken as a [`Secret`]: a `String` is moved, not copied, and every copy is wiped when dropped.
     ///
     /// ```
     /// use ddorg_core::Client;
@@ -179,13 +165,13 @@ impl ClientBuilder {
     /// assert!(!format!("{client:?}").contains("my-api-key")); // never printed
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(Secret(key.into().into_boxed_str()));
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.api_key = Some(key.into());
         self
     }
 
     /// The application key sent as `DD-APPLICATION-KEY`. Required; from `DD_APP_KEY` with
-    /// [`from_env`](Self::from_env).
+    /// [`from_env`](Self::from_env). Taken as a [`Secret`], like [`api_key`](Self::api_key).
     ///
     /// ```
     /// use ddorg_core::{Client, ErrorKind};
@@ -195,8 +181,8 @@ impl ClientBuilder {
     /// assert!(err.message().contains("DD_APP_KEY"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn app_key(mut self, key: impl Into<String>) -> Self {
-        self.app_key = Some(Secret(key.into().into_boxed_str()));
+    pub fn app_key(mut self, key: impl Into<Secret>) -> Self {
+        self.app_key = Some(key.into());
         self
     }
 
@@ -490,9 +476,8 @@ impl ClientBuilder {
             return Err(Error::new(ErrorKind::Config, message.clone()));
         }
         let base = self.resolved_base_url()?;
-        let api_key = ClientBuilder::checked_key(&self.api_key, "API key", ENV_API_KEY)?.clone();
-        let app_key =
-            ClientBuilder::checked_key(&self.app_key, "application key", ENV_APP_KEY)?.clone();
+        let api_key = ClientBuilder::checked_key(&self.api_key, "API key", ENV_API_KEY)?;
+        let app_key = ClientBuilder::checked_key(&self.app_key, "application key", ENV_APP_KEY)?;
         limits::check_timeout(TimeoutKind::Overall, self.timeout)?;
         limits::check_timeout(TimeoutKind::Connect, self.connect_timeout)?;
         limits::check_max_body_size(self.max_body_size)?;
@@ -523,12 +508,13 @@ impl ClientBuilder {
     }
 
     /// Checks a key: present, non-empty, printable ASCII only (a header cannot carry more, and a
-    /// CR/LF could smuggle a second header). The message names the variable, never the value.
-    pub(crate) fn checked_key<'a>(
-        key: &'a Option<Secret>,
+    /// CR/LF could smuggle a second header), and makes the client's one copy of it: the header
+    /// value every request shares. The message names the variable, never the value.
+    pub(crate) fn checked_key(
+        key: &Option<Secret>,
         what: &str,
         env: &str,
-    ) -> Result<&'a Secret, Error> {
+    ) -> Result<KeyHeader, Error> {
         let config = |msg: String| Error::new(ErrorKind::Config, msg);
         match key {
             None => Err(config(format!(
@@ -543,7 +529,10 @@ impl ClientBuilder {
             Some(k) if !k.expose().is_ascii() => Err(config(format!(
                 "{what} contains a non-ASCII character: check {env}"
             ))),
-            Some(k) => Ok(k),
+            Some(k) => k
+                .clone()
+                .into_header()
+                .map_err(|_| config(format!("{what} cannot be sent in a header: check {env}"))),
         }
     }
 }
@@ -551,8 +540,8 @@ impl ClientBuilder {
 /// What [`ClientBuilder::validate`] found valid and resolved.
 pub(crate) struct Validated {
     pub(crate) base: BaseUrl,
-    pub(crate) api_key: Secret,
-    pub(crate) app_key: Secret,
+    pub(crate) api_key: KeyHeader,
+    pub(crate) app_key: KeyHeader,
     pub(crate) proxy: Option<ureq::Proxy>,
     /// Who calls talk to (the API host and the proxy), for messages.
     pub(crate) target: Target,
@@ -690,8 +679,7 @@ mod tests {
     #[test]
     fn keys_are_checked_without_showing_them() {
         let check = |k: Option<&str>| {
-            ClientBuilder::checked_key(&k.map(|k| Secret(k.into())), "API key", ENV_API_KEY)
-                .map(|_| ())
+            ClientBuilder::checked_key(&k.map(Secret::from), "API key", ENV_API_KEY).map(|_| ())
         };
         assert!(check(Some("abc123")).is_ok());
         for bad in [
