@@ -52,6 +52,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod base_url;
 mod cert_names;
 mod client;
 mod config;
