@@ -138,8 +138,12 @@ def ctrl_c_raises_keyboard_interrupt() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the machine's Datadog settings unless it sets them itself."""
-    for name in ("DD_API_KEY", "DD_APP_KEY", "DD_SITE", "DDORG_BASE_URL"):
+    """No test sees the machine's Datadog, CA or proxy settings unless it sets them itself."""
+    for name in (
+        "DD_API_KEY", "DD_APP_KEY", "DD_SITE", "DDORG_BASE_URL", "DDORG_CA_BUNDLE",
+        "SSL_CERT_FILE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY",
+        "no_proxy",
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
 
 
