@@ -60,11 +60,11 @@ from typing import (
 
 from .. import _ddorg
 
-if TYPE_CHECKING:
-    if sys.version_info >= (3, 11):
-        from typing import Unpack
-    else:
-        from typing_extensions import Unpack
+# At runtime where typing has it, so that typing.get_type_hints() works on the methods.
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+elif TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "FakeServer",
