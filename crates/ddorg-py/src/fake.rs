@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 use ddorg_fake::{Fault, Listen, ProxyMode, Reply, TlsCert};
 
@@ -178,24 +179,24 @@ impl FakeServer {
 }
 
 /// Adds `_FakeServer`, the fake's default bodies (Datadog's documented examples, as JSON text)
-/// and the names of its faults, certificates and proxy modes to the module, as private names: `setattr`, because `add` would list them in `__all__`.
+/// and the names of its faults, certificates and proxy modes to the module, as private names:
+/// `setattr`, because `add` would list them in `__all__`.
 pub(crate) fn add(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.setattr("_FakeServer", py.get_type::<FakeServer>())?;
     m.setattr("_ORG_EXAMPLE", ddorg_fake::ORG_EXAMPLE)?;
     m.setattr("_SALESFORCE_EXAMPLE", ddorg_fake::SALESFORCE_EXAMPLE)?;
-    let names = |names: Vec<&'static str>| pyo3::types::PyTuple::new(py, names);
-    m.setattr(
-        "_FAULTS",
-        names(Fault::ALL.iter().map(|f| f.name()).collect())?,
-    )?;
-    m.setattr(
-        "_TLS_CERTS",
-        names(TlsCert::ALL.iter().map(|c| c.name()).collect())?,
-    )?;
-    m.setattr(
-        "_PROXY_MODES",
-        names(ProxyMode::ALL.iter().map(|m| m.name()).collect())?,
-    )?;
+    m.setattr("_FAULTS", names(py, Fault::ALL, Fault::name)?)?;
+    m.setattr("_TLS_CERTS", names(py, TlsCert::ALL, TlsCert::name)?)?;
+    m.setattr("_PROXY_MODES", names(py, ProxyMode::ALL, ProxyMode::name)?)?;
     Ok(())
+}
+
+/// The names of every value of one of the fake's enums, as a tuple.
+fn names<'py, T: Copy>(
+    py: Python<'py>,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> PyResult<Bound<'py, PyTuple>> {
+    PyTuple::new(py, all.iter().map(|&v| name(v)))
 }
