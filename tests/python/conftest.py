@@ -69,17 +69,6 @@ class Fake:
         reqs: list[dict[str, Any]] = self._call("GET", "/_fake/requests")
         return reqs
 
-    def listen(self, how: dict[str, str]) -> dict[str, Any]:
-        """Opens an extra listener (`{"tls": "expired"}`, `{"proxy": "inspect"}`) until reset."""
-        listening: dict[str, Any] = self._call("POST", "/_fake/listen", how)
-        return listening
-
-    def ca_pem(self) -> str:
-        """The fake's CA certificate (PEM), which issues every certificate it serves."""
-        req = urllib.request.Request(self.base_url + "/_fake/ca")
-        with _OPENER.open(req, timeout=10) as resp:
-            return str(resp.read().decode("ascii"))
-
     def stats(self) -> dict[str, int]:
         stats: dict[str, int] = self._call("GET", "/_fake/stats")
         return stats
@@ -138,8 +127,12 @@ def ctrl_c_raises_keyboard_interrupt() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the machine's Datadog settings unless it sets them itself."""
-    for name in ("DD_API_KEY", "DD_APP_KEY", "DD_SITE", "DDORG_BASE_URL"):
+    """No test sees the machine's Datadog, CA or proxy settings unless it sets them itself."""
+    for name in (
+        "DD_API_KEY", "DD_APP_KEY", "DD_SITE", "DDORG_BASE_URL", "DDORG_CA_BUNDLE",
+        "SSL_CERT_FILE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY",
+        "no_proxy",
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
 
 
