@@ -69,6 +69,18 @@ class Fake:
         reqs: list[dict[str, Any]] = self._call("GET", "/_fake/requests")
         return reqs
 
+    def listen(self, how: dict[str, str]) -> dict[str, Any]:
+        """Opens an extra listener (`{"tls": "valid"}`) until reset: for tests whose fake must be
+        another process (test_keys_in_memory.py counts the copies of keys in its own memory)."""
+        listening: dict[str, Any] = self._call("POST", "/_fake/listen", how)
+        return listening
+
+    def ca_pem(self) -> str:
+        """The fake's CA certificate (PEM), which issues every certificate it serves."""
+        req = urllib.request.Request(self.base_url + "/_fake/ca")
+        with _OPENER.open(req, timeout=10) as resp:
+            return str(resp.read().decode("ascii"))
+
     def stats(self) -> dict[str, int]:
         stats: dict[str, int] = self._call("GET", "/_fake/stats")
         return stats
