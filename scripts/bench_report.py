@@ -306,7 +306,9 @@ class Report:
                 w(f"| {k} | {v:,} bytes ({v / 1048576:.1f} MiB) |")
             w("")
         w("## Method\n")
-        w(f"""- One release `ddorg-fake --no-record` (no request log) on 127.0.0.1 serves every run;
+        w(f"""- The Rust and C programs, `ddorg` and `ddorg-fake` are the release builds that ship:
+  `scripts/build-release` (linked by zig against glibc 2.17, as `scripts/dist` packs them).
+- One release `ddorg-fake --no-record` (no request log) on 127.0.0.1 serves every run;
   it answers the documented example bodies with rate-limit headers over keep-alive connections.
 - Each figure is a separate process: `crates/ddorg-core/examples/bench.rs` (Rust: `ddorg`,
   `ureq-floor`, `socket-floor`), `tests/bench/bench.c` (C, linked against release
