@@ -177,6 +177,107 @@ fn an_org_that_cannot_be_audited_exits_9_with_a_report() {
     );
 }
 
+/// The one JSON object a `--json` run printed on stderr.
+fn json_error(o: &Output) -> Value {
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "one JSON object on stderr: {err}");
+    serde_json::from_str(&err).unwrap_or_else(|e| panic!("{e}: {err}"))
+}
+
+#[test]
+fn json_flag_prints_the_json_report_as_format_json_does() {
+    let fake = FakeServer::start().unwrap();
+    fake.set_org("abc", wide_open_org());
+    let by_format = ddorg(Some(&fake), &["audit", "abc", "--format", "json"]);
+    for args in [
+        &["audit", "abc", "--json"][..],
+        &["--json", "audit", "abc"],
+        &["--json", "audit", "abc", "--format", "json"],
+    ] {
+        let o = ddorg(Some(&fake), args);
+        assert_eq!(code(&o), code(&by_format), "{args:?}: {}", stderr(&o));
+        assert_eq!(code(&o), 1, "the wide-open org has high findings");
+        let (mut r, mut expected) = (json_of(&o), json_of(&by_format));
+        // Only the time of the audit may differ between two runs.
+        for v in [&mut r, &mut expected] {
+            v.as_object_mut().unwrap().remove("generated_at");
+        }
+        assert_eq!(r, expected, "{args:?}");
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn json_flag_with_another_format_is_a_usage_error_naming_both() {
+    let fake = FakeServer::start().unwrap();
+    for format in ["text", "sarif", "markdown"] {
+        for args in [
+            vec!["audit", "abc", "--json", "--format", format],
+            vec!["--format", format, "--json", "audit", "abc"],
+        ] {
+            let o = ddorg(Some(&fake), &args);
+            assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+            assert!(stdout(&o).is_empty(), "no report on a usage error");
+            let e = json_error(&o);
+            assert_eq!(e["kind"], "usage");
+            let message = e["message"].as_str().unwrap();
+            assert!(
+                message.contains("--json") && message.contains(&format!("--format {format}")),
+                "{message}"
+            );
+        }
+        let o = ddorg(Some(&fake), &["audit", "abc", "--format", format]);
+        assert_ne!(code(&o), 2, "--format {format} alone is fine");
+    }
+    // Two calls for each of the three runs without --json; the refused ones sent nothing.
+    assert_eq!(fake.request_count(), 3 * 2);
+}
+
+#[test]
+fn json_flag_keeps_errors_json_on_stderr_with_the_same_exit_codes() {
+    let fake = FakeServer::start().unwrap();
+    let scratch = Scratch::new("json-errors");
+    let typo = scratch.write("typo.toml", "fail_onn = \"low\"\n");
+    let o = ddorg(
+        Some(&fake),
+        &["audit", "abc", "--json", "--policy", typo.to_str().unwrap()],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stdout(&o).is_empty());
+    let e = json_error(&o);
+    assert_eq!(e["kind"], "config");
+    assert!(e["message"].as_str().unwrap().contains("fail_onn"), "{e}");
+    let o = ddorg(Some(&fake), &["--json", "audit"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(json_error(&o)["kind"], "usage");
+    let o = ddorg(
+        Some(&fake),
+        &[
+            "audit",
+            "abc",
+            "--json",
+            "--output",
+            "no/such/dir/report.json",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    let e = json_error(&o);
+    assert_eq!(e["kind"], "config");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot write the report"),
+        "{e}"
+    );
+    // An org that cannot be audited is in the report; stderr holds no line of text then.
+    fake.set_org("gone", Reply::errors(404, &["Organization not found"]));
+    let o = ddorg(Some(&fake), &["audit", "gone", "--json"]);
+    assert_eq!(code(&o), 9);
+    assert_eq!(json_of(&o)["orgs"][0]["error"]["kind"], "not_found");
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
 #[test]
 fn usage_and_config_errors_exit_2_and_say_why() {
     let fake = FakeServer::start().unwrap();
