@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::audit::audit_org_at;
 use crate::policy::Policy;
 use crate::report::{OrgError, OrgReport, Report};
+use crate::stop::{not_started, stopped, Stop, StopSleeper};
 use crate::timestamp::{format_rfc3339, now, UnixSeconds};
 
 /// The most orgs audited at once; more would only queue on Datadog's rate limits.
@@ -425,6 +426,13 @@ pub struct FleetOptions {
     pub on_progress: Option<OnProgress>,
     /// The time the audit compares dates with. Defaults to now.
     pub now: Option<UnixSeconds>,
+    /// Set it to stop the audit early (Ctrl-C, a deadline for the whole fleet): no further org
+    /// is started, and the retry waits of the orgs in flight end (their requests end by their
+    /// timeouts). The report then has every org, those not started as errors (`timeout`, "the
+    /// fleet audit was stopped"), so it exits 9 as an incomplete audit does. With it, each org's
+    /// client waits with a sleeper that watches the flag, unless `configure` sets its own.
+    /// Defaults to none.
+    pub stop: Option<Stop>,
 }
 
 impl Default for FleetOptions {
@@ -434,6 +442,7 @@ impl Default for FleetOptions {
             configure: None,
             on_progress: None,
             now: None,
+            stop: None,
         }
     }
 }
@@ -445,6 +454,7 @@ impl fmt::Debug for FleetOptions {
             .field("configure", &self.configure.is_some())
             .field("on_progress", &self.on_progress.is_some())
             .field("now", &self.now)
+            .field("stop", &self.stop)
             .finish()
     }
 }
@@ -456,7 +466,21 @@ fn audit_member(
     options: &FleetOptions,
     t: UnixSeconds,
 ) -> OrgReport {
-    match org.client(options.configure.as_deref()) {
+    let client = if stopped(options.stop.as_ref()) {
+        Err(not_started())
+    } else {
+        org.client(Some(&|b: ClientBuilder| {
+            let b = match &options.stop {
+                Some(stop) => b.sleeper(StopSleeper(Arc::clone(stop))),
+                None => b,
+            };
+            match &options.configure {
+                Some(configure) => configure(b),
+                None => b,
+            }
+        }))
+    };
+    match client {
         Ok(client) => audit_org_at(&client, &org.name, &org.public_id, policy, t),
         Err(e) => {
             let (site, base_url) = org.location();
@@ -477,7 +501,7 @@ fn audit_member(
 /// that org's worker: the others carry on. Memory holds the finished orgs' reports and, per
 /// worker, one org's responses. An org that cannot be audited (a key not set, a call failing)
 /// is an error in the report; the rest are still audited. Only a concurrency of 0 or above
-/// [`MAX_CONCURRENCY`] is an error.
+/// [`MAX_CONCURRENCY`] is an error. [`FleetOptions::stop`] ends it early.
 pub fn audit_fleet(
     fleet: &Fleet,
     policy: &Policy,
