@@ -409,7 +409,8 @@ pub struct Progress {
 
 /// Changes every org's client builder after the fleet file's settings (so these win).
 pub type Configure = Arc<dyn Fn(ClientBuilder) -> ClientBuilder + Send + Sync>;
-/// Called after each org with the progress so far (from the worker threads).
+/// Called after each org with the progress so far (from the worker threads, one call at a time
+/// and in order of `done`, so keep it quick: the other workers wait to record their orgs).
 pub type OnProgress = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// How a fleet is audited.
@@ -526,19 +527,18 @@ pub fn audit_fleet(
                 };
                 let report = audit_member(org, policy, options, t);
                 let failed = report.error.is_some();
-                let progress = {
-                    let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
-                    d.0[i] = Some(report);
-                    d.1 += 1;
-                    d.2 += usize::from(failed);
-                    Progress {
+                let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
+                d.0[i] = Some(report);
+                d.1 += 1;
+                d.2 += usize::from(failed);
+                // Under the lock, so the calls come in order: a counter never steps back, and
+                // the last call is the one with `done == total`.
+                if let Some(cb) = &options.on_progress {
+                    cb(Progress {
                         done: d.1,
                         total,
                         errors: d.2,
-                    }
-                };
-                if let Some(cb) = &options.on_progress {
-                    cb(progress);
+                    });
                 }
             });
         }
@@ -651,6 +651,29 @@ mod tests {
             e.message
         );
         assert_eq!(r.exit_code(), crate::EXIT_INCOMPLETE);
+    }
+
+    #[test]
+    fn progress_is_reported_once_per_org_in_order() {
+        let mut text = String::new();
+        for i in 0..64 {
+            text.push_str(&format!(
+                "[[orgs]]\npublic_id = \"x{i}\"\napi_key_env = \"DDORG_AUDIT_TEST_SURELY_UNSET\"\n"
+            ));
+        }
+        let f = fleet(&text).unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        let o = FleetOptions {
+            concurrency: 16,
+            on_progress: Some(Arc::new(move |p: Progress| {
+                record.lock().unwrap().push((p.done, p.errors, p.total))
+            })),
+            ..FleetOptions::default()
+        };
+        audit_fleet(&f, &Policy::default(), &o).unwrap();
+        let expected: Vec<_> = (1..=64).map(|n| (n, n, 64)).collect();
+        assert_eq!(*seen.lock().unwrap(), expected);
     }
 
     #[test]
