@@ -536,6 +536,106 @@ fn a_fleet_of_240_orgs_with_a_403_a_404_a_429_burst_and_a_timeout() {
     assert_eq!(fake.request_count(), 2 * 240 - 3 + 2);
 }
 
+/// Runs `sh -c command` under a pseudo-terminal (util-linux `script`) and returns what the
+/// terminal showed, with the terminal's `\r\n` turned back into `\n`; `None` if `script` cannot
+/// run here. scripts/test installs it and sets DDORG_TEST_PTY, so there it is required.
+fn on_a_terminal(command: &str) -> Option<(i32, String)> {
+    let run = Command::new("script")
+        .args(["-q", "-e", "-c", command, "/dev/null"])
+        .env("SHELL", "/bin/sh")
+        .env("DD_API_KEY", API_KEY)
+        .env("DD_APP_KEY", APP_KEY)
+        .env_remove("DD_SITE")
+        .env_remove("DDORG_BASE_URL")
+        .stdin(std::process::Stdio::null())
+        .output();
+    match run {
+        Ok(o) => Some((code(&o), stdout(&o).replace("\r\n", "\n"))),
+        Err(e) => {
+            assert!(
+                std::env::var_os("DDORG_TEST_PTY").is_none(),
+                "DDORG_TEST_PTY requires util-linux `script`, which cannot run: {e}"
+            );
+            eprintln!("skipped: the terminal progress test needs util-linux `script` ({e})");
+            None
+        }
+    }
+}
+
+/// Single-quotes a word for `sh`.
+fn sh_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+#[test]
+fn a_fleet_shows_a_progress_counter_only_when_stderr_is_a_terminal() {
+    let scratch = Scratch::new("progress");
+    let fake = FakeServer::start().unwrap();
+    // 20 orgs, three of which cannot be audited (a 403, a 404 and a timeout).
+    let fleet = Fleet::generate(20).with_faults();
+    fake.set_fleet(&fleet);
+    let path = scratch.path("fleet.toml");
+    fleet.write_fleet_file(&path, &fake.base_url()).unwrap();
+    let report = scratch.path("report.txt");
+    let stderr_file = scratch.path("stderr.txt");
+    let audit = format!(
+        "{} audit --fleet {} --concurrency 4",
+        sh_quote(env!("CARGO_BIN_EXE_ddorg")),
+        sh_quote(path.to_str().unwrap())
+    );
+
+    // stderr on the terminal (the report to a file): the counter, rewritten in place.
+    let command = format!("{audit} > {}", sh_quote(report.to_str().unwrap()));
+    let Some((status, shown)) = on_a_terminal(&command) else {
+        return;
+    };
+    assert_eq!(status, 9, "{shown}");
+    let closing = "ddorg: 3 of 20 org(s) could not be audited; the report covers the rest\n";
+    let counter = shown
+        .strip_suffix(closing)
+        .unwrap_or_else(|| panic!("the closing line comes last: {shown:?}"));
+    let counter = counter
+        .strip_suffix('\n')
+        .unwrap_or_else(|| panic!("the counter ends its line when done: {shown:?}"));
+    let updates: Vec<&str> = counter
+        .strip_prefix('\r')
+        .unwrap_or_else(|| panic!("each update starts with a carriage return: {shown:?}"))
+        .split('\r')
+        .collect();
+    assert_eq!(updates.len(), 20, "one update per org: {updates:?}");
+    let mut errors_so_far = 0;
+    for (i, update) in updates.iter().enumerate() {
+        let errors: usize = update
+            .strip_prefix(&format!("ddorg: audited {}/20 orgs (", i + 1))
+            .and_then(|rest| rest.strip_suffix(" could not be audited)"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("update {}: {update:?}", i + 1));
+        assert!(
+            errors >= errors_so_far,
+            "the error count never steps back: {updates:?}"
+        );
+        errors_so_far = errors;
+    }
+    assert_eq!(
+        updates.last().copied(),
+        Some("ddorg: audited 20/20 orgs (3 could not be audited)")
+    );
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        text.contains("== org-0001"),
+        "the report went to stdout: {text}"
+    );
+    assert!(!text.contains("audited 1/20"), "no progress in the report");
+
+    // stdout on the terminal, stderr not: no counter at all, on either.
+    let command = format!("{audit} 2> {}", sh_quote(stderr_file.to_str().unwrap()));
+    let (status, shown) = on_a_terminal(&command).unwrap();
+    assert_eq!(status, 9);
+    assert!(shown.contains("== org-0001"), "{shown}");
+    assert!(!shown.contains("ddorg: audited"), "{shown}");
+    assert_eq!(std::fs::read_to_string(&stderr_file).unwrap(), closing);
+}
+
 #[test]
 fn no_format_of_a_fleet_report_holds_a_key() {
     let scratch = Scratch::new("keys");
