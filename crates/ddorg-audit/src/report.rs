@@ -351,6 +351,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome as the JSON report names it: `pass`, `fail` or `incomplete`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Incomplete => "incomplete",
+        }
+    }
+
     /// The process exit code of this outcome: 0, 1 or 9.
     pub fn exit_code(self) -> u8 {
         match self {

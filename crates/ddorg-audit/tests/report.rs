@@ -335,3 +335,38 @@ fn text_and_markdown_show_findings_by_severity_and_a_summary() {
     );
     assert!(!md.contains('\u{1b}'));
 }
+
+#[test]
+fn an_org_that_could_not_be_audited_shows_its_error_and_no_drift_in_text_and_markdown() {
+    let base = report(vec![org("prod", settings()), org("lost", settings())]);
+    let baseline = Baseline::from_json(&base.to_json()).unwrap();
+    let mut r = report(vec![
+        org(
+            "prod",
+            with(settings(), "private_widget_share", json!(true)),
+        ),
+        failed("lost"),
+    ]);
+    apply_baseline(&mut r, &baseline);
+    let text = render(&r, Format::Text);
+    let lost = &text[text.find("== lost").unwrap()..text.find("Summary").unwrap()];
+    assert_eq!(
+        lost,
+        "== lost (public ID gone-id, site datadoghq.com): could not be fully audited: timeout: \
+         request timed out\n\n"
+    );
+    assert!(
+        text.contains("drift: 1 new, 0 resolved, 1 setting(s) changed"),
+        "{text}"
+    );
+    let md = render(&r, Format::Markdown);
+    let lost = &md[md.find("## lost").unwrap()..];
+    assert_eq!(
+        lost,
+        "## lost\n\n**Could not be fully audited**: timeout: request timed out\n\n"
+    );
+    assert!(
+        md.contains("Since the baseline: 1 new, 0 resolved, 1 setting(s) changed."),
+        "{md}"
+    );
+}
