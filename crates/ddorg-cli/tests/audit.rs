@@ -7,61 +7,11 @@ use std::process::{Command, Output};
 use ddorg_fake::{Behavior, FakeServer, Fleet, Reply};
 use serde_json::{json, Value};
 
-const API_KEY: &str = "cli-audit-api-key-0123456789";
-const APP_KEY: &str = "cli-audit-app-key-9876543210";
+mod common;
+
+use common::{code, ddorg, stderr, stdout, with_test_keys, Scratch, API_KEY};
+
 const RULE_COUNT: usize = 13;
-
-/// A scratch directory, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("ddorg-cli-audit-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn ddorg(fake: Option<&FakeServer>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ddorg"));
-    cmd.args(args)
-        .env_remove("DD_SITE")
-        .env_remove("DDORG_BASE_URL")
-        .env("DD_API_KEY", API_KEY)
-        .env("DD_APP_KEY", APP_KEY);
-    if let Some(f) = fake {
-        cmd.env("DDORG_BASE_URL", f.base_url());
-    }
-    cmd.output().expect("ddorg runs")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn json_of(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
@@ -356,18 +306,16 @@ fn drift_against_a_baseline_counts_only_new_findings() {
         "--output writes the report to the file only"
     );
 
+    let against_baseline = || {
+        let old = old.to_str().unwrap();
+        ddorg(
+            Some(&fake),
+            &["audit", "abc", "--baseline", old, "--format", "json"],
+        )
+    };
+
     // Same posture: the critical findings are known, so nothing new fails.
-    let o = ddorg(
-        Some(&fake),
-        &[
-            "audit",
-            "abc",
-            "--baseline",
-            old.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
+    let o = against_baseline();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(json_of(&o)["summary"]["findings"]["critical"], 2);
 
@@ -377,17 +325,7 @@ fn drift_against_a_baseline_counts_only_new_findings() {
     body["org"]["settings"]["saml_strict_mode"]["enabled"] = json!(false);
     body["org"]["settings"]["saml_idp_metadata_valid_until"] = Value::Null;
     fake.set_org("abc", Reply::json(200, &body.to_string()));
-    let o = ddorg(
-        Some(&fake),
-        &[
-            "audit",
-            "abc",
-            "--baseline",
-            old.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
+    let o = against_baseline();
     assert_eq!(code(&o), 1, "the new high finding fails");
     let d = &json_of(&o)["orgs"][0]["drift"];
     assert_eq!(d["new_findings"][0]["rule"], "DDORG-SAML-002");
@@ -540,13 +478,9 @@ fn a_fleet_of_240_orgs_with_a_403_a_404_a_429_burst_and_a_timeout() {
 /// terminal showed, with the terminal's `\r\n` turned back into `\n`; `None` if `script` cannot
 /// run here. scripts/test installs it and sets DDORG_TEST_PTY, so there it is required.
 fn on_a_terminal(command: &str) -> Option<(i32, String)> {
-    let run = Command::new("script")
+    let run = with_test_keys(&mut Command::new("script"))
         .args(["-q", "-e", "-c", command, "/dev/null"])
         .env("SHELL", "/bin/sh")
-        .env("DD_API_KEY", API_KEY)
-        .env("DD_APP_KEY", APP_KEY)
-        .env_remove("DD_SITE")
-        .env_remove("DDORG_BASE_URL")
         .stdin(std::process::Stdio::null())
         .output();
     match run {
