@@ -7,31 +7,15 @@ use ddorg_audit::{
 use ddorg_core::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
 use serde_json::{json, Value};
 
-const NOW: i64 = 1_798_761_600;
+mod common;
 
-fn settings() -> Value {
-    json!({
-        "private_widget_share": false,
-        "saml": {"enabled": true},
-        "saml_autocreate_access_role": "ro",
-        "saml_autocreate_users_domains": {"domains": ["example.com"], "enabled": true},
-        "saml_can_be_enabled": true,
-        "saml_idp_endpoint": "https://idp.example.com/sso",
-        "saml_idp_initiated_login": {"enabled": false},
-        "saml_idp_metadata_uploaded": true,
-        "saml_strict_mode": {"enabled": true},
-        "saml_idp_metadata_valid_until": "2028-01-01T00:00:00Z"
-    })
-}
+use common::{safe_salesforce, safe_settings as settings, NOW};
 
 fn org(name: &str, settings: Value) -> OrgReport {
     let resp: OrganizationResponse =
         serde_json::from_value(json!({"org": {"settings": settings}})).unwrap();
-    let sf: SalesforceIncidentsOrganizationsResponse = serde_json::from_value(json!({"data": [
-        {"id": "sf-1", "type": "salesforce-incidents-org",
-         "attributes": {"instance_url": "https://acme.my.salesforce.com", "sfdc_org_type": "Production"}}
-    ]}))
-    .unwrap();
+    let sf: SalesforceIncidentsOrganizationsResponse =
+        serde_json::from_value(safe_salesforce()).unwrap();
     let e = evaluate(&resp, SalesforceInput::Listed(&sf), &Policy::default(), NOW);
     OrgReport::audited(
         name,
