@@ -163,7 +163,7 @@ typedef struct ddorg_error ddorg_error;
  * arguments and never check them (beyond what C alone can get wrong: NULL, bad UTF-8):
  * `ddorg_client_new` checks every option at once, with the core's rules. Not synchronized: set
  * options from one thread. Freed with `ddorg_options_free` (a client does not keep it: free it
- * right after `ddorg_client_new`).
+ * right after `ddorg_client_new`: the keys it holds are wiped then).
  */
 typedef struct ddorg_options ddorg_options;
 
@@ -303,13 +303,14 @@ ddorg_options *ddorg_options_new(void);
 
 /**
  * Sets the API key, sent as `DD-API-KEY`. Required (here or in `DD_API_KEY`). Checked by
- * `ddorg_client_new`; no message ever shows it.
+ * `ddorg_client_new`; no message ever shows it. The options keep one copy, wiped from memory
+ * by `ddorg_options_free`; `value` is the caller's to wipe.
  */
 ddorg_status ddorg_options_set_api_key(ddorg_options *opts, const char *value, ddorg_error **err);
 
 /**
  * Sets the application key, sent as `DD-APPLICATION-KEY`. Required (here or in `DD_APP_KEY`).
- * Checked by `ddorg_client_new`; no message ever shows it.
+ * Checked by `ddorg_client_new`; no message ever shows it. Wiped like the API key.
  */
 ddorg_status ddorg_options_set_app_key(ddorg_options *opts, const char *value, ddorg_error **err);
 
@@ -439,7 +440,8 @@ const char *ddorg_client_user_agent(const ddorg_client *client);
 
 /**
  * Frees a client and closes its connections. NULL is a no-op. No other thread may still be
- * using it.
+ * using it. The client's copy of each key, and every connection buffer a request was written
+ * into, are wiped from memory first.
  */
 void ddorg_client_free(ddorg_client *client);
 

@@ -70,7 +70,8 @@ class Fake:
         return reqs
 
     def listen(self, how: dict[str, str]) -> dict[str, Any]:
-        """Opens an extra listener (`{"tls": "expired"}`, `{"proxy": "inspect"}`) until reset."""
+        """Opens an extra listener (`{"tls": "valid"}`) until reset: for tests whose fake must be
+        another process (test_keys_in_memory.py counts the copies of keys in its own memory)."""
         listening: dict[str, Any] = self._call("POST", "/_fake/listen", how)
         return listening
 
@@ -138,8 +139,12 @@ def ctrl_c_raises_keyboard_interrupt() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the machine's Datadog settings unless it sets them itself."""
-    for name in ("DD_API_KEY", "DD_APP_KEY", "DD_SITE", "DDORG_BASE_URL"):
+    """No test sees the machine's Datadog, CA or proxy settings unless it sets them itself."""
+    for name in (
+        "DD_API_KEY", "DD_APP_KEY", "DD_SITE", "DDORG_BASE_URL", "DDORG_CA_BUNDLE",
+        "SSL_CERT_FILE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY",
+        "no_proxy",
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import re
 import subprocess
 import sys
@@ -220,8 +222,9 @@ def test_public_names_are_the_compiled_classes_the_audit_and_the_exceptions() ->
     names -= {"testing", "@py_builtins", "@pytest_ar"}
     assert names == (set(ddorg._ddorg.__all__) | set(ddorg._errors.__all__)) - {"__version__"}
     assert {"Client", "RateLimit", "OrganizationResponse", "DdorgError", "Policy"} <= names
-    assert all(hasattr(ddorg, name) for name in ddorg._audit.__all__)
-    assert ddorg.audit is ddorg._audit.audit
+    audit = importlib.import_module("ddorg._audit")  # loaded on first use: this test runs alone too
+    assert all(hasattr(ddorg, name) for name in audit.__all__)
+    assert ddorg.audit is audit.audit
     assert all(hasattr(ddorg, name) for name in names)
     assert ddorg.__version__ == ddorg._ddorg.__version__
 
@@ -240,6 +243,26 @@ def test_public_names_are_the_compiled_classes_the_audit_and_the_exceptions() ->
 def test_a_wrong_type_names_the_argument(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(TypeError, match=message):
         ddorg.Client(**{"api_key": "k", "app_key": "k", **kwargs})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("ab\ud800cd", "non-ASCII"),  # a lone surrogate: not even valid Unicode
+        ("clé", "non-ASCII"),
+        ("ab\r\nX-Evil: 1", "control character"),
+        ("", "empty"),
+    ],
+)
+@pytest.mark.parametrize("which", ["api_key", "app_key"])
+def test_a_key_that_cannot_be_sent_is_a_config_error_naming_the_variable(
+    which: str, key: str, why: str
+) -> None:
+    env = {"api_key": "DD_API_KEY", "app_key": "DD_APP_KEY"}[which]
+    with pytest.raises(ddorg.ConfigError) as info:
+        ddorg.Client(**{"api_key": "k", "app_key": "k", which: key})  # type: ignore[arg-type]
+    assert why in str(info.value) and env in str(info.value)
+    assert "X-Evil" not in str(info.value)
 
 
 def test_every_option_reads_back_as_a_property(fake: Fake) -> None:

@@ -1,6 +1,7 @@
 """The shared fault matrix, tests/faults.json, driven through the Python binding.
 
-Each row scripts the fake through its control API, builds one client from the row's options,
+Each row scripts a fresh in-process fake (ddorg.testing's `ddorg_fake` fixture: its HTTPS and
+proxy listeners too), builds one client from the row's options,
 makes the row's calls and checks each outcome: the exception class and attributes, or the
 response's JSON form. A row runs on a daemon thread under a time guard, so a hang fails the row
 instead of the suite. The schema is in docs/reliability.md; the Rust and C drivers run the same
@@ -10,16 +11,15 @@ rows.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
-from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 import pytest
 
 import ddorg
-from conftest import REPO, Fake, header
+from conftest import REPO
+from ddorg.testing import FakeServer
 
 MATRIX: dict[str, Any] = json.loads((REPO / "tests" / "faults.json").read_text(encoding="utf-8"))
 DEFAULTS: dict[str, Any] = MATRIX["defaults"]
@@ -171,22 +171,20 @@ def _check_error(expect: dict[str, Any], e: ddorg.DdorgError) -> None:
                 raise wrong(f"expected rate_limit.{key} = {want!r}")
 
 
-def _placeholders(row: dict[str, Any], fake: Fake, tmp: Path) -> dict[str, str]:
-    """Opens the row's extra listener and writes the fake's CA where `{ca_file}` points."""
-    ca_file = tmp / "fake-ca.pem"
-    ca_file.write_text(fake.ca_pem(), encoding="ascii")
-    subs = {"{port}": str(fake.port), "{ca_file}": str(ca_file), "{listen_url}": "", "{listen_port}": ""}
+def _placeholders(row: dict[str, Any], fake: FakeServer) -> dict[str, str]:
+    """Opens the row's extra listener; `{ca_file}` is the fake's CA bundle."""
+    subs = {"{port}": str(fake.port), "{ca_file}": fake.ca_bundle, "{listen_url}": "", "{listen_port}": ""}
     if "listen" in row:
-        listening = fake.listen(row["listen"])
-        subs["{listen_url}"] = listening["url"]
-        subs["{listen_port}"] = str(listening["port"])
+        listener = fake.listen(**row["listen"])
+        subs["{listen_url}"] = listener.url
+        subs["{listen_port}"] = str(listener.port)
     return subs
 
 
-def _run_row(row: dict[str, Any], fake: Fake, subs: dict[str, str]) -> None:
+def _run_row(row: dict[str, Any], fake: FakeServer, subs: dict[str, str]) -> None:
     _check_keys("row", row, ROW_KEYS)
     for reply in _fill(row.get("replies", []), subs):
-        fake.enqueue(**reply)
+        fake.enqueue_reply(reply)
 
     options: dict[str, Any] = {**DEFAULTS["client"], **row.get("client", {})}
     _check_keys("client", options, CLIENT_KEYS)
@@ -255,20 +253,20 @@ def _run_row(row: dict[str, Any], fake: Fake, subs: dict[str, str]) -> None:
             client.close()
 
     if "expect_requests" in row:
-        seen = fake.stats()["requests"]
+        seen = fake.request_count
         if seen != row["expect_requests"]:
             raise RowFailed(f"the fake saw {seen} API requests, expected {row['expect_requests']}")
     if "expect_path" in row:
-        for request in fake.requests():
-            if request["path"] != row["expect_path"]:
-                raise RowFailed(f"requested {request['path']!r}, expected {row['expect_path']!r}")
+        for request in fake.requests:
+            if request.path != row["expect_path"]:
+                raise RowFailed(f"requested {request.path!r}, expected {row['expect_path']!r}")
     if "expect_user_agent" in row:
         want = row["expect_user_agent"].replace("{default_user_agent}", DEFAULT_USER_AGENT)
-        requests = fake.requests()
+        requests = fake.requests
         if not requests:
             raise RowFailed("expect_user_agent, but the fake saw no request")
         for request in requests:
-            got = header(request, "user-agent")
+            got = request.header("user-agent")
             if got != want:
                 raise RowFailed(f"sent user agent {got!r}, expected {want!r}")
 
@@ -305,12 +303,13 @@ def _params() -> list[Any]:
 
 @pytest.mark.parametrize("row", _params())
 def test_fault_matrix(
-    row: dict[str, Any], fake: Fake, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    row: dict[str, Any], ddorg_fake: FakeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    fake = ddorg_fake
     failure: list[BaseException] = []
     for name in ENV_KEYS:
         monkeypatch.delenv(name, raising=False)
-    subs = _placeholders(row, fake, tmp_path)
+    subs = _placeholders(row, fake)
     for name, value in row.get("env", {}).items():
         if name not in ENV_KEYS:
             pytest.fail(f"{row['name']}: unknown env variable {name!r}")

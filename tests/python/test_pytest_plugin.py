@@ -1,11 +1,14 @@
-"""The pytest plugin (entry point ``pytest11``): a user's test module gets ``ddorg_fake`` and
-``ddorg_client`` without any conftest, and this module uses them itself."""
+"""The pytest plugin (entry point ``pytest11``): a user's test module gets ``ddorg_fake``,
+``ddorg_fake_tls`` and ``ddorg_client`` without any conftest, and this module uses them itself."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 import ddorg
+from conftest import REPO
 from ddorg.testing import FakeServer
 
 
@@ -21,6 +24,17 @@ def test_the_fixtures_give_a_fake_and_a_client_pointed_at_it(
 
 def test_each_test_gets_a_fresh_fake(ddorg_fake: FakeServer) -> None:
     assert ddorg_fake.request_count == 0 and ddorg_fake.requests == []
+
+
+def test_the_tls_fixture_serves_https_trusted_through_its_ca_bundle(
+    ddorg_fake_tls: FakeServer,
+) -> None:
+    assert ddorg_fake_tls.base_url == f"https://localhost:{ddorg_fake_tls.port}"
+    with ddorg.Client(
+        "k", "k", base_url=ddorg_fake_tls.base_url, ca_bundle=ddorg_fake_tls.ca_bundle
+    ) as client:
+        assert client.get_org("abc").org is not None
+    assert ddorg_fake_tls.request_count == 1
 
 
 USER_TESTS = '''
@@ -54,6 +68,21 @@ def test_environment_based_code(ddorg_fake, monkeypatch):
     monkeypatch.setenv("DD_API_KEY", "k")
     monkeypatch.setenv("DD_APP_KEY", "k")
     assert ddorg.Client().get_org("x").org is not None
+
+
+def test_user_code_with_a_private_ca(ddorg_fake_tls):
+    assert ddorg_fake_tls.base_url.startswith("https://localhost:")
+    client = ddorg.Client("k", "k", base_url=ddorg_fake_tls.base_url,
+                          ca_bundle=ddorg_fake_tls.ca_bundle)
+    assert my_audit(client) == "saml off"
+
+
+def test_user_code_behind_a_corporate_proxy(ddorg_fake, monkeypatch):
+    proxy = ddorg_fake.listen(proxy="inspect")
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    monkeypatch.setenv("DDORG_CA_BUNDLE", ddorg_fake.ca_bundle)
+    assert my_audit(ddorg.Client("k", "k")) == "saml off"
+    assert [r.path for r in ddorg_fake.proxy_requests] == ["api.datadoghq.com:443"]
 '''
 
 
@@ -64,12 +93,24 @@ def test_a_users_test_module_gets_the_fixtures_from_the_installed_plugin(
     # A subprocess: the plugin must come from the installed package's entry point, not from
     # anything this test session loaded.
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5)
+
+
+def test_the_readme_testing_examples_pass_as_a_users_tests(pytester: pytest.Pytester) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Testing your code: `ddorg.testing`", 1)[1].split("\n### ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 2
+    header = "import pytest\nimport ddorg\nfrom ddorg.testing import FakeServer\n\n"
+    pytester.makepyfile(test_readme=header + "\n\n".join(blocks))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3)
 
 
 def test_the_fixtures_are_listed_with_their_documentation(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--fixtures", "-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(["*ddorg_fake*", "*A fake Datadog for this test*"])
+    result.stdout.fnmatch_lines(["*ddorg_fake_tls*", "*serving HTTPS*"])
     result.stdout.fnmatch_lines(["*ddorg_client*"])
 
 

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import gzip as gzip_module
+import sys
 import time
+import typing
 
 import pytest
 
 import ddorg
-from ddorg.testing import API_KEY, APP_KEY, FAULTS, ORG_EXAMPLE, SALESFORCE_EXAMPLE, FakeServer
+from ddorg.testing import (
+    API_KEY,
+    APP_KEY,
+    FAULTS,
+    ORG_EXAMPLE,
+    SALESFORCE_EXAMPLE,
+    FakeServer,
+    QueuedReplyOptions,
+    ReplyOptions,
+)
 
 
 def client_for(fake: FakeServer, **kwargs: object) -> ddorg.Client:
@@ -103,6 +114,24 @@ def test_bad_replies_fail_when_enqueued() -> None:
             fake.enqueue(status=500, errors="one string")
         with pytest.raises(ValueError, match="delay"):
             fake.enqueue(delay=-1)
+        with pytest.raises(TypeError, match="'stauts'"):
+            fake.enqueue(stauts=500)  # type: ignore[call-arg]
+        with pytest.raises(TypeError, match="'repeat'"):
+            fake.set_org("a", status=500, repeat=2)  # type: ignore[call-arg]
+        with pytest.raises(TypeError, match="'redirect'"):
+            fake.set_salesforce(redirect="http://127.0.0.1:1/")  # type: ignore[call-arg]
+        assert fake.requests == []
+
+
+def test_reply_options_are_typed_for_introspection() -> None:
+    hints = typing.get_type_hints(QueuedReplyOptions)
+    assert set(hints) == {
+        "json", "body", "errors", "headers", "content_type", "gzip", "delay", "fault", "repeat",
+        "redirect",
+    }  # fmt: skip
+    assert set(typing.get_type_hints(ReplyOptions)) == set(hints) - {"repeat", "redirect"}
+    if sys.version_info >= (3, 11):
+        assert "reply" in typing.get_type_hints(FakeServer.enqueue)
 
 
 def test_requests_record_what_was_sent_with_keys_redacted() -> None:

@@ -71,7 +71,8 @@ pub unsafe extern "C" fn ddorg_client_user_agent(client: *const ddorg_client) ->
 }
 
 /// Frees a client and closes its connections. NULL is a no-op. No other thread may still be
-/// using it.
+/// using it. The client's copy of each key, and every connection buffer a request was written
+/// into, are wiped from memory first.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_client_free(client: *mut ddorg_client) {
     unsafe { free(client) }

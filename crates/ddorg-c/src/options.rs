@@ -4,7 +4,7 @@ use std::ffi::c_char;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ddorg_core::{ClientBuilder, Site, TlsRoots};
+use ddorg_core::{ClientBuilder, Secret, Site, TlsRoots};
 
 use crate::error::ddorg_error;
 use crate::ffi::{arg_mut, arg_str, fallible, free, guard, into_handle};
@@ -16,11 +16,12 @@ use crate::strings::version;
 /// arguments and never check them (beyond what C alone can get wrong: NULL, bad UTF-8):
 /// `ddorg_client_new` checks every option at once, with the core's rules. Not synchronized: set
 /// options from one thread. Freed with `ddorg_options_free` (a client does not keep it: free it
-/// right after `ddorg_client_new`).
+/// right after `ddorg_client_new`: the keys it holds are wiped then).
 #[derive(Default)]
 pub struct ddorg_options {
-    api_key: Option<String>,
-    app_key: Option<String>,
+    /// The core's key type: wiped from memory when the options are freed.
+    api_key: Option<Secret>,
+    app_key: Option<Secret>,
     site: Option<Site>,
     base_url: Option<String>,
     timeout: Option<Duration>,
@@ -47,10 +48,10 @@ impl ddorg_options {
             return b;
         };
         if let Some(v) = &o.api_key {
-            b = b.api_key(v.as_str());
+            b = b.api_key(v.clone());
         }
         if let Some(v) = &o.app_key {
-            b = b.app_key(v.as_str());
+            b = b.app_key(v.clone());
         }
         if let Some(v) = o.site {
             b = b.site(v);
@@ -101,7 +102,8 @@ pub extern "C" fn ddorg_options_new() -> *mut ddorg_options {
 }
 
 /// Sets the API key, sent as `DD-API-KEY`. Required (here or in `DD_API_KEY`). Checked by
-/// `ddorg_client_new`; no message ever shows it.
+/// `ddorg_client_new`; no message ever shows it. The options keep one copy, wiped from memory
+/// by `ddorg_options_free`; `value` is the caller's to wipe.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_options_set_api_key(
     opts: *mut ddorg_options,
@@ -111,14 +113,14 @@ pub unsafe extern "C" fn ddorg_options_set_api_key(
     unsafe {
         fallible(err, || {
             let o = arg_mut(opts, "opts")?;
-            o.api_key = Some(arg_str(value, "api_key")?.to_owned());
+            o.api_key = Some(Secret::from(arg_str(value, "api_key")?));
             Ok(())
         })
     }
 }
 
 /// Sets the application key, sent as `DD-APPLICATION-KEY`. Required (here or in `DD_APP_KEY`).
-/// Checked by `ddorg_client_new`; no message ever shows it.
+/// Checked by `ddorg_client_new`; no message ever shows it. Wiped like the API key.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_options_set_app_key(
     opts: *mut ddorg_options,
@@ -128,7 +130,7 @@ pub unsafe extern "C" fn ddorg_options_set_app_key(
     unsafe {
         fallible(err, || {
             let o = arg_mut(opts, "opts")?;
-            o.app_key = Some(arg_str(value, "app_key")?.to_owned());
+            o.app_key = Some(Secret::from(arg_str(value, "app_key")?));
             Ok(())
         })
     }

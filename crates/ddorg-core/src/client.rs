@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 
-use crate::config::{ClientBuilder, Secret, Validated};
+use crate::config::{ClientBuilder, Validated};
 use crate::decode::{decode_body, error_messages};
 use crate::encoding;
 use crate::error::{Error, ErrorKind};
@@ -19,6 +19,7 @@ use crate::resolve::CachingResolver;
 use crate::response::Response;
 use crate::retry::{RetryPolicy, Sleeper};
 use crate::reuse;
+use crate::secret::KeyHeader;
 use crate::site::Site;
 use crate::transport::{self, Target};
 use crate::LOG_TARGET;
@@ -58,8 +59,9 @@ struct Inner {
     pool: ProcessPool,
     base_url: String,
     site: Option<Site>,
-    api_key: Secret,
-    app_key: Secret,
+    /// The client's one copy of each key, shared by every request (see secret.rs).
+    api_key: KeyHeader,
+    app_key: KeyHeader,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -352,8 +354,8 @@ impl Client {
             let (result, pooled) = reuse::on_pooled_connection(|| {
                 agent
                     .get(url)
-                    .header("DD-API-KEY", inner.api_key.expose())
-                    .header("DD-APPLICATION-KEY", inner.app_key.expose())
+                    .header("DD-API-KEY", inner.api_key.value())
+                    .header("DD-APPLICATION-KEY", inner.app_key.value())
                     .header("accept-encoding", encoding::ACCEPT_ENCODING)
                     .config()
                     .timeout_global(Some(budget))

@@ -1,16 +1,17 @@
 //! [`ClientBuilder`]: every option a [`Client`](crate::Client) has, with its default.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::base_url::BaseUrl;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
 use crate::limits::{self, TimeoutKind};
 pub(crate) use crate::proxy::ProxySetting;
 use crate::retry::{RetryPolicy, Sleeper, SleeperDebug, ThreadSleeper};
+use crate::secret::{KeyHeader, Secret};
 use crate::site::Site;
 use crate::transport::Target;
 use crate::trust::{TlsRoots, TrustSetting};
@@ -26,22 +27,6 @@ pub const ENV_BASE_URL: &str = "DDORG_BASE_URL";
 
 /// The default user agent: `ddorg/<version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("ddorg/", env!("CARGO_PKG_VERSION"));
-
-/// A key that never shows itself: `Debug` prints `"***"`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub(crate) struct Secret(Box<str>);
-
-impl Secret {
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_empty() { "<unset>" } else { "***" })
-    }
-}
 
 /// Builds a [`Client`]. Every setter is infallible; [`build`](ClientBuilder::build) validates
 /// everything at once and returns a [`ErrorKind::Config`] error naming the first problem.
@@ -171,6 +156,7 @@ impl ClientBuilder {
     }
 
     /// The API key sent as `DD-API-KEY`. Required; from `DD_API_KEY` with [`from_env`](Self::from_env).
+    /// Taken as a [`Secret`]: a `String` is moved, not copied, and every copy is wiped when dropped.
     ///
     /// ```
     /// use ddorg_core::Client;
@@ -179,13 +165,13 @@ impl ClientBuilder {
     /// assert!(!format!("{client:?}").contains("my-api-key")); // never printed
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(Secret(key.into().into_boxed_str()));
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.api_key = Some(key.into());
         self
     }
 
     /// The application key sent as `DD-APPLICATION-KEY`. Required; from `DD_APP_KEY` with
-    /// [`from_env`](Self::from_env).
+    /// [`from_env`](Self::from_env). Taken as a [`Secret`], like [`api_key`](Self::api_key).
     ///
     /// ```
     /// use ddorg_core::{Client, ErrorKind};
@@ -195,8 +181,8 @@ impl ClientBuilder {
     /// assert!(err.message().contains("DD_APP_KEY"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn app_key(mut self, key: impl Into<String>) -> Self {
-        self.app_key = Some(Secret(key.into().into_boxed_str()));
+    pub fn app_key(mut self, key: impl Into<Secret>) -> Self {
+        self.app_key = Some(key.into());
         self
     }
 
@@ -490,9 +476,8 @@ impl ClientBuilder {
             return Err(Error::new(ErrorKind::Config, message.clone()));
         }
         let base = self.resolved_base_url()?;
-        let api_key = ClientBuilder::checked_key(&self.api_key, "API key", ENV_API_KEY)?.clone();
-        let app_key =
-            ClientBuilder::checked_key(&self.app_key, "application key", ENV_APP_KEY)?.clone();
+        let api_key = ClientBuilder::checked_key(&self.api_key, "API key", ENV_API_KEY)?;
+        let app_key = ClientBuilder::checked_key(&self.app_key, "application key", ENV_APP_KEY)?;
         limits::check_timeout(TimeoutKind::Overall, self.timeout)?;
         limits::check_timeout(TimeoutKind::Connect, self.connect_timeout)?;
         limits::check_max_body_size(self.max_body_size)?;
@@ -523,12 +508,13 @@ impl ClientBuilder {
     }
 
     /// Checks a key: present, non-empty, printable ASCII only (a header cannot carry more, and a
-    /// CR/LF could smuggle a second header). The message names the variable, never the value.
-    pub(crate) fn checked_key<'a>(
-        key: &'a Option<Secret>,
+    /// CR/LF could smuggle a second header), and makes the client's one copy of it: the header
+    /// value every request shares. The message names the variable, never the value.
+    pub(crate) fn checked_key(
+        key: &Option<Secret>,
         what: &str,
         env: &str,
-    ) -> Result<&'a Secret, Error> {
+    ) -> Result<KeyHeader, Error> {
         let config = |msg: String| Error::new(ErrorKind::Config, msg);
         match key {
             None => Err(config(format!(
@@ -543,7 +529,10 @@ impl ClientBuilder {
             Some(k) if !k.expose().is_ascii() => Err(config(format!(
                 "{what} contains a non-ASCII character: check {env}"
             ))),
-            Some(k) => Ok(k),
+            Some(k) => k
+                .clone()
+                .into_header()
+                .map_err(|_| config(format!("{what} cannot be sent in a header: check {env}"))),
         }
     }
 }
@@ -551,147 +540,23 @@ impl ClientBuilder {
 /// What [`ClientBuilder::validate`] found valid and resolved.
 pub(crate) struct Validated {
     pub(crate) base: BaseUrl,
-    pub(crate) api_key: Secret,
-    pub(crate) app_key: Secret,
+    pub(crate) api_key: KeyHeader,
+    pub(crate) app_key: KeyHeader,
     pub(crate) proxy: Option<ureq::Proxy>,
     /// Who calls talk to (the API host and the proxy), for messages.
     pub(crate) target: Target,
     pub(crate) roots: Arc<rustls::RootCertStore>,
 }
 
-/// A validated base URL without a trailing slash.
-#[derive(Debug)]
-pub(crate) struct BaseUrl {
-    pub(crate) url: String,
-    pub(crate) loopback: bool,
-}
-
-impl BaseUrl {
-    pub(crate) fn parse(raw: &str) -> Result<BaseUrl, Error> {
-        let config = |why: &str| {
-            Error::new(
-                ErrorKind::Config,
-                format!("invalid base URL {:?}: {why}", redact_userinfo(raw)),
-            )
-        };
-        let url = raw.trim().trim_end_matches('/');
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| config("it must start with https://"))?;
-        let scheme = scheme.to_ascii_lowercase();
-        if scheme != "https" && scheme != "http" {
-            return Err(config("the scheme must be https"));
-        }
-        if url.bytes().any(|b| b.is_ascii_control() || b == b' ') {
-            return Err(config("it contains spaces or control characters"));
-        }
-        if url.contains(['?', '#']) {
-            return Err(config("it must not have a query or fragment"));
-        }
-        let authority = rest.split('/').next().unwrap_or("");
-        if authority.contains('@') {
-            return Err(config(
-                "it must not carry credentials (user:password@); keys go in DD_API_KEY and DD_APP_KEY",
-            ));
-        }
-        let host = host_of(authority).ok_or_else(|| config("it has no host"))?;
-        let loopback = is_loopback(&host);
-        if scheme == "http" && !loopback {
-            return Err(config(
-                "plain http is only allowed to loopback hosts (127.0.0.0/8, localhost, [::1]); use https",
-            ));
-        }
-        Ok(BaseUrl {
-            url: format!("{scheme}://{rest}"),
-            loopback,
-        })
-    }
-}
-
-/// The host of an authority (`host`, `host:port`, `[v6]:port`), lower-cased.
-fn host_of(authority: &str) -> Option<String> {
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        let end = v6.find(']')?;
-        &v6[..end]
-    } else {
-        authority.split(':').next()?
-    };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-/// `scheme://***@host…` for a URL with userinfo, so no error or `Debug` output repeats a
-/// password: the one redaction of URLs (only the authority's `@` counts, so a path holding `@`
-/// is left alone).
-/// A URL without a scheme (`user:pw@proxy:3128`, as proxy variables may hold) is redacted too.
-pub(crate) fn redact_userinfo(url: &str) -> String {
-    let (prefix, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (format!("{scheme}://"), rest),
-        None => (String::new(), url),
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{prefix}***@{}", &rest[at + 1..]),
-        None => url.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn https_and_loopback_http_base_urls_are_accepted() {
-        for (raw, want, loopback) in [
-            (
-                "https://api.datadoghq.com/",
-                "https://api.datadoghq.com",
-                false,
-            ),
-            (
-                "https://proxy.example.com/dd",
-                "https://proxy.example.com/dd",
-                false,
-            ),
-            ("http://127.0.0.1:8080", "http://127.0.0.1:8080", true),
-            ("http://127.9.9.9", "http://127.9.9.9", true),
-            ("http://localhost:1", "http://localhost:1", true),
-            ("http://[::1]:9", "http://[::1]:9", true),
-        ] {
-            let b = BaseUrl::parse(raw).unwrap();
-            assert_eq!(b.url, want);
-            assert_eq!(b.loopback, loopback, "{raw}");
-        }
-    }
-
-    #[test]
-    fn unsafe_base_urls_are_config_errors_without_the_password() {
-        for raw in [
-            "http://api.datadoghq.com",
-            "http://10.0.0.1:80",
-            "http://localhost.evil.com",
-            "https://user:hunter2@api.datadoghq.com",
-            "ftp://x",
-            "api.datadoghq.com",
-            "https://",
-            "https://a.com/?x=1",
-            "https://a.com/#f",
-            "https://a.com/\r\nX: y",
-        ] {
-            let err = BaseUrl::parse(raw).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::Config, "{raw}");
-            assert!(!err.to_string().contains("hunter2"));
-        }
-    }
+    use crate::base_url::redact_userinfo;
 
     #[test]
     fn keys_are_checked_without_showing_them() {
         let check = |k: Option<&str>| {
-            ClientBuilder::checked_key(&k.map(|k| Secret(k.into())), "API key", ENV_API_KEY)
-                .map(|_| ())
+            ClientBuilder::checked_key(&k.map(Secret::from), "API key", ENV_API_KEY).map(|_| ())
         };
         assert!(check(Some("abc123")).is_ok());
         for bad in [

@@ -7,7 +7,8 @@
 //!
 //! Every documented field is decoded; unknown fields and enum values survive a round trip;
 //! every failure is one [`Error`] with an [`ErrorKind`]; rate-limit headers are kept on
-//! successes too; retries are bounded by an overall deadline; keys never appear in any output.
+//! successes too; retries are bounded by an overall deadline; keys never appear in any output,
+//! and a client holds one copy of each, wiped from memory when it is dropped ([`Secret`]).
 //!
 //! ```
 //! use ddorg_core::{Client, ErrorKind};
@@ -51,6 +52,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod base_url;
 mod cert_names;
 mod client;
 mod config;
@@ -68,11 +70,13 @@ mod resolve;
 mod response;
 mod retry;
 mod reuse;
+mod secret;
 mod site;
 pub mod text;
 mod tls;
 mod transport;
 mod trust;
+mod wipe;
 
 pub use client::Client;
 pub use config::{
@@ -84,6 +88,7 @@ pub use models::*;
 pub use rate_limit::RateLimit;
 pub use response::{Response, ResponseMeta};
 pub use retry::{RetryPolicy, Sleeper, ThreadSleeper};
+pub use secret::Secret;
 pub use site::Site;
 pub use text::escape_controls;
 pub use trust::{TlsRoots, ENV_CA_BUNDLE, ENV_SSL_CERT_FILE};

@@ -1,7 +1,7 @@
 //! Which proxy a client uses: the builder's or the environment's, checked when the client is
 //! built, so that a proxy that was asked for is either used or refused, never skipped.
 
-use crate::config::redact_userinfo as redact;
+use crate::base_url::redact_userinfo as redact;
 use crate::error::{Error, ErrorKind};
 
 /// The variables read for a proxy, first non-empty wins. ddorg only talks https (plain http is

@@ -9,10 +9,12 @@ use ureq::unversioned::transport::{Connector, SocksConnector, TcpConnector};
 
 use crate::connect_proxy::{ConnectProxyConnector, ProxyFailure};
 use crate::tls::TlsConnector;
+use crate::wipe::WipeSent;
 
 /// The chain, in ureq's order: a SOCKS proxy (ureq's own connector, which bounds its
 /// handshake by the connect budget) or our `CONNECT` tunnel, else a TCP connection; then TLS
-/// for https URLs. `direct` is the agent's config without its proxy.
+/// for https URLs; last, the wiping of what each connection has sent (wipe.rs). `direct` is the
+/// agent's config without its proxy.
 pub(crate) fn connector(
     tls: Arc<ClientConfig>,
     direct: ureq::config::Config,
@@ -22,6 +24,7 @@ pub(crate) fn connector(
         .chain(ConnectProxyConnector { direct, user_agent })
         .chain(TcpConnector::default())
         .chain(TlsConnector(tls))
+        .chain(WipeSent)
 }
 
 /// Who a client's calls talk to: `host` as the certificate must name it, `authority` as

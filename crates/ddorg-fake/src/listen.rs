@@ -36,12 +36,8 @@ impl Listen {
             .ok_or("expected {\"tls\": ..} or {\"proxy\": ..}")?;
         let text = |k: &str| obj.get(k).and_then(Value::as_str);
         match (obj.len(), text("tls"), text("proxy")) {
-            (1, Some(cert), None) => TlsCert::from_name(cert).map(Listen::Tls).ok_or_else(|| {
-                format!("unknown tls certificate {cert:?} (known: valid, expired, wrong_host, self_signed)")
-            }),
-            (1, None, Some(mode)) => ProxyMode::from_name(mode).map(Listen::Proxy).ok_or_else(|| {
-                format!("unknown proxy mode {mode:?} (known: inspect, trickle, silent, auth_required)")
-            }),
+            (1, Some(cert), None) => TlsCert::parse(cert).map(Listen::Tls),
+            (1, None, Some(mode)) => ProxyMode::parse(mode).map(Listen::Proxy),
             _ => Err("expected {\"tls\": \"<certificate>\"} or {\"proxy\": \"<mode>\"}".into()),
         }
     }

@@ -27,6 +27,14 @@ pub enum ProxyMode {
 }
 
 impl ProxyMode {
+    /// Every mode, in the order documented above.
+    pub const ALL: &'static [ProxyMode] = &[
+        ProxyMode::Inspect,
+        ProxyMode::Trickle,
+        ProxyMode::Silent,
+        ProxyMode::AuthRequired,
+    ];
+
     /// The snake_case name used by the control API.
     pub fn name(self) -> &'static str {
         match self {
@@ -39,12 +47,15 @@ impl ProxyMode {
 
     /// Parses a name (see [`ProxyMode::name`]); `None` if unknown.
     pub fn from_name(name: &str) -> Option<ProxyMode> {
-        Some(match name {
-            "inspect" => ProxyMode::Inspect,
-            "trickle" => ProxyMode::Trickle,
-            "silent" => ProxyMode::Silent,
-            "auth_required" => ProxyMode::AuthRequired,
-            _ => return None,
+        ProxyMode::ALL.iter().copied().find(|m| m.name() == name)
+    }
+
+    /// [`ProxyMode::from_name`], with an error that lists the known names: the message every
+    /// front end (control API, Python's `ddorg.testing`) shows for an unknown one.
+    pub fn parse(name: &str) -> Result<ProxyMode, String> {
+        ProxyMode::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = ProxyMode::ALL.iter().map(|m| m.name()).collect();
+            format!("unknown proxy mode {name:?} (known: {})", known.join(", "))
         })
     }
 }

@@ -23,16 +23,13 @@ impl Reply {
     /// `location`) is given. A reply with no `status`, no body (`body`, `json`,
     /// `body_base64`, `errors`) and no `redirect` is a [`Reply::passthrough`]:
     /// `{"delay_ms": 500}` delays the answer the request would have got anyway
-    /// (there `content_type` and `gzip` are errors: they need a body). `headers` is an object or an array of
-    /// `[name, value]` pairs. At most one of `body`, `json` (serialized
-    /// compactly, with `content-type: application/json`), `body_base64` and
-    /// `errors` (Datadog's error body, with `content-type: application/json`)
-    /// may be given; `content_type` overrides the implied content type.
-    /// Unknown fields are rejected, so typos fail loudly. A reply with no
-    /// `status`, no body (`body`, `json`, `body_base64`, `errors`) and no
-    /// `redirect` is a [`Reply::passthrough`]: `{"delay_ms": 500}` delays the
-    /// answer the request would have got anyway (there `content_type` and
-    /// `gzip` are errors: they need a body).
+    /// (there `content_type` and `gzip` are errors: they need a body).
+    /// `headers` is an object or an array of `[name, value]` pairs. At most
+    /// one of `body`, `json` (serialized compactly, with
+    /// `content-type: application/json`), `body_base64` and `errors`
+    /// (Datadog's error body, with `content-type: application/json`) may be
+    /// given; `content_type` overrides the implied content type. Unknown
+    /// fields are rejected, so typos fail loudly.
     ///
     /// ```
     /// use ddorg_fake::Reply;

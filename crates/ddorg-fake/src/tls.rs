@@ -33,6 +33,14 @@ pub enum TlsCert {
 }
 
 impl TlsCert {
+    /// Every certificate mode, in the order documented above.
+    pub const ALL: &'static [TlsCert] = &[
+        TlsCert::Valid,
+        TlsCert::Expired,
+        TlsCert::WrongHost,
+        TlsCert::SelfSigned,
+    ];
+
     /// The snake_case name used by the control API and `--tls-cert`.
     pub fn name(self) -> &'static str {
         match self {
@@ -45,12 +53,19 @@ impl TlsCert {
 
     /// Parses a name (see [`TlsCert::name`]; `-` is accepted for `_`); `None` if unknown.
     pub fn from_name(name: &str) -> Option<TlsCert> {
-        Some(match name.replace('-', "_").as_str() {
-            "valid" => TlsCert::Valid,
-            "expired" => TlsCert::Expired,
-            "wrong_host" => TlsCert::WrongHost,
-            "self_signed" => TlsCert::SelfSigned,
-            _ => return None,
+        let name = name.replace('-', "_");
+        TlsCert::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    /// [`TlsCert::from_name`], with an error that lists the known names: the message every
+    /// front end (control API, Python's `ddorg.testing`) shows for an unknown one.
+    pub fn parse(name: &str) -> Result<TlsCert, String> {
+        TlsCert::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = TlsCert::ALL.iter().map(|c| c.name()).collect();
+            format!(
+                "unknown tls certificate {name:?} (known: {})",
+                known.join(", ")
+            )
         })
     }
 }

@@ -5,7 +5,7 @@ mod common;
 use std::io::Read;
 
 use common::{get, Client, KEYS, ORG_PATH, SALESFORCE_PATH};
-use ddorg_fake::{FakeServer, ORG_EXAMPLE, SALESFORCE_EXAMPLE};
+use ddorg_fake::{FakeServer, ProxyMode, TlsCert, ORG_EXAMPLE, SALESFORCE_EXAMPLE};
 use serde_json::{json, Value};
 
 fn post(c: &mut Client, path: &str, body: &str) -> common::Response {
@@ -260,12 +260,19 @@ fn listen_opens_tls_and_proxy_listeners_until_reset() {
         Some("Basic dTpw")
     );
 
-    for bad in [
-        r#"{"tls":"nope"}"#,
-        r#"{"proxy":"nope"}"#,
-        r#"{"tls":"valid","proxy":"inspect"}"#,
-        "[]",
-    ] {
+    // An unknown name is refused with the list of known ones.
+    let r = post(&mut ctl, "/_fake/listen", r#"{"tls":"nope"}"#);
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json()["errors"][0],
+        r#"unknown tls certificate "nope" (known: valid, expired, wrong_host, self_signed)"#
+    );
+    let r = post(&mut ctl, "/_fake/listen", r#"{"proxy":"nope"}"#);
+    assert_eq!(
+        r.json()["errors"][0],
+        r#"unknown proxy mode "nope" (known: inspect, trickle, silent, auth_required)"#
+    );
+    for bad in [r#"{"tls":"valid","proxy":"inspect"}"#, "[]"] {
         assert_eq!(post(&mut ctl, "/_fake/listen", bad).status, 400, "{bad}");
     }
     assert_eq!(post(&mut ctl, "/_fake/reset", "").status, 204);
@@ -275,4 +282,20 @@ fn listen_opens_tls_and_proxy_listeners_until_reset() {
         .map(|mut c| c.read(&mut [0u8; 1]).unwrap_or(0))
         .unwrap_or(0);
     assert_eq!(closed, 0);
+}
+
+#[test]
+fn listener_names_round_trip() {
+    for &cert in TlsCert::ALL {
+        assert_eq!(TlsCert::parse(cert.name()), Ok(cert));
+        assert_eq!(
+            TlsCert::from_name(&cert.name().replace('_', "-")),
+            Some(cert)
+        );
+    }
+    for &mode in ProxyMode::ALL {
+        assert_eq!(ProxyMode::parse(mode.name()), Ok(mode));
+    }
+    assert_eq!(TlsCert::ALL.len(), 4);
+    assert_eq!(ProxyMode::ALL.len(), 4);
 }

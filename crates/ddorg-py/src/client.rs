@@ -10,7 +10,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyString, PyTuple};
 
-use ddorg_core::{self as core, limits, ClientBuilder, Site, Sleeper};
+use ddorg_core::{self as core, limits, ClientBuilder, Secret, Site, Sleeper};
 
 use crate::errors::{config_error, to_pyerr};
 use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
@@ -96,6 +96,31 @@ where
     }
 }
 
+/// A key argument, read one character at a time into the core's [`Secret`] (wiped when the
+/// client is dropped). Extracting the `str` whole would, with the stable ABI this module is built
+/// for (Python 3.9 and later), go through a temporary `bytes` object (`PyUnicode_AsUTF8String`)
+/// that Python frees without wiping: a copy of the key left behind in freed memory. Iterating
+/// yields one-character strings, which CPython caches, so no other copy of the key is made. A
+/// character that is not valid Unicode (a lone surrogate) becomes U+FFFD, which the core then
+/// refuses as it refuses every non-ASCII key.
+fn key_arg(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Secret>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    let Ok(text) = value.cast::<PyString>() else {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a str, not {}",
+            value.get_type().name()?
+        )));
+    };
+    // Room for four bytes a character: the key is never moved (and copied) to grow.
+    let mut key = String::with_capacity(4 * text.len()?);
+    for c in text.try_iter()? {
+        key.push(c?.extract::<char>().unwrap_or(char::REPLACEMENT_CHARACTER));
+    }
+    Ok(Some(Secret::new(key)))
+}
+
 impl Client {
     fn lock(&self) -> RwLockReadGuard<'_, Option<core::Client>> {
         self.inner.read().unwrap_or_else(|e| e.into_inner())
@@ -159,8 +184,8 @@ impl Client {
         proxy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let (text, seconds, whole) = ("a str", "a number of seconds", "an int");
-        let api_key: Option<String> = arg("api_key", text, api_key)?;
-        let app_key: Option<String> = arg("app_key", text, app_key)?;
+        let api_key = key_arg("api_key", api_key)?;
+        let app_key = key_arg("app_key", app_key)?;
         let site: Option<String> = arg("site", text, site)?;
         let base_url: Option<String> = arg("base_url", text, base_url)?;
         let timeout: Option<f64> = arg("timeout", seconds, timeout)?;

@@ -1,13 +1,15 @@
 //! `ddorg.testing.FakeServer`'s engine: the ddorg-fake library, compiled into the extension so
 //! users' tests need no binary. The Python side (`python/ddorg/testing`) turns keyword arguments
-//! into the fake's reply JSON, whose one definition is `ddorg_fake::Reply::from_json`.
+//! into the fake's reply JSON, whose one definition is `ddorg_fake::Reply::from_json`; listener
+//! names are parsed by `ddorg_fake::TlsCert::parse` / `ProxyMode::parse`.
 
 use std::sync::{Mutex, MutexGuard};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
-use ddorg_fake::Reply;
+use ddorg_fake::{Fault, Listen, ProxyMode, Reply, TlsCert};
 
 use crate::errors::config_error;
 
@@ -31,6 +33,26 @@ fn reply(json: &str) -> PyResult<Reply> {
     Reply::from_json(json).map_err(PyValueError::new_err)
 }
 
+/// A recorded request as a tuple, its key headers redacted.
+fn recorded(r: ddorg_fake::RecordedRequest) -> Recorded {
+    let headers = r
+        .headers
+        .into_iter()
+        .map(|(name, value)| {
+            if KEY_HEADERS.contains(&name.as_str()) && !value.is_empty() {
+                (name, "***".to_string())
+            } else {
+                (name, value)
+            }
+        })
+        .collect();
+    (r.method, r.path, headers)
+}
+
+fn fake_error(what: &str, e: std::io::Error) -> PyErr {
+    config_error(format!("{what}: {e}"))
+}
+
 impl FakeServer {
     fn lock(&self) -> MutexGuard<'_, Option<ddorg_fake::FakeServer>> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
@@ -46,11 +68,20 @@ impl FakeServer {
 
 #[pymethods]
 impl FakeServer {
+    /// `tls`: `None` for plain HTTP, else the name of the certificate its HTTPS presents.
     #[new]
-    fn new(py: Python<'_>) -> PyResult<Self> {
+    #[pyo3(signature = (tls=None))]
+    fn new(py: Python<'_>, tls: Option<&str>) -> PyResult<Self> {
+        let cert = tls
+            .map(TlsCert::parse)
+            .transpose()
+            .map_err(PyValueError::new_err)?;
         let server = py
-            .detach(ddorg_fake::FakeServer::start)
-            .map_err(|e| config_error(format!("could not start the fake server: {e}")))?;
+            .detach(|| match cert {
+                None => ddorg_fake::FakeServer::start(),
+                Some(cert) => ddorg_fake::FakeServer::start_tls_on("127.0.0.1:0", cert),
+            })
+            .map_err(|e| fake_error("could not start the fake server", e))?;
         Ok(FakeServer {
             base_url: server.base_url(),
             port: server.port(),
@@ -92,25 +123,37 @@ impl FakeServer {
     }
 
     fn requests(&self) -> PyResult<Vec<Recorded>> {
-        self.with(|s| {
-            s.requests()
-                .into_iter()
-                .map(|r| {
-                    let headers = r
-                        .headers
-                        .into_iter()
-                        .map(|(name, value)| {
-                            if KEY_HEADERS.contains(&name.as_str()) && !value.is_empty() {
-                                (name, "***".to_string())
-                            } else {
-                                (name, value)
-                            }
-                        })
-                        .collect();
-                    (r.method, r.path, headers)
-                })
-                .collect()
-        })
+        self.with(|s| s.requests().into_iter().map(recorded).collect())
+    }
+
+    fn proxy_requests(&self) -> PyResult<Vec<Recorded>> {
+        self.with(|s| s.proxy_requests().into_iter().map(recorded).collect())
+    }
+
+    fn ca_pem(&self, py: Python<'_>) -> PyResult<String> {
+        let pem = self.with(|s| py.detach(|| s.ca_pem()))?;
+        pem.map_err(|e| fake_error("could not make the fake's CA", e))
+    }
+
+    /// Opens an extra listener: exactly one of `tls` (a certificate name) and `proxy` (a proxy
+    /// mode name). Returns its `(port, url)`.
+    #[pyo3(signature = (*, tls=None, proxy=None))]
+    fn listen(
+        &self,
+        py: Python<'_>,
+        tls: Option<&str>,
+        proxy: Option<&str>,
+    ) -> PyResult<(u16, String)> {
+        let how = match (tls, proxy) {
+            (Some(cert), None) => Listen::Tls(TlsCert::parse(cert).map_err(PyValueError::new_err)?),
+            (None, Some(mode)) => {
+                Listen::Proxy(ProxyMode::parse(mode).map_err(PyValueError::new_err)?)
+            }
+            _ => return Err(PyValueError::new_err("pass exactly one of tls= and proxy=")),
+        };
+        let listening = self.with(|s| py.detach(|| s.listen(how)))?;
+        let listening = listening.map_err(|e| fake_error("could not open the listener", e))?;
+        Ok((listening.port, listening.url))
     }
 
     #[getter]
@@ -135,12 +178,25 @@ impl FakeServer {
     }
 }
 
-/// Adds `_FakeServer` and the fake's default bodies (Datadog's documented examples, as JSON
-/// text) to the module, as private names: `setattr`, because `add` would list them in `__all__`.
+/// Adds `_FakeServer`, the fake's default bodies (Datadog's documented examples, as JSON text)
+/// and the names of its faults, certificates and proxy modes to the module, as private names:
+/// `setattr`, because `add` would list them in `__all__`.
 pub(crate) fn add(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.setattr("_FakeServer", py.get_type::<FakeServer>())?;
     m.setattr("_ORG_EXAMPLE", ddorg_fake::ORG_EXAMPLE)?;
     m.setattr("_SALESFORCE_EXAMPLE", ddorg_fake::SALESFORCE_EXAMPLE)?;
+    m.setattr("_FAULTS", names(py, Fault::ALL, Fault::name)?)?;
+    m.setattr("_TLS_CERTS", names(py, TlsCert::ALL, TlsCert::name)?)?;
+    m.setattr("_PROXY_MODES", names(py, ProxyMode::ALL, ProxyMode::name)?)?;
     Ok(())
+}
+
+/// The names of every value of one of the fake's enums, as a tuple.
+fn names<'py, T: Copy>(
+    py: Python<'py>,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> PyResult<Bound<'py, PyTuple>> {
+    PyTuple::new(py, all.iter().map(|&v| name(v)))
 }

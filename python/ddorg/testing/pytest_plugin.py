@@ -2,6 +2,8 @@
 point when ddorg is installed (disable with ``-p no:ddorg``).
 
 - ``ddorg_fake``: a fresh :class:`ddorg.testing.FakeServer` for each test, closed after it.
+- ``ddorg_fake_tls``: the same serving HTTPS (``FakeServer(tls=True)``): point a client at its
+  ``base_url`` with ``ca_bundle=ddorg_fake_tls.ca_bundle``.
 - ``ddorg_client``: a :class:`ddorg.Client` pointed at ``ddorg_fake`` (keys
   :data:`ddorg.testing.API_KEY` / :data:`ddorg.testing.APP_KEY`), closed after the test.
 - ``ddorg_async_client``: the same as a :class:`ddorg.AsyncClient`.
@@ -27,6 +29,15 @@ def ddorg_fake() -> Iterator[FakeServer]:
     from ddorg.testing import FakeServer
 
     with FakeServer() as fake:
+        yield fake
+
+
+@pytest.fixture
+def ddorg_fake_tls() -> Iterator[FakeServer]:
+    """A fake Datadog serving HTTPS for this test, its CA in ``.ca_bundle`` (a PEM file)."""
+    from ddorg.testing import FakeServer
+
+    with FakeServer(tls=True) as fake:
         yield fake
 
 
