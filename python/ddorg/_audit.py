@@ -287,5 +287,6 @@ def audit_fleet(
 ) -> AuditReport:
     """Audits every org of a fleet file (docs/audit.md), ``concurrency`` at a time, each with
     its own client. An org that cannot be audited is an error in the report, not an exception;
-    a bad fleet file raises :class:`ConfigError`."""
+    a bad fleet file raises :class:`ConfigError`. Ctrl-C raises ``KeyboardInterrupt`` at once
+    (on the main thread): no further org is started and the orgs in flight end by themselves."""
     return AuditReport(_ddorg._audit_fleet(os.fspath(path), policy, concurrency))

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::audit::audit_org_at;
 use crate::policy::Policy;
 use crate::report::{OrgError, OrgReport, Report};
+use crate::stop::{not_started, stopped, Stop, StopSleeper};
 use crate::timestamp::{format_rfc3339, now, UnixSeconds};
 
 /// The most orgs audited at once; more would only queue on Datadog's rate limits.
@@ -408,7 +409,8 @@ pub struct Progress {
 
 /// Changes every org's client builder after the fleet file's settings (so these win).
 pub type Configure = Arc<dyn Fn(ClientBuilder) -> ClientBuilder + Send + Sync>;
-/// Called after each org with the progress so far (from the worker threads).
+/// Called after each org with the progress so far (from the worker threads, one call at a time
+/// and in order of `done`, so keep it quick: the other workers wait to record their orgs).
 pub type OnProgress = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// How a fleet is audited.
@@ -425,6 +427,13 @@ pub struct FleetOptions {
     pub on_progress: Option<OnProgress>,
     /// The time the audit compares dates with. Defaults to now.
     pub now: Option<UnixSeconds>,
+    /// Set it to stop the audit early (Ctrl-C, a deadline for the whole fleet): no further org
+    /// is started, and the retry waits of the orgs in flight end (their requests end by their
+    /// timeouts). The report then has every org, those not started as errors (`timeout`, "the
+    /// fleet audit was stopped"), so it exits 9 as an incomplete audit does. With it, each org's
+    /// client waits with a sleeper that watches the flag, unless `configure` sets its own.
+    /// Defaults to none.
+    pub stop: Option<Stop>,
 }
 
 impl Default for FleetOptions {
@@ -434,6 +443,7 @@ impl Default for FleetOptions {
             configure: None,
             on_progress: None,
             now: None,
+            stop: None,
         }
     }
 }
@@ -445,6 +455,7 @@ impl fmt::Debug for FleetOptions {
             .field("configure", &self.configure.is_some())
             .field("on_progress", &self.on_progress.is_some())
             .field("now", &self.now)
+            .field("stop", &self.stop)
             .finish()
     }
 }
@@ -456,7 +467,21 @@ fn audit_member(
     options: &FleetOptions,
     t: UnixSeconds,
 ) -> OrgReport {
-    match org.client(options.configure.as_deref()) {
+    let client = if stopped(options.stop.as_ref()) {
+        Err(not_started())
+    } else {
+        org.client(Some(&|b: ClientBuilder| {
+            let b = match &options.stop {
+                Some(stop) => b.sleeper(StopSleeper(Arc::clone(stop))),
+                None => b,
+            };
+            match &options.configure {
+                Some(configure) => configure(b),
+                None => b,
+            }
+        }))
+    };
+    match client {
         Ok(client) => audit_org_at(&client, &org.name, &org.public_id, policy, t),
         Err(e) => {
             let (site, base_url) = org.location();
@@ -477,7 +502,7 @@ fn audit_member(
 /// that org's worker: the others carry on. Memory holds the finished orgs' reports and, per
 /// worker, one org's responses. An org that cannot be audited (a key not set, a call failing)
 /// is an error in the report; the rest are still audited. Only a concurrency of 0 or above
-/// [`MAX_CONCURRENCY`] is an error.
+/// [`MAX_CONCURRENCY`] is an error. [`FleetOptions::stop`] ends it early.
 pub fn audit_fleet(
     fleet: &Fleet,
     policy: &Policy,
@@ -502,19 +527,18 @@ pub fn audit_fleet(
                 };
                 let report = audit_member(org, policy, options, t);
                 let failed = report.error.is_some();
-                let progress = {
-                    let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
-                    d.0[i] = Some(report);
-                    d.1 += 1;
-                    d.2 += usize::from(failed);
-                    Progress {
+                let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
+                d.0[i] = Some(report);
+                d.1 += 1;
+                d.2 += usize::from(failed);
+                // Under the lock, so the calls come in order: a counter never steps back, and
+                // the last call is the one with `done == total`.
+                if let Some(cb) = &options.on_progress {
+                    cb(Progress {
                         done: d.1,
                         total,
                         errors: d.2,
-                    }
-                };
-                if let Some(cb) = &options.on_progress {
-                    cb(progress);
+                    });
                 }
             });
         }
@@ -627,6 +651,29 @@ mod tests {
             e.message
         );
         assert_eq!(r.exit_code(), crate::EXIT_INCOMPLETE);
+    }
+
+    #[test]
+    fn progress_is_reported_once_per_org_in_order() {
+        let mut text = String::new();
+        for i in 0..64 {
+            text.push_str(&format!(
+                "[[orgs]]\npublic_id = \"x{i}\"\napi_key_env = \"DDORG_AUDIT_TEST_SURELY_UNSET\"\n"
+            ));
+        }
+        let f = fleet(&text).unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        let o = FleetOptions {
+            concurrency: 16,
+            on_progress: Some(Arc::new(move |p: Progress| {
+                record.lock().unwrap().push((p.done, p.errors, p.total))
+            })),
+            ..FleetOptions::default()
+        };
+        audit_fleet(&f, &Policy::default(), &o).unwrap();
+        let expected: Vec<_> = (1..=64).map(|n| (n, n, 64)).collect();
+        assert_eq!(*seen.lock().unwrap(), expected);
     }
 
     #[test]

@@ -37,6 +37,7 @@ mod render;
 mod report;
 mod rules;
 mod severity;
+mod stop;
 mod timestamp;
 
 pub use audit::{audit_org, audit_org_at, CALL_GET_ORG, CALL_LIST_SALESFORCE};
@@ -57,6 +58,7 @@ pub use report::{
 };
 pub use rules::{rule, Remediation, Rule, RULES};
 pub use severity::{FailOn, Severity};
+pub use stop::Stop;
 pub use timestamp::{format_rfc3339, parse_timestamp, UnixSeconds};
 
 /// This crate's version (the workspace's), recorded in every report.

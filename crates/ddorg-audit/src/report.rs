@@ -351,6 +351,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome as the JSON report names it: `pass`, `fail` or `incomplete`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Incomplete => "incomplete",
+        }
+    }
+
     /// The process exit code of this outcome: 0, 1 or 9.
     pub fn exit_code(self) -> u8 {
         match self {
@@ -434,6 +443,26 @@ pub struct Report {
     pub baseline: Option<BaselineInfo>,
 }
 
+impl Summary {
+    /// The summary of no orgs: everything 0, a pass.
+    fn empty(fail_on: FailOn) -> Summary {
+        Summary {
+            orgs: 0,
+            audited: 0,
+            errors: 0,
+            findings: SeverityCounts::default(),
+            not_evaluated: 0,
+            passed: 0,
+            new_findings: None,
+            resolved_findings: None,
+            fail_on,
+            failing_findings: 0,
+            outcome: Outcome::Pass,
+            exit_code: EXIT_OK,
+        }
+    }
+}
+
 impl Report {
     /// A report of these orgs under this policy, with its summary computed.
     pub fn new(policy: Policy, orgs: Vec<OrgReport>, generated_at: String) -> Report {
@@ -444,20 +473,7 @@ impl Report {
                 version: crate::VERSION.into(),
             },
             generated_at,
-            summary: Summary {
-                orgs: 0,
-                audited: 0,
-                errors: 0,
-                findings: SeverityCounts::default(),
-                not_evaluated: 0,
-                passed: 0,
-                new_findings: None,
-                resolved_findings: None,
-                fail_on: policy.fail_on,
-                failing_findings: 0,
-                outcome: Outcome::Pass,
-                exit_code: EXIT_OK,
-            },
+            summary: Summary::empty(policy.fail_on),
             policy,
             orgs,
             baseline: None,
@@ -475,20 +491,8 @@ impl Report {
     /// Recomputes the summary from the orgs (after a change to them or to the policy).
     pub fn summarize(&mut self) {
         let fail_on = self.policy.fail_on;
-        let mut s = Summary {
-            orgs: self.orgs.len(),
-            audited: 0,
-            errors: 0,
-            findings: SeverityCounts::default(),
-            not_evaluated: 0,
-            passed: 0,
-            new_findings: None,
-            resolved_findings: None,
-            fail_on,
-            failing_findings: 0,
-            outcome: Outcome::Pass,
-            exit_code: EXIT_OK,
-        };
+        let mut s = Summary::empty(fail_on);
+        s.orgs = self.orgs.len();
         for org in &self.orgs {
             match org.status {
                 OrgStatus::Audited => s.audited += 1,

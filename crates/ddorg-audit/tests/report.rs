@@ -7,31 +7,15 @@ use ddorg_audit::{
 use ddorg_core::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
 use serde_json::{json, Value};
 
-const NOW: i64 = 1_798_761_600;
+mod common;
 
-fn settings() -> Value {
-    json!({
-        "private_widget_share": false,
-        "saml": {"enabled": true},
-        "saml_autocreate_access_role": "ro",
-        "saml_autocreate_users_domains": {"domains": ["example.com"], "enabled": true},
-        "saml_can_be_enabled": true,
-        "saml_idp_endpoint": "https://idp.example.com/sso",
-        "saml_idp_initiated_login": {"enabled": false},
-        "saml_idp_metadata_uploaded": true,
-        "saml_strict_mode": {"enabled": true},
-        "saml_idp_metadata_valid_until": "2028-01-01T00:00:00Z"
-    })
-}
+use common::{safe_salesforce, safe_settings as settings, NOW};
 
 fn org(name: &str, settings: Value) -> OrgReport {
     let resp: OrganizationResponse =
         serde_json::from_value(json!({"org": {"settings": settings}})).unwrap();
-    let sf: SalesforceIncidentsOrganizationsResponse = serde_json::from_value(json!({"data": [
-        {"id": "sf-1", "type": "salesforce-incidents-org",
-         "attributes": {"instance_url": "https://acme.my.salesforce.com", "sfdc_org_type": "Production"}}
-    ]}))
-    .unwrap();
+    let sf: SalesforceIncidentsOrganizationsResponse =
+        serde_json::from_value(safe_salesforce()).unwrap();
     let e = evaluate(&resp, SalesforceInput::Listed(&sf), &Policy::default(), NOW);
     OrgReport::audited(
         name,
@@ -334,4 +318,39 @@ fn text_and_markdown_show_findings_by_severity_and_a_summary() {
         "{md}"
     );
     assert!(!md.contains('\u{1b}'));
+}
+
+#[test]
+fn an_org_that_could_not_be_audited_shows_its_error_and_no_drift_in_text_and_markdown() {
+    let base = report(vec![org("prod", settings()), org("lost", settings())]);
+    let baseline = Baseline::from_json(&base.to_json()).unwrap();
+    let mut r = report(vec![
+        org(
+            "prod",
+            with(settings(), "private_widget_share", json!(true)),
+        ),
+        failed("lost"),
+    ]);
+    apply_baseline(&mut r, &baseline);
+    let text = render(&r, Format::Text);
+    let lost = &text[text.find("== lost").unwrap()..text.find("Summary").unwrap()];
+    assert_eq!(
+        lost,
+        "== lost (public ID gone-id, site datadoghq.com): could not be fully audited: timeout: \
+         request timed out\n\n"
+    );
+    assert!(
+        text.contains("drift: 1 new, 0 resolved, 1 setting(s) changed"),
+        "{text}"
+    );
+    let md = render(&r, Format::Markdown);
+    let lost = &md[md.find("## lost").unwrap()..];
+    assert_eq!(
+        lost,
+        "## lost\n\n**Could not be fully audited**: timeout: request timed out\n\n"
+    );
+    assert!(
+        md.contains("Since the baseline: 1 new, 0 resolved, 1 setting(s) changed."),
+        "{md}"
+    );
 }

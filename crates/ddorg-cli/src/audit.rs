@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use ddorg_audit::{
     apply_baseline, audit_fleet, audit_org, render, Baseline, FailOn, Fleet, FleetOptions, Format,
-    Policy, Progress, Report, EXIT_USAGE,
+    Policy, Progress, Report,
 };
 use ddorg_core::{Error, ErrorKind};
 
@@ -21,7 +21,7 @@ pub fn command(inv: &Invocation) -> Result<u8, Failure> {
         .iter()
         .map(|(long, value)| (long.to_string(), value.clone().unwrap_or_default()))
         .collect();
-    let args = parse(&words, &flags).map_err(Failure::Usage)?;
+    let args = parse(&words, &flags, inv.opts.json).map_err(Failure::Usage)?;
     Ok(run(&args, &inv.opts))
 }
 
@@ -38,8 +38,10 @@ pub struct AuditArgs {
     pub concurrency: usize,
 }
 
-/// Builds the arguments from the words after `audit` and the audit flags given anywhere.
-pub fn parse(words: &[&str], flags: &[(String, String)]) -> Result<AuditArgs, String> {
+/// Builds the arguments from the words after `audit`, the audit flags given anywhere and the
+/// global `--json`, which selects the JSON report: `--json` is `--format json`, and `--json` with
+/// another `--format` is a usage error rather than a guess at which one was meant.
+pub fn parse(words: &[&str], flags: &[(String, String)], json: bool) -> Result<AuditArgs, String> {
     let mut a = AuditArgs {
         public_id: None,
         fleet: None,
@@ -51,13 +53,17 @@ pub fn parse(words: &[&str], flags: &[(String, String)]) -> Result<AuditArgs, St
         concurrency: FleetOptions::default().concurrency,
     };
     let mut concurrency_set = false;
+    let mut format_given = None;
     for (flag, value) in flags {
         match flag.as_str() {
             "--fleet" => a.fleet = Some(value.clone()),
             "--policy" => a.policy = Some(value.clone()),
             "--output" => a.output = Some(value.clone()),
             "--baseline" => a.baseline = Some(value.clone()),
-            "--format" => a.format = value.parse().map_err(|e: Error| e.message().to_string())?,
+            "--format" => {
+                a.format = value.parse().map_err(|e: Error| e.message().to_string())?;
+                format_given = Some(value.as_str());
+            }
             "--fail-on" => {
                 a.fail_on = Some(value.parse().map_err(|e: Error| e.message().to_string())?)
             }
@@ -87,15 +93,16 @@ pub fn parse(words: &[&str], flags: &[(String, String)]) -> Result<AuditArgs, St
     if concurrency_set && a.fleet.is_none() {
         return Err("--concurrency only goes with --fleet".into());
     }
-    Ok(a)
-}
-
-fn fail(e: &Error) -> u8 {
-    eprintln!("{}", crate::report::error_line(e));
-    match e.kind() {
-        ErrorKind::Config | ErrorKind::InvalidArgument => EXIT_USAGE,
-        other => crate::report::exit_code(other),
+    if json {
+        if let Some(other) = format_given.filter(|_| a.format != Format::Json) {
+            return Err(format!(
+                "--json selects the JSON report (--format json) and does not go with \
+                 --format {other}: give one of them"
+            ));
+        }
+        a.format = Format::Json;
     }
+    Ok(a)
 }
 
 /// A one-line counter on stderr, rewritten in place.
@@ -140,7 +147,7 @@ pub fn run(args: &AuditArgs, opts: &Options) -> u8 {
     let mut policy = match &args.policy {
         Some(path) => match Policy::from_file(Path::new(path)) {
             Ok(p) => p,
-            Err(e) => return fail(&e),
+            Err(e) => return crate::report::error(&e, opts.json),
         },
         None => Policy::default(),
     };
@@ -150,21 +157,25 @@ pub fn run(args: &AuditArgs, opts: &Options) -> u8 {
     let baseline = match &args.baseline {
         Some(path) => match Baseline::from_file(Path::new(path)) {
             Ok(b) => Some(b),
-            Err(e) => return fail(&e),
+            Err(e) => return crate::report::error(&e, opts.json),
         },
         None => None,
     };
     let mut report = match audit(args, opts, &policy) {
         Ok(r) => r,
-        Err(e) => return fail(&e),
+        Err(e) => return crate::report::error(&e, opts.json),
     };
     if let Some(b) = &baseline {
         apply_baseline(&mut report, b);
     }
     let text = render(&report, args.format);
     let written = match &args.output {
-        Some(path) => std::fs::write(path, &text)
-            .map_err(|e| format!("cannot write the report to {path}: {e}")),
+        Some(path) => std::fs::write(path, &text).map_err(|e| {
+            Error::new(
+                ErrorKind::Config,
+                format!("cannot write the report to {path}: {e}"),
+            )
+        }),
         None => {
             let mut out = std::io::stdout().lock();
             // A closed stdout (`| head`) is not worth a panic; the exit code still tells.
@@ -172,12 +183,13 @@ pub fn run(args: &AuditArgs, opts: &Options) -> u8 {
             Ok(())
         }
     };
-    if let Err(msg) = written {
-        eprintln!("ddorg: error (config): {msg}");
-        return EXIT_USAGE;
+    if let Err(e) = written {
+        return crate::report::error(&e, opts.json);
     }
     let s = &report.summary;
-    if s.errors > 0 {
+    // With --json, stderr holds only JSON objects (errors); the report on stdout has each org's
+    // error and the count, and the exit code (9) says it too.
+    if s.errors > 0 && !opts.json {
         eprintln!(
             "ddorg: {} of {} org(s) could not be audited; the report covers the rest",
             s.errors, s.orgs
@@ -246,29 +258,53 @@ mod tests {
 
     #[test]
     fn one_org_or_a_fleet() {
-        let a = parse(&["abc"], &flags(&[("--format", "json")])).unwrap();
+        let a = parse(&["abc"], &flags(&[("--format", "json")]), false).unwrap();
         assert_eq!(a.public_id.as_deref(), Some("abc"));
         assert_eq!(a.format, Format::Json);
         let a = parse(
             &[],
             &flags(&[("--fleet", "f.toml"), ("--concurrency", "32")]),
+            false,
         )
         .unwrap();
         assert_eq!((a.fleet.as_deref(), a.concurrency), (Some("f.toml"), 32));
         assert_eq!(
-            parse(&[], &flags(&[("--fleet", "f")])).unwrap().concurrency,
+            parse(&[], &flags(&[("--fleet", "f")]), false)
+                .unwrap()
+                .concurrency,
             8
         );
     }
 
     #[test]
     fn bad_audit_usage_is_an_error() {
-        assert!(parse(&[], &[]).is_err());
-        assert!(parse(&["a", "b"], &[]).is_err());
-        assert!(parse(&["a"], &flags(&[("--fleet", "f")])).is_err());
-        assert!(parse(&["a"], &flags(&[("--concurrency", "4")])).is_err());
-        assert!(parse(&[], &flags(&[("--fleet", "f"), ("--concurrency", "0")])).is_err());
-        assert!(parse(&["a"], &flags(&[("--format", "xml")])).is_err());
-        assert!(parse(&["a"], &flags(&[("--fail-on", "severe")])).is_err());
+        assert!(parse(&[], &[], false).is_err());
+        assert!(parse(&["a", "b"], &[], false).is_err());
+        assert!(parse(&["a"], &flags(&[("--fleet", "f")]), false).is_err());
+        assert!(parse(&["a"], &flags(&[("--concurrency", "4")]), false).is_err());
+        assert!(parse(
+            &[],
+            &flags(&[("--fleet", "f"), ("--concurrency", "0")]),
+            false
+        )
+        .is_err());
+        assert!(parse(&["a"], &flags(&[("--format", "xml")]), false).is_err());
+        assert!(parse(&["a"], &flags(&[("--fail-on", "severe")]), false).is_err());
+    }
+
+    #[test]
+    fn json_selects_the_json_report_and_refuses_another_format() {
+        assert_eq!(parse(&["a"], &[], true).unwrap().format, Format::Json);
+        let same = parse(&["a"], &flags(&[("--format", "json")]), true).unwrap();
+        assert_eq!(same.format, Format::Json);
+        for other in ["text", "sarif", "markdown"] {
+            let e = parse(&["a"], &flags(&[("--format", other)]), true).unwrap_err();
+            assert!(
+                e.contains("--json") && e.contains(&format!("--format {other}")),
+                "{e}"
+            );
+        }
+        // Without --json the format is what --format says, text by default.
+        assert_eq!(parse(&["a"], &[], false).unwrap().format, Format::Text);
     }
 }

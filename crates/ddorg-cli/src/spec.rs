@@ -284,7 +284,8 @@ pub static GLOBAL_OPTIONS: &[Opt] = &[
     flag(
         "--json",
         None,
-        "print the response JSON (unknown fields included); errors as one JSON object on stderr",
+        "print the response JSON (unknown fields included; for audit, the JSON report, as \
+         --format json); errors as one JSON object on stderr",
     ),
     flag(
         "--verbose",
@@ -377,7 +378,7 @@ pub static COMMANDS: &[Cmd] = &[
                 "--format",
                 "FORMAT",
                 Values::OneOf(&["text", "json", "sarif", "markdown"]),
-                "text, json, sarif or markdown [default: text]",
+                "text, json, sarif or markdown [default: text, or json with --json]",
             ),
             valued(
                 "--output",
@@ -409,7 +410,8 @@ pub static COMMANDS: &[Cmd] = &[
         summary: "posture audit of one organization, or of a fleet (rules in docs/audit.md)",
         about: "Audits one organization (PUBLIC_ID) or every organization of a fleet file \
                 (--fleet FLEET.toml) against the posture rules in docs/audit.md, and prints the \
-                report. Exit codes of audit:\n\
+                report. --json selects the JSON report (as --format json) and reports errors as \
+                one JSON object on stderr. Exit codes of audit:\n\
                 \x20 0 nothing at or above --fail-on\n\
                 \x20 1 findings at or above it\n\
                 \x20 2 usage or configuration error (no report)\n\

@@ -7,61 +7,11 @@ use std::process::{Command, Output};
 use ddorg_fake::{Behavior, FakeServer, Fleet, Reply};
 use serde_json::{json, Value};
 
-const API_KEY: &str = "cli-audit-api-key-0123456789";
-const APP_KEY: &str = "cli-audit-app-key-9876543210";
+mod common;
+
+use common::{code, ddorg, stderr, stdout, with_test_keys, Scratch, API_KEY};
+
 const RULE_COUNT: usize = 13;
-
-/// A scratch directory, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("ddorg-cli-audit-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn ddorg(fake: Option<&FakeServer>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ddorg"));
-    cmd.args(args)
-        .env_remove("DD_SITE")
-        .env_remove("DDORG_BASE_URL")
-        .env("DD_API_KEY", API_KEY)
-        .env("DD_APP_KEY", APP_KEY);
-    if let Some(f) = fake {
-        cmd.env("DDORG_BASE_URL", f.base_url());
-    }
-    cmd.output().expect("ddorg runs")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn json_of(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
@@ -177,6 +127,107 @@ fn an_org_that_cannot_be_audited_exits_9_with_a_report() {
     );
 }
 
+/// The one JSON object a `--json` run printed on stderr.
+fn json_error(o: &Output) -> Value {
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "one JSON object on stderr: {err}");
+    serde_json::from_str(&err).unwrap_or_else(|e| panic!("{e}: {err}"))
+}
+
+#[test]
+fn json_flag_prints_the_json_report_as_format_json_does() {
+    let fake = FakeServer::start().unwrap();
+    fake.set_org("abc", wide_open_org());
+    let by_format = ddorg(Some(&fake), &["audit", "abc", "--format", "json"]);
+    for args in [
+        &["audit", "abc", "--json"][..],
+        &["--json", "audit", "abc"],
+        &["--json", "audit", "abc", "--format", "json"],
+    ] {
+        let o = ddorg(Some(&fake), args);
+        assert_eq!(code(&o), code(&by_format), "{args:?}: {}", stderr(&o));
+        assert_eq!(code(&o), 1, "the wide-open org has high findings");
+        let (mut r, mut expected) = (json_of(&o), json_of(&by_format));
+        // Only the time of the audit may differ between two runs.
+        for v in [&mut r, &mut expected] {
+            v.as_object_mut().unwrap().remove("generated_at");
+        }
+        assert_eq!(r, expected, "{args:?}");
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn json_flag_with_another_format_is_a_usage_error_naming_both() {
+    let fake = FakeServer::start().unwrap();
+    for format in ["text", "sarif", "markdown"] {
+        for args in [
+            vec!["audit", "abc", "--json", "--format", format],
+            vec!["--format", format, "--json", "audit", "abc"],
+        ] {
+            let o = ddorg(Some(&fake), &args);
+            assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+            assert!(stdout(&o).is_empty(), "no report on a usage error");
+            let e = json_error(&o);
+            assert_eq!(e["kind"], "usage");
+            let message = e["message"].as_str().unwrap();
+            assert!(
+                message.contains("--json") && message.contains(&format!("--format {format}")),
+                "{message}"
+            );
+        }
+        let o = ddorg(Some(&fake), &["audit", "abc", "--format", format]);
+        assert_ne!(code(&o), 2, "--format {format} alone is fine");
+    }
+    // Two calls for each of the three runs without --json; the refused ones sent nothing.
+    assert_eq!(fake.request_count(), 3 * 2);
+}
+
+#[test]
+fn json_flag_keeps_errors_json_on_stderr_with_the_same_exit_codes() {
+    let fake = FakeServer::start().unwrap();
+    let scratch = Scratch::new("json-errors");
+    let typo = scratch.write("typo.toml", "fail_onn = \"low\"\n");
+    let o = ddorg(
+        Some(&fake),
+        &["audit", "abc", "--json", "--policy", typo.to_str().unwrap()],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stdout(&o).is_empty());
+    let e = json_error(&o);
+    assert_eq!(e["kind"], "config");
+    assert!(e["message"].as_str().unwrap().contains("fail_onn"), "{e}");
+    let o = ddorg(Some(&fake), &["--json", "audit"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(json_error(&o)["kind"], "usage");
+    let o = ddorg(
+        Some(&fake),
+        &[
+            "audit",
+            "abc",
+            "--json",
+            "--output",
+            "no/such/dir/report.json",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    let e = json_error(&o);
+    assert_eq!(e["kind"], "config");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot write the report"),
+        "{e}"
+    );
+    // An org that cannot be audited is in the report; stderr holds no line of text then.
+    fake.set_org("gone", Reply::errors(404, &["Organization not found"]));
+    let o = ddorg(Some(&fake), &["audit", "gone", "--json"]);
+    assert_eq!(code(&o), 9);
+    assert_eq!(json_of(&o)["orgs"][0]["error"]["kind"], "not_found");
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
 #[test]
 fn usage_and_config_errors_exit_2_and_say_why() {
     let fake = FakeServer::start().unwrap();
@@ -255,18 +306,16 @@ fn drift_against_a_baseline_counts_only_new_findings() {
         "--output writes the report to the file only"
     );
 
+    let against_baseline = || {
+        let old = old.to_str().unwrap();
+        ddorg(
+            Some(&fake),
+            &["audit", "abc", "--baseline", old, "--format", "json"],
+        )
+    };
+
     // Same posture: the critical findings are known, so nothing new fails.
-    let o = ddorg(
-        Some(&fake),
-        &[
-            "audit",
-            "abc",
-            "--baseline",
-            old.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
+    let o = against_baseline();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(json_of(&o)["summary"]["findings"]["critical"], 2);
 
@@ -276,17 +325,7 @@ fn drift_against_a_baseline_counts_only_new_findings() {
     body["org"]["settings"]["saml_strict_mode"]["enabled"] = json!(false);
     body["org"]["settings"]["saml_idp_metadata_valid_until"] = Value::Null;
     fake.set_org("abc", Reply::json(200, &body.to_string()));
-    let o = ddorg(
-        Some(&fake),
-        &[
-            "audit",
-            "abc",
-            "--baseline",
-            old.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
+    let o = against_baseline();
     assert_eq!(code(&o), 1, "the new high finding fails");
     let d = &json_of(&o)["orgs"][0]["drift"];
     assert_eq!(d["new_findings"][0]["rule"], "DDORG-SAML-002");
@@ -433,6 +472,102 @@ fn a_fleet_of_240_orgs_with_a_403_a_404_a_429_burst_and_a_timeout() {
     );
     // Each org had its own key pair: 240 orgs, two calls each, three of them cut short, plus the 429s.
     assert_eq!(fake.request_count(), 2 * 240 - 3 + 2);
+}
+
+/// Runs `sh -c command` under a pseudo-terminal (util-linux `script`) and returns what the
+/// terminal showed, with the terminal's `\r\n` turned back into `\n`; `None` if `script` cannot
+/// run here. scripts/test installs it and sets DDORG_TEST_PTY, so there it is required.
+fn on_a_terminal(command: &str) -> Option<(i32, String)> {
+    let run = with_test_keys(&mut Command::new("script"))
+        .args(["-q", "-e", "-c", command, "/dev/null"])
+        .env("SHELL", "/bin/sh")
+        .stdin(std::process::Stdio::null())
+        .output();
+    match run {
+        Ok(o) => Some((code(&o), stdout(&o).replace("\r\n", "\n"))),
+        Err(e) => {
+            assert!(
+                std::env::var_os("DDORG_TEST_PTY").is_none(),
+                "DDORG_TEST_PTY requires util-linux `script`, which cannot run: {e}"
+            );
+            eprintln!("skipped: the terminal progress test needs util-linux `script` ({e})");
+            None
+        }
+    }
+}
+
+/// Single-quotes a word for `sh`.
+fn sh_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+#[test]
+fn a_fleet_shows_a_progress_counter_only_when_stderr_is_a_terminal() {
+    let scratch = Scratch::new("progress");
+    let fake = FakeServer::start().unwrap();
+    // 20 orgs, three of which cannot be audited (a 403, a 404 and a timeout).
+    let fleet = Fleet::generate(20).with_faults();
+    fake.set_fleet(&fleet);
+    let path = scratch.path("fleet.toml");
+    fleet.write_fleet_file(&path, &fake.base_url()).unwrap();
+    let report = scratch.path("report.txt");
+    let stderr_file = scratch.path("stderr.txt");
+    let audit = format!(
+        "{} audit --fleet {} --concurrency 4",
+        sh_quote(env!("CARGO_BIN_EXE_ddorg")),
+        sh_quote(path.to_str().unwrap())
+    );
+
+    // stderr on the terminal (the report to a file): the counter, rewritten in place.
+    let command = format!("{audit} > {}", sh_quote(report.to_str().unwrap()));
+    let Some((status, shown)) = on_a_terminal(&command) else {
+        return;
+    };
+    assert_eq!(status, 9, "{shown}");
+    let closing = "ddorg: 3 of 20 org(s) could not be audited; the report covers the rest\n";
+    let counter = shown
+        .strip_suffix(closing)
+        .unwrap_or_else(|| panic!("the closing line comes last: {shown:?}"));
+    let counter = counter
+        .strip_suffix('\n')
+        .unwrap_or_else(|| panic!("the counter ends its line when done: {shown:?}"));
+    let updates: Vec<&str> = counter
+        .strip_prefix('\r')
+        .unwrap_or_else(|| panic!("each update starts with a carriage return: {shown:?}"))
+        .split('\r')
+        .collect();
+    assert_eq!(updates.len(), 20, "one update per org: {updates:?}");
+    let mut errors_so_far = 0;
+    for (i, update) in updates.iter().enumerate() {
+        let errors: usize = update
+            .strip_prefix(&format!("ddorg: audited {}/20 orgs (", i + 1))
+            .and_then(|rest| rest.strip_suffix(" could not be audited)"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("update {}: {update:?}", i + 1));
+        assert!(
+            errors >= errors_so_far,
+            "the error count never steps back: {updates:?}"
+        );
+        errors_so_far = errors;
+    }
+    assert_eq!(
+        updates.last().copied(),
+        Some("ddorg: audited 20/20 orgs (3 could not be audited)")
+    );
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        text.contains("== org-0001"),
+        "the report went to stdout: {text}"
+    );
+    assert!(!text.contains("audited 1/20"), "no progress in the report");
+
+    // stdout on the terminal, stderr not: no counter at all, on either.
+    let command = format!("{audit} 2> {}", sh_quote(stderr_file.to_str().unwrap()));
+    let (status, shown) = on_a_terminal(&command).unwrap();
+    assert_eq!(status, 9);
+    assert!(shown.contains("== org-0001"), "{shown}");
+    assert!(!shown.contains("ddorg: audited"), "{shown}");
+    assert_eq!(std::fs::read_to_string(&stderr_file).unwrap(), closing);
 }
 
 #[test]

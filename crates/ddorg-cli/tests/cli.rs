@@ -1,55 +1,12 @@
 //! The `ddorg` binary: output, `--json`, and every exit code of the contract.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use ddorg_fake::{FakeServer, Listen, Reply, TlsCert};
 
-const API_KEY: &str = "cli-test-api-key-0123456789";
-const APP_KEY: &str = "cli-test-app-key-9876543210";
+mod common;
 
-fn ddorg(fake: Option<&FakeServer>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ddorg"));
-    cmd.args(args)
-        .env_remove("DD_SITE")
-        .env_remove("DDORG_BASE_URL");
-    for name in [
-        "DDORG_CA_BUNDLE",
-        "SSL_CERT_FILE",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(name);
-    }
-    cmd.env("DD_API_KEY", API_KEY).env("DD_APP_KEY", APP_KEY);
-    if let Some(f) = fake {
-        cmd.env("DDORG_BASE_URL", f.base_url());
-    }
-    let out = cmd.output().expect("ddorg runs");
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        !all.contains(API_KEY) && !all.contains(APP_KEY),
-        "a key leaked: {all}"
-    );
-    out
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{code, command, ddorg, keyless, keyless_command, stderr, stdout, Scratch, API_KEY};
 
 #[test]
 fn org_get_prints_a_readable_summary_and_exits_0() {
@@ -191,12 +148,7 @@ fn usage_and_config_errors_exit_2() {
             stderr(&o)
         );
     }
-    let o = Command::new(env!("CARGO_BIN_EXE_ddorg"))
-        .args(["salesforce", "list"])
-        .env_remove("DD_API_KEY")
-        .env_remove("DD_APP_KEY")
-        .output()
-        .unwrap();
+    let o = keyless(&["salesforce", "list"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("DD_API_KEY"), "{}", stderr(&o));
     assert_eq!(fake.request_count(), 0);
@@ -282,14 +234,7 @@ fn retries_then_rate_limited_reports_attempts() {
 
 #[test]
 fn demo_runs_against_the_embedded_fake_with_no_keys() {
-    let o = Command::new(env!("CARGO_BIN_EXE_ddorg"))
-        .arg("demo")
-        .env_remove("DD_API_KEY")
-        .env_remove("DD_APP_KEY")
-        .env_remove("DDORG_BASE_URL")
-        .env_remove("DD_SITE")
-        .output()
-        .unwrap();
+    let o = keyless(&["demo"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("New child org"), "{out}");
@@ -310,17 +255,6 @@ fn help_and_version() {
         stdout(&o).trim(),
         format!("ddorg {}", env!("CARGO_PKG_VERSION"))
     );
-}
-
-fn keyless(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ddorg"))
-        .args(args)
-        .env_remove("DD_API_KEY")
-        .env_remove("DD_APP_KEY")
-        .env_remove("DDORG_BASE_URL")
-        .env_remove("DD_SITE")
-        .output()
-        .unwrap()
 }
 
 #[test]
@@ -454,10 +388,9 @@ fn with_json_an_error_is_one_json_object_on_stderr_with_the_same_exit_code() {
 
 #[test]
 fn a_missing_key_names_its_environment_variable() {
-    let o = Command::new(env!("CARGO_BIN_EXE_ddorg"))
+    let o = keyless_command()
         .args(["org", "get", "abc"])
         .env("DD_API_KEY", API_KEY)
-        .env_remove("DD_APP_KEY")
         .output()
         .unwrap();
     assert_eq!(code(&o), 2);
@@ -636,29 +569,22 @@ fn demo_exits_with_the_code_of_its_first_failed_call() {
 }
 
 /// The fake's CA in a file of its own, for `--ca-bundle`.
-fn ca_file(fake: &FakeServer, name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("ddorg-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("ca.pem");
-    std::fs::write(&path, fake.ca_pem().unwrap()).unwrap();
-    path
+fn ca_file(fake: &FakeServer, scratch: &Scratch) -> std::path::PathBuf {
+    scratch.write("ca.pem", &fake.ca_pem().unwrap())
 }
 
 #[test]
 fn ca_bundle_flag_and_env_trust_the_fake_ca() {
     let fake = FakeServer::start_tls().unwrap();
-    let ca = ca_file(&fake, "trust");
+    let scratch = Scratch::new("trust");
+    let ca = ca_file(&fake, &scratch);
     let ca = ca.to_str().unwrap();
     let o = ddorg(Some(&fake), &["--ca-bundle", ca, "org", "get", "abc"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("New child org"));
 
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ddorg"));
-    let o = cmd
+    let o = command()
         .args(["--base-url", &fake.base_url(), "org", "get", "abc"])
-        .env("DD_API_KEY", API_KEY)
-        .env("DD_APP_KEY", APP_KEY)
-        .env_remove("SSL_CERT_FILE")
         .env("DDORG_CA_BUNDLE", ca)
         .output()
         .unwrap();
@@ -669,7 +595,8 @@ fn ca_bundle_flag_and_env_trust_the_fake_ca() {
 #[test]
 fn every_tls_failure_exits_6_with_one_line_naming_the_host() {
     let fake = FakeServer::start().unwrap();
-    let ca = ca_file(&fake, "failures");
+    let scratch = Scratch::new("failures");
+    let ca = ca_file(&fake, &scratch);
     let ca = ca.to_str().unwrap();
     for (cert, with_ca, needle) in [
         (
@@ -726,7 +653,8 @@ fn tls_roots_system_is_used_and_bad_trust_options_exit_2() {
     assert_eq!(code(&o), 6, "{}", stderr(&o));
     assert!(stderr(&o).contains("error (tls)"), "{}", stderr(&o));
 
-    let ca = ca_file(&fake, "bad");
+    let scratch = Scratch::new("bad");
+    let ca = ca_file(&fake, &scratch);
     let missing = ca.with_file_name("missing.pem");
     for args in [
         vec!["--tls-roots", "webpki"],

@@ -4,7 +4,7 @@
 //! message. Only those rows: the rest of the matrix needs replies and calls the CLI has no flags
 //! for, and its outcomes are the core's, driven in Rust by `crates/ddorg-core/tests/faults.rs`.
 
-use std::process::Command;
+mod common;
 
 use ddorg_fake::FakeServer;
 use serde_json::{Map, Value};
@@ -74,11 +74,9 @@ fn option_rows_get_the_same_answer_from_the_cli() {
         let mut options = defaults.clone();
         options.extend(row["client"].as_object().cloned().unwrap_or_default());
         let args = flags(&options, &fake).unwrap_or_else(|| panic!("{name}: no CLI flag"));
-        let out = Command::new(env!("CARGO_BIN_EXE_ddorg"))
+        let out = common::keyless_command()
             .args(&args)
             .args(["org", "get", "abcdef12345"])
-            .env_remove("DD_SITE")
-            .env_remove("DDORG_BASE_URL")
             .env("DD_API_KEY", options["api_key"].as_str().unwrap())
             .env("DD_APP_KEY", options["app_key"].as_str().unwrap())
             .output()

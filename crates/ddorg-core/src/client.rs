@@ -1,31 +1,30 @@
-//! [`Client`]: the two endpoints, the retry loop and the mapping of transport failures.
+//! [`Client`]: the two endpoints, the retry loop and one HTTP exchange (what a transport failure
+//! means is in transport_error.rs).
 
 use std::fmt;
-use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 
 use crate::config::{ClientBuilder, Validated};
-use crate::decode::{decode_body, error_messages};
+use crate::decode::decode_body;
 use crate::encoding;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
 use crate::path;
 use crate::pool::ProcessPool;
 use crate::rate_limit::RateLimit;
 use crate::resolve::CachingResolver;
 use crate::response::Response;
+use crate::response_body::BodyRules;
 use crate::retry::{RetryPolicy, Sleeper};
 use crate::reuse;
 use crate::secret::KeyHeader;
 use crate::site::Site;
 use crate::transport::{self, Target};
+use crate::transport_error::transport_error;
 use crate::LOG_TARGET;
-
-/// Error bodies are read only this far: enough for Datadog's messages or an HTML error page.
-const MAX_ERROR_BODY: u64 = 64 * 1024;
 
 const SALESFORCE_ORGS_PATH: &str = "/api/v2/integration/salesforce-incidents/organizations";
 
@@ -113,7 +112,7 @@ impl Client {
     }
 
     /// A client configured from `DD_API_KEY`, `DD_APP_KEY`, `DD_SITE` and `DDORG_BASE_URL`.
-    /// Missing keys are a [`ErrorKind::Config`] error here, before any request is made.
+    /// Missing keys are a [`ErrorKind::Config`](crate::ErrorKind::Config) error here, before any request is made.
     ///
     /// ```
     /// use ddorg_core::{Client, ErrorKind};
@@ -194,7 +193,7 @@ impl Client {
     /// `GET /api/v1/org/{public_id}`: the organization's name, settings (SAML and more) and plan.
     ///
     /// `public_id` is percent-encoded as one path segment, so no value can request another path;
-    /// an empty one is an [`ErrorKind::InvalidArgument`] error.
+    /// an empty one is an [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) error.
     ///
     /// ```
     /// use ddorg_core::{Client, ErrorKind};
@@ -379,71 +378,17 @@ impl Client {
         let location = header("location").map(str::to_owned);
         let content_encoding = header("content-encoding").map(str::to_owned);
 
+        let rules = BodyRules {
+            max_body_size: inner.max_body_size,
+            overall: inner.timeout,
+            target: &inner.target,
+        };
         if !(200..300).contains(&status) {
-            let body = response
-                .body_mut()
-                .with_config()
-                .limit(MAX_ERROR_BODY.min(inner.max_body_size))
-                .read_to_vec();
-            let body = match body {
-                Ok(body) => body,
-                // The deadline passed while the error body trickled in: that is a timeout (the
-                // status says what had begun to arrive), not a server error without messages.
-                Err(e) if is_timeout(&e) => {
-                    return Err(transport_error(e, inner.timeout, &inner.target)
-                        .with_status(status)
-                        .with_rate_limit(rate_limit));
-                }
-                // Otherwise the status alone is the answer; a damaged error body adds nothing.
-                Err(_) => Vec::new(),
-            };
-            let limit = MAX_ERROR_BODY.min(inner.max_body_size);
-            let body =
-                encoding::decode(body, content_encoding.as_deref(), limit).unwrap_or_default();
-            let err = match (status, location) {
-                // A redirect names where it goes; say why it was not followed.
-                (301 | 302 | 303 | 307 | 308, Some(location)) => Error::new(
-                    ErrorKind::UnexpectedStatus,
-                    format!(
-                        "refused to follow a redirect (HTTP {status}) to {location}: keys are never sent to another location"
-                    ),
-                )
-                .with_status(status)
-                .with_rate_limit(rate_limit),
-                _ => Error::from_response(status, error_messages(&body), rate_limit),
-            };
-            return Err(err);
+            let (location, encoding) = (location.as_deref(), content_encoding.as_deref());
+            return Err(rules.error_of(&mut response, status, rate_limit, location, encoding));
         }
-
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(inner.max_body_size)
-            .read_to_vec()
-            .map_err(|e| match e {
-                ureq::Error::BodyExceedsLimit(_) => Error::new(
-                    ErrorKind::ResponseTooLarge,
-                    format!(
-                        "response body is larger than the {} byte limit",
-                        inner.max_body_size
-                    ),
-                ),
-                other => transport_error(other, inner.timeout, &inner.target),
-            })
-            .and_then(|raw| {
-                encoding::decode(raw, content_encoding.as_deref(), inner.max_body_size).map_err(
-                    |failure| match failure {
-                        encoding::DecodeFailure::Invalid(e) => e,
-                        encoding::DecodeFailure::TooLarge => Error::new(
-                            ErrorKind::ResponseTooLarge,
-                            format!(
-                                "response body is larger than the {} byte limit once decompressed",
-                                inner.max_body_size
-                            ),
-                        ),
-                    },
-                )
-            })
+        let body = rules
+            .success_body(&mut response, content_encoding.as_deref())
             .map_err(|e| e.with_status(status).with_rate_limit(rate_limit.clone()))?;
         let value = decode_body(&body, content_type.as_deref())
             .map_err(|e| e.with_status(status).with_rate_limit(rate_limit.clone()))?;
@@ -453,73 +398,4 @@ impl Client {
     fn deadline_error(&self) -> Error {
         Error::deadline_passed(self.inner.timeout, &self.inner.target)
     }
-}
-
-/// Whether a ureq failure is a deadline passing (ureq's own timeouts, or a socket read timing out).
-fn is_timeout(e: &ureq::Error) -> bool {
-    match e {
-        ureq::Error::Timeout(_) => true,
-        ureq::Error::Io(io) => matches!(
-            io.kind(),
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-        ),
-        _ => false,
-    }
-}
-
-/// Maps a ureq failure to our kinds and one sentence naming the host (and proxy). `overall` is
-/// the call's deadline: each attempt's global timeout is what is left of it.
-fn transport_error(e: ureq::Error, overall: Duration, target: &Target) -> Error {
-    if let Some(message) = crate::tls::tls_failure(&e, &target.host) {
-        return Error::new(ErrorKind::Tls, message).with_source(e);
-    }
-    if let Some(failure) = transport::proxy_failure(&e) {
-        let err = Error::new(ErrorKind::Network, failure.to_string());
-        let err = if failure.is_permanent() {
-            err.permanent()
-        } else {
-            err
-        };
-        return err.with_source(e);
-    }
-    let (kind, message) = match &e {
-        ureq::Error::Timeout(ureq::Timeout::Global) => {
-            return Error::deadline_passed(overall, target).with_source(e)
-        }
-        ureq::Error::Timeout(which) => (
-            ErrorKind::Timeout,
-            format!("the request to {target} timed out ({which} timeout)"),
-        ),
-        ureq::Error::Io(io)
-            if matches!(
-                io.kind(),
-                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-            ) =>
-        {
-            (
-                ErrorKind::Timeout,
-                format!("the request to {target} timed out: {io}"),
-            )
-        }
-        ureq::Error::BodyExceedsLimit(limit) => (
-            ErrorKind::ResponseTooLarge,
-            format!("response body is larger than the {limit} byte limit"),
-        ),
-        ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::InvalidProxyUrl => (
-            ErrorKind::Config,
-            format!("invalid request to {target}: {e}"),
-        ),
-        ureq::Error::HostNotFound => (
-            ErrorKind::Network,
-            match &target.proxy {
-                Some(proxy) => format!("could not resolve the proxy host {proxy}"),
-                None => format!("could not resolve the host {}", target.host),
-            },
-        ),
-        _ => (
-            ErrorKind::Network,
-            format!("network error talking to {target}: {e}"),
-        ),
-    };
-    Error::new(kind, message).with_source(e)
 }

@@ -68,6 +68,7 @@ mod proxy;
 mod rate_limit;
 mod resolve;
 mod response;
+mod response_body;
 mod retry;
 mod reuse;
 mod secret;
@@ -75,6 +76,7 @@ mod site;
 pub mod text;
 mod tls;
 mod transport;
+mod transport_error;
 mod trust;
 mod wipe;
 

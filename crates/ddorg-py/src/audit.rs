@@ -1,6 +1,7 @@
 //! `ddorg.Policy` and the functions behind `ddorg.audit`, `ddorg.audit_fleet` and
 //! `AuditReport`'s renderings: each forwards to ddorg-audit, with the GIL released while orgs are
-//! audited. Reports cross as their JSON text; `python/ddorg/_audit.py` makes the typed objects.
+//! audited and Ctrl-C interrupting them (`interrupt.rs`). Reports cross as their JSON text;
+//! `python/ddorg/_audit.py` makes the typed objects.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,10 +12,10 @@ use pyo3::types::PyString;
 use ddorg_audit::{self as audit, FailOn, FleetOptions, PolicySettings, Report};
 use ddorg_core::{Error, ErrorKind};
 
-use crate::client::{Client, InterruptibleSleeper};
+use crate::client::Client;
 use crate::convert;
 use crate::errors::to_pyerr;
-use crate::VERSION;
+use crate::{interrupt, VERSION};
 
 /// What a posture audit allows; every setting has a default (docs/audit.md).
 ///
@@ -215,12 +216,20 @@ pub(crate) fn _audit_fleet(
     options.concurrency = concurrency;
     options.configure = Some(Arc::new(|b: ddorg_core::ClientBuilder| {
         b.user_agent(format!("ddorg-python/{VERSION}"))
-            .sleeper(InterruptibleSleeper)
     }));
-    let report = py
-        .detach(|| audit::audit_fleet(&fleet, &policy, &options))
-        .map_err(to_pyerr)?;
-    Ok(report.to_json())
+    // Signal handlers run only on the main thread: there the audit runs on a worker while they
+    // are polled, and a handler's exception (Ctrl-C) stops it through the worker's flag (no
+    // further org starts, the retry waits end). Elsewhere it runs here, without the GIL.
+    let work = move || {
+        options.stop = interrupt::abandoned_flag();
+        audit::audit_fleet(&fleet, &policy, &options).map(|r| r.to_json())
+    };
+    let report = if interrupt::on_main_thread(py)? {
+        interrupt::run(py, work)?
+    } else {
+        py.detach(work)
+    };
+    report.map_err(to_pyerr)
 }
 
 /// A report's JSON text rendered as `json`, `text`, `sarif` or `markdown` (and checked to be a

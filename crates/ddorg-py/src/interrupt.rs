@@ -5,7 +5,8 @@
 //!
 //! A call given up that way is abandoned, not killed: its worker finishes the request within the
 //! client's timeout (retry waits end at once), frees everything it held and exits; the caller
-//! gets a fresh worker next time, so the client stays usable and nothing accumulates. Other
+//! gets a fresh worker next time, so the client stays usable and nothing accumulates. Work that
+//! spreads over threads of its own (a fleet audit) stops through [`abandoned_flag`]. Other
 //! threads never receive signals in Python, so they make the call directly.
 
 use std::cell::RefCell;
@@ -47,6 +48,13 @@ pub(crate) fn abandoned() -> bool {
             .as_ref()
             .is_some_and(|flag| flag.load(Ordering::Relaxed))
     })
+}
+
+/// On a worker thread: the flag its caller sets when it gives up on the call, to hand to work
+/// that runs on other threads (a fleet audit's `FleetOptions::stop`), so that work stops too.
+/// `None` elsewhere.
+pub(crate) fn abandoned_flag() -> Option<Arc<AtomicBool>> {
+    ABANDONED.with(|a| a.borrow().clone())
 }
 
 /// Whether the calling thread is Python's main thread, the only one signal handlers run on.

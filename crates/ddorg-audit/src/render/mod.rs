@@ -3,6 +3,7 @@
 
 mod markdown;
 mod sarif;
+mod sections;
 mod text;
 
 use std::borrow::Cow;
@@ -97,11 +98,19 @@ pub(crate) fn printable(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Outcome;
 
     #[test]
     fn control_characters_are_escaped() {
         assert_eq!(printable("a\nb\x1b[2J"), "a\\u{a}b\\u{1b}[2J");
         assert!(matches!(printable("plain – text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn outcomes_are_named_as_the_json_report_names_them() {
+        for o in [Outcome::Pass, Outcome::Fail, Outcome::Incomplete] {
+            assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
+        }
     }
 
     #[test]

@@ -2,10 +2,11 @@
 
 use std::fmt::Write;
 
-use serde_json::Value;
-
 use super::printable;
-use crate::report::{OrgReport, OrgStatus, Report, SeverityCounts};
+use super::sections::{drift_counts, error_words, setting_value, walk, OrgSections};
+use crate::report::{
+    Finding, NotEvaluated, OrgDrift, OrgReport, OrgStatus, Report, SeverityCounts,
+};
 use crate::severity::Severity;
 
 fn counts(c: &SeverityCounts) -> String {
@@ -16,13 +17,6 @@ fn counts(c: &SeverityCounts) -> String {
         .join(", ")
 }
 
-fn value(v: Option<&Value>) -> String {
-    match v {
-        Some(v) => v.to_string(),
-        None => "(absent)".into(),
-    }
-}
-
 pub(crate) fn where_of(org: &OrgReport) -> String {
     match (&org.site, &org.base_url) {
         (Some(site), _) => format!("site {site}"),
@@ -31,91 +25,91 @@ pub(crate) fn where_of(org: &OrgReport) -> String {
     }
 }
 
-fn org_section(out: &mut String, org: &OrgReport) {
-    let head = format!(
-        "== {} (public ID {}, {})",
-        printable(&org.name),
-        printable(&org.public_id),
-        where_of(org)
-    );
-    if let Some(e) = &org.error {
-        let _ = writeln!(
-            out,
-            "{head}: could not be fully audited: {}{}: {}",
-            e.kind,
-            e.status.map(|s| format!(", HTTP {s}")).unwrap_or_default(),
-            printable(&e.message)
+/// The text rendering of an org's sections.
+struct Text<'a>(&'a mut String);
+
+impl OrgSections for Text<'_> {
+    fn heading(&mut self, org: &OrgReport) {
+        let head = format!(
+            "== {} (public ID {}, {})",
+            printable(&org.name),
+            printable(&org.public_id),
+            where_of(org)
         );
-        if org.findings.is_empty() && org.passed.is_empty() {
-            out.push('\n');
-            return;
-        }
-    } else {
-        let _ = writeln!(
-            out,
-            "{head}: {} finding(s), {} not evaluated, {} passed",
-            org.findings.len(),
-            org.not_evaluated.len(),
-            org.passed.len()
-        );
+        let _ = match &org.error {
+            Some(e) => writeln!(
+                self.0,
+                "{head}: could not be fully audited: {}",
+                error_words(e, |m| printable(m).into_owned())
+            ),
+            None => writeln!(
+                self.0,
+                "{head}: {} finding(s), {} not evaluated, {} passed",
+                org.findings.len(),
+                org.not_evaluated.len(),
+                org.passed.len()
+            ),
+        };
     }
-    let mut findings: Vec<_> = org.findings.iter().collect();
-    // Stable: same severity keeps rule order.
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    for f in findings {
-        let sev = f.severity.as_str().to_uppercase();
-        let _ = writeln!(out, "{sev:<9} {}  {}", f.rule, f.title);
-        let _ = writeln!(out, "          {}", printable(&f.detail));
-        let ev: Vec<String> = f
-            .evidence
-            .iter()
-            .map(|(k, v)| format!("{} = {v}", printable(k)))
-            .collect();
-        let _ = writeln!(out, "          evidence: {}", ev.join("; "));
-        let _ = writeln!(
-            out,
-            "          fix: {} ({}; Terraform: {})",
-            f.remediation.text, f.remediation.datadog_ui, f.remediation.terraform
-        );
-    }
-    if !org.not_evaluated.is_empty() {
-        let _ = writeln!(out, "not evaluated:");
-        for n in &org.not_evaluated {
-            let _ = writeln!(out, "  {}  {}", n.rule, printable(&n.reason));
-        }
-    }
-    if !org.passed.is_empty() {
-        let _ = writeln!(out, "passed: {}", org.passed.join(", "));
-    }
-    if let Some(d) = &org.drift {
-        if !d.in_baseline {
-            let _ = writeln!(out, "drift: not in the baseline; every finding is new");
-        } else {
+
+    fn findings(&mut self, _org: &OrgReport, findings: &[&Finding]) {
+        let out = &mut *self.0;
+        for f in findings {
+            let sev = f.severity.as_str().to_uppercase();
+            let _ = writeln!(out, "{sev:<9} {}  {}", f.rule, f.title);
+            let _ = writeln!(out, "          {}", printable(&f.detail));
+            let ev: Vec<String> = f
+                .evidence
+                .iter()
+                .map(|(k, v)| format!("{} = {v}", printable(k)))
+                .collect();
+            let _ = writeln!(out, "          evidence: {}", ev.join("; "));
             let _ = writeln!(
                 out,
-                "drift: {} new, {} resolved, {} setting(s) changed",
-                d.new_findings.len(),
-                d.resolved_findings.len(),
-                d.changed_settings.len()
+                "          fix: {} ({}; Terraform: {})",
+                f.remediation.text, f.remediation.datadog_ui, f.remediation.terraform
             );
-            for f in &d.new_findings {
-                let _ = writeln!(out, "  new       {} {}", f.rule, subject(&f.subject));
-            }
-            for f in &d.resolved_findings {
-                let _ = writeln!(out, "  resolved  {} {}", f.rule, subject(&f.subject));
-            }
-            for c in &d.changed_settings {
-                let _ = writeln!(
-                    out,
-                    "  changed   {}: {} -> {}",
-                    printable(&c.field),
-                    value(c.old.as_ref()),
-                    value(c.new.as_ref())
-                );
-            }
         }
     }
-    out.push('\n');
+
+    fn not_evaluated(&mut self, items: &[NotEvaluated]) {
+        let _ = writeln!(self.0, "not evaluated:");
+        for n in items {
+            let _ = writeln!(self.0, "  {}  {}", n.rule, printable(&n.reason));
+        }
+    }
+
+    fn passed(&mut self, rules: &[String]) {
+        let _ = writeln!(self.0, "passed: {}", rules.join(", "));
+    }
+
+    fn drift(&mut self, d: &OrgDrift) {
+        let out = &mut *self.0;
+        if !d.in_baseline {
+            let _ = writeln!(out, "drift: not in the baseline; every finding is new");
+            return;
+        }
+        let _ = writeln!(out, "drift: {}", drift_counts(d));
+        for f in &d.new_findings {
+            let _ = writeln!(out, "  new       {} {}", f.rule, subject(&f.subject));
+        }
+        for f in &d.resolved_findings {
+            let _ = writeln!(out, "  resolved  {} {}", f.rule, subject(&f.subject));
+        }
+        for c in &d.changed_settings {
+            let _ = writeln!(
+                out,
+                "  changed   {}: {} -> {}",
+                printable(&c.field),
+                setting_value(c.old.as_ref()),
+                setting_value(c.new.as_ref())
+            );
+        }
+    }
+
+    fn end(&mut self, _org: &OrgReport) {
+        self.0.push('\n');
+    }
 }
 
 fn subject(s: &Option<String>) -> String {
@@ -132,9 +126,7 @@ pub(super) fn to_text(r: &Report) -> String {
         "ddorg audit {} at {}: {} org(s); fails on {}\n",
         r.tool.version, r.generated_at, s.orgs, s.fail_on
     );
-    for org in &r.orgs {
-        org_section(&mut out, org);
-    }
+    walk(&r.orgs, &mut Text(&mut out));
     let _ = writeln!(out, "Summary");
     let _ = writeln!(
         out,
@@ -173,11 +165,7 @@ pub(super) fn to_text(r: &Report) -> String {
     let _ = writeln!(
         out,
         "  result: {} ({} finding(s) at or above {}; exit code {})",
-        match s.outcome {
-            crate::report::Outcome::Pass => "pass",
-            crate::report::Outcome::Fail => "fail",
-            crate::report::Outcome::Incomplete => "incomplete",
-        },
+        s.outcome.as_str(),
         s.failing_findings,
         s.fail_on,
         s.exit_code
