@@ -89,11 +89,16 @@ where
     };
     match extracted {
         Some(v) => Ok(Some(v)),
-        None => Err(PyTypeError::new_err(format!(
-            "{name} must be {expected}, not {}",
-            value.get_type().name()?
-        ))),
+        None => Err(wrong_type(name, expected, value)?),
     }
+}
+
+/// The `TypeError` of every argument: `api_key must be a str, not int`.
+fn wrong_type(name: &str, expected: &str, value: &Bound<'_, PyAny>) -> PyResult<PyErr> {
+    Ok(PyTypeError::new_err(format!(
+        "{name} must be {expected}, not {}",
+        value.get_type().name()?
+    )))
 }
 
 /// A key argument, read one character at a time into the core's [`Secret`] (wiped when the
@@ -108,10 +113,7 @@ fn key_arg(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Secr
         return Ok(None);
     };
     let Ok(text) = value.cast::<PyString>() else {
-        return Err(PyTypeError::new_err(format!(
-            "{name} must be a str, not {}",
-            value.get_type().name()?
-        )));
+        return Err(wrong_type(name, "a str", value)?);
     };
     // Room for four bytes a character: the key is never moved (and copied) to grow.
     let mut key = String::with_capacity(4 * text.len()?);
