@@ -132,7 +132,7 @@ impl Client {
         ClientBuilder::from_env().build()
     }
 
-    pub(crate) fn from_builder(b: ClientBuilder) -> Result<Client, Error> {
+    pub(crate) fn from_builder(mut b: ClientBuilder) -> Result<Client, Error> {
         // Every check lives in config.rs; what is left here is putting the pieces together.
         let Validated {
             base,

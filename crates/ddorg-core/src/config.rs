@@ -470,14 +470,16 @@ impl ClientBuilder {
     }
 
     /// Checks every option, in one place, and resolves what needs resolving (the base URL, the
-    /// proxy). The first problem is a [`ErrorKind::Config`] error naming it.
-    pub(crate) fn validate(&self) -> Result<Validated, Error> {
+    /// proxy). The first problem is a [`ErrorKind::Config`] error naming it. The keys are moved
+    /// out of the builder (which `build` consumes), so building makes no copy of them.
+    pub(crate) fn validate(&mut self) -> Result<Validated, Error> {
         if let (Some(message), None) = (&self.bad_env_site, &self.base_url) {
             return Err(Error::new(ErrorKind::Config, message.clone()));
         }
         let base = self.resolved_base_url()?;
-        let api_key = ClientBuilder::checked_key(&self.api_key, "API key", ENV_API_KEY)?;
-        let app_key = ClientBuilder::checked_key(&self.app_key, "application key", ENV_APP_KEY)?;
+        let api_key = ClientBuilder::checked_key(self.api_key.take(), "API key", ENV_API_KEY)?;
+        let app_key =
+            ClientBuilder::checked_key(self.app_key.take(), "application key", ENV_APP_KEY)?;
         limits::check_timeout(TimeoutKind::Overall, self.timeout)?;
         limits::check_timeout(TimeoutKind::Connect, self.connect_timeout)?;
         limits::check_max_body_size(self.max_body_size)?;
@@ -508,10 +510,11 @@ impl ClientBuilder {
     }
 
     /// Checks a key: present, non-empty, printable ASCII only (a header cannot carry more, and a
-    /// CR/LF could smuggle a second header), and makes the client's one copy of it: the header
-    /// value every request shares. The message names the variable, never the value.
+    /// CR/LF could smuggle a second header), and turns it, without copying, into the client's
+    /// one copy: the header value every request shares. The message names the variable, never
+    /// the value.
     pub(crate) fn checked_key(
-        key: &Option<Secret>,
+        key: Option<Secret>,
         what: &str,
         env: &str,
     ) -> Result<KeyHeader, Error> {
@@ -530,7 +533,6 @@ impl ClientBuilder {
                 "{what} contains a non-ASCII character: check {env}"
             ))),
             Some(k) => k
-                .clone()
                 .into_header()
                 .map_err(|_| config(format!("{what} cannot be sent in a header: check {env}"))),
         }
@@ -556,7 +558,7 @@ mod tests {
     #[test]
     fn keys_are_checked_without_showing_them() {
         let check = |k: Option<&str>| {
-            ClientBuilder::checked_key(&k.map(Secret::from), "API key", ENV_API_KEY).map(|_| ())
+            ClientBuilder::checked_key(k.map(Secret::from), "API key", ENV_API_KEY).map(|_| ())
         };
         assert!(check(Some("abc123")).is_ok());
         for bad in [
