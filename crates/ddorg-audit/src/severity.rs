@@ -53,10 +53,11 @@ impl fmt::Display for Severity {
 impl FromStr for Severity {
     type Err = Error;
 
+    /// The name in any letter case (`high`, `High`, `HIGH`), surrounding spaces ignored.
     fn from_str(s: &str) -> Result<Severity, Error> {
         Severity::ALL
             .into_iter()
-            .find(|v| v.as_str() == s)
+            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Config,
@@ -122,8 +123,9 @@ impl fmt::Display for FailOn {
 impl FromStr for FailOn {
     type Err = Error;
 
+    /// A severity or `never`, in any letter case.
     fn from_str(s: &str) -> Result<FailOn, Error> {
-        if s == "never" {
+        if s.trim().eq_ignore_ascii_case("never") {
             return Ok(FailOn::Never);
         }
         s.parse().map(FailOn::AtOrAbove).map_err(|_| {
@@ -161,7 +163,10 @@ mod tests {
         for s in Severity::ALL {
             assert_eq!(s.as_str().parse::<Severity>().unwrap(), s);
         }
-        assert!("High".parse::<Severity>().is_err());
+        for name in ["High", "HIGH", " high "] {
+            assert_eq!(name.parse::<Severity>().unwrap(), Severity::High);
+        }
+        assert!("higher".parse::<Severity>().is_err());
     }
 
     #[test]
@@ -172,6 +177,11 @@ mod tests {
         let never: FailOn = "never".parse().unwrap();
         assert!(Severity::ALL.iter().all(|s| !never.fails(*s)));
         assert_eq!(FailOn::default(), high);
+        assert_eq!("NEVER".parse::<FailOn>().unwrap(), never);
+        assert_eq!(
+            "Medium".parse::<FailOn>().unwrap(),
+            FailOn::AtOrAbove(Severity::Medium)
+        );
         assert!("sometimes"
             .parse::<FailOn>()
             .unwrap_err()

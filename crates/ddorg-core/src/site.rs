@@ -75,16 +75,32 @@ impl Site {
         }
     }
 
+    /// The site's name in Datadog's documentation and site selector, e.g. `"US3"` or `"US1-FED"`:
+    /// accepted by [`FromStr`] (in any letter case) as well as the domain.
+    pub const fn region(self) -> &'static str {
+        match self {
+            Site::Us1 => "US1",
+            Site::Us3 => "US3",
+            Site::Us5 => "US5",
+            Site::Ap1 => "AP1",
+            Site::Ap2 => "AP2",
+            Site::Uk1 => "UK1",
+            Site::Eu1 => "EU1",
+            Site::Gov => "US1-FED",
+            Site::Gov2 => "US2-FED",
+        }
+    }
+
     /// The API base URL for this site: `https://api.<site>`, as in Datadog's curl examples.
     pub fn api_base_url(self) -> String {
         format!("https://api.{}", self.as_str())
     }
 
-    /// The valid `DD_SITE` values, comma separated, for error messages.
+    /// The valid `DD_SITE` values, comma separated, each with its name, for error messages.
     fn valid_list() -> String {
         Site::ALL
             .iter()
-            .map(|s| s.as_str())
+            .map(|s| format!("{} ({})", s.as_str(), s.region()))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -100,7 +116,8 @@ impl FromStr for Site {
     type Err = Error;
 
     /// Accepts the bare domain, the `app.`/`api.` host people copy from the browser or docs,
-    /// with or without `https://` and a trailing `/`, in any letter case.
+    /// with or without `https://` and a trailing `/`, or the site's name ([`Site::region`]:
+    /// `US3`, `EU1`, `US1-FED`…), in any letter case.
     fn from_str(value: &str) -> Result<Site, Error> {
         let mut s = value.trim().to_ascii_lowercase();
         for prefix in ["https://", "http://"] {
@@ -116,7 +133,7 @@ impl FromStr for Site {
         Site::ALL
             .iter()
             .copied()
-            .find(|site| site.as_str() == s)
+            .find(|site| site.as_str() == s || site.region().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Config,
@@ -146,6 +163,18 @@ mod tests {
     }
 
     #[test]
+    fn every_site_parses_from_its_name_in_any_case() {
+        for &site in Site::ALL {
+            assert_eq!(site.region().parse::<Site>().unwrap(), site);
+            let lower = site.region().to_ascii_lowercase();
+            assert_eq!(format!(" {lower} ").parse::<Site>().unwrap(), site);
+        }
+        assert_eq!("us1-fed".parse::<Site>().unwrap(), Site::Gov);
+        assert_eq!("EU1".parse::<Site>().unwrap(), Site::Eu1);
+        assert!("US4".parse::<Site>().is_err());
+    }
+
+    #[test]
     fn api_hosts_match_the_documentation() {
         assert_eq!(Site::Us1.api_base_url(), "https://api.datadoghq.com");
         assert_eq!(Site::Gov2.api_base_url(), "https://api.us2.ddog-gov.com");
@@ -158,6 +187,6 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.to_string().contains("datadoghq.moon"));
         assert!(err.to_string().contains("us5.datadoghq.com"));
-        assert!(err.to_string().contains("us2.ddog-gov.com"));
+        assert!(err.to_string().contains("us2.ddog-gov.com (US2-FED)"));
     }
 }
