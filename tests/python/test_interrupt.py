@@ -68,6 +68,8 @@ def write_fleet(tmp_path: Path, fake: Fake, orgs: int) -> Path:
     """A fleet file of `orgs` orgs, all served by `fake`."""
     (tmp_path / "api-key").write_text(API_KEY)
     (tmp_path / "app-key").write_text(APP_KEY)
+    for key in ("api-key", "app-key"):  # key files others can read are refused
+        (tmp_path / key).chmod(0o600)
     lines = [
         "[defaults]",
         f'base_url = "{fake.base_url}"',

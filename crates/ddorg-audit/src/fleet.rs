@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -11,6 +11,7 @@ use ddorg_core::{Client, ClientBuilder, Error, ErrorKind, Site, ENV_API_KEY, ENV
 use serde::Deserialize;
 
 use crate::audit::audit_org_at;
+pub use crate::keys::KeySource;
 use crate::policy::Policy;
 use crate::report::{OrgError, OrgReport, Report};
 use crate::stop::{not_started, stopped, Stop, StopSleeper};
@@ -18,58 +19,6 @@ use crate::timestamp::{format_rfc3339, now, UnixSeconds};
 
 /// The most orgs audited at once; more would only queue on Datadog's rate limits.
 pub const MAX_CONCURRENCY: usize = 256;
-
-/// Where an org's key is read from, when its client is built. Never the key itself.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum KeySource {
-    /// An environment variable, by name.
-    Env(String),
-    /// A file holding the key (surrounding whitespace ignored), e.g. `/run/secrets/dd-api-key`.
-    File(PathBuf),
-}
-
-impl fmt::Display for KeySource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeySource::Env(name) => write!(f, "environment variable {name}"),
-            KeySource::File(path) => write!(f, "file {}", path.display()),
-        }
-    }
-}
-
-impl KeySource {
-    /// Reads the key. A variable not set, a file that cannot be read, or an empty key is a
-    /// [`ErrorKind::Config`] error naming the source (never the key).
-    pub fn read(&self, what: &str) -> Result<String, Error> {
-        let value = match self {
-            KeySource::Env(name) => std::env::var(name).map_err(|e| {
-                let why = match e {
-                    std::env::VarError::NotPresent => "is not set",
-                    std::env::VarError::NotUnicode(_) => "is not valid UTF-8",
-                };
-                Error::new(
-                    ErrorKind::Config,
-                    format!("the {what} variable {name} {why}"),
-                )
-            })?,
-            KeySource::File(path) => std::fs::read_to_string(path).map_err(|e| {
-                Error::new(
-                    ErrorKind::Config,
-                    format!("cannot read the {what} file {}: {e}", path.display()),
-                )
-            })?,
-        };
-        let key = value.trim();
-        if key.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Config,
-                format!("the {what} from the {self} is empty"),
-            ));
-        }
-        Ok(key.to_string())
-    }
-}
 
 /// One org of a fleet file.
 #[derive(Clone, Debug, PartialEq)]

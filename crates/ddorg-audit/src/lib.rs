@@ -32,6 +32,7 @@ mod audit;
 mod check;
 mod drift;
 mod fleet;
+mod keys;
 mod policy;
 mod render;
 mod report;

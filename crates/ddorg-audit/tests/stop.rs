@@ -1,6 +1,7 @@
 //! A fleet audit stopped early (Ctrl-C in a binding, a deadline for the whole fleet): no further
 //! org starts, retry waits in flight end, and the report says which orgs were not audited.
 
+use std::os::unix::fs::PermissionsExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +25,8 @@ fn a_stopped_fleet_starts_no_more_orgs_and_ends_its_retry_waits() {
     let dir = std::env::temp_dir().join(format!("ddorg-audit-stop-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("key"), "stop-test-key-0123456789\n").unwrap();
+    // Key files others can read are refused (ddorg_audit::KeySource).
+    std::fs::set_permissions(dir.join("key"), std::fs::Permissions::from_mode(0o600)).unwrap();
     let mut toml = format!(
         "[defaults]\nbase_url = \"{}\"\napi_key_file = \"key\"\napp_key_file = \"key\"\n\
          timeout = 120\nmax_retries = 3\n",
