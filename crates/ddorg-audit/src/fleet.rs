@@ -1,6 +1,6 @@
 //! Fleets: `FLEET.toml` (orgs, sites, where each org's keys are) and the concurrent audit of them.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,6 +14,7 @@ use crate::audit::audit_org_at;
 pub use crate::keys::KeySource;
 use crate::policy::Policy;
 use crate::report::{OrgError, OrgReport, Report};
+use crate::source::{line_col, report_path, table_line, SourceLocation};
 use crate::stop::{not_started, stopped, Stop, StopSleeper};
 use crate::timestamp::{format_rfc3339, now, UnixSeconds};
 
@@ -40,6 +41,9 @@ pub struct FleetOrg {
     pub timeout: Option<Duration>,
     /// Retries per call. Defaults to the client's (3).
     pub max_retries: Option<u32>,
+    /// The line (from 1) of the org's `[[orgs]]` table in the fleet file; `None` for an org
+    /// built in code.
+    pub line: Option<u32>,
 }
 
 impl FleetOrg {
@@ -103,15 +107,17 @@ impl FleetOrg {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fleet {
     orgs: Vec<FleetOrg>,
+    /// The file as reports name it (relative, `/`-separated), when read by [`Fleet::from_file`].
+    path: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct FleetFile {
     #[serde(default)]
-    defaults: Entry,
+    defaults: Option<toml::Spanned<Entry>>,
     #[serde(default)]
-    orgs: Vec<Entry>,
+    orgs: Vec<toml::Spanned<Entry>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -136,20 +142,15 @@ fn config(message: String) -> Error {
     Error::new(ErrorKind::Config, message)
 }
 
-/// toml's multi-line message as one line: where, then what.
-fn toml_error(e: &toml::de::Error) -> String {
-    let text = e.to_string();
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    let what = lines
-        .iter()
-        .rev()
-        .find(|l| !l.is_empty() && !l.starts_with('|'));
-    let what = what.copied().unwrap_or("");
-    match lines.first() {
-        Some(first) if first.starts_with("TOML parse error at ") && *first != what => {
-            format!("{}: {what}", &first["TOML parse error at ".len()..])
+/// toml's error as one line: `line:column: what` (toml's own message is several lines).
+fn toml_error(e: &toml::de::Error, text: &str) -> String {
+    let what = e.message().lines().next().unwrap_or("").trim();
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            format!("{line}:{col}: {what}")
         }
-        _ => what.to_string(),
+        None => what.to_string(),
     }
 }
 
@@ -228,20 +229,31 @@ impl Fleet {
             ))
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
-        Fleet::from_toml_str(&text, dir)
-            .map_err(|e| config(format!("fleet file {}: {}", path.display(), e.message())))
+        let mut fleet = Fleet::parse(&text, dir, &format!("{}:", path.display()))?;
+        fleet.path = Some(report_path(path));
+        Ok(fleet)
     }
 
-    /// Reads and checks fleet TOML. Errors (all [`ErrorKind::Config`], naming the problem): an
-    /// unknown key, a literal `api_key`/`app_key`, an unknown site, both `site` and `base_url`
-    /// (or both `…_env` and `…_file`) in one table, a missing or duplicate name or public ID, no
-    /// orgs. Keys are not read here: a variable not set or a file missing is an error of that
-    /// org only, when it is audited.
+    /// Reads and checks fleet TOML. Errors (all [`ErrorKind::Config`], naming the line and the
+    /// problem): an unknown key, a literal `api_key`/`app_key`, an unknown site, both `site` and
+    /// `base_url` (or both `…_env` and `…_file`) in one table, a missing or duplicate name or
+    /// public ID (naming both lines), no orgs. Keys are not read here: a variable not set or a
+    /// file missing is an error of that org only, when it is audited ([`Fleet::check_keys`]
+    /// checks them all without auditing).
     pub fn from_toml_str(text: &str, base_dir: &Path) -> Result<Fleet, Error> {
+        Fleet::parse(text, base_dir, "invalid fleet: line ")
+    }
+
+    /// [`Fleet::from_toml_str`], its errors starting with `origin` and the line
+    /// (`fleet.toml:12: …` for a file).
+    fn parse(text: &str, base_dir: &Path, origin: &str) -> Result<Fleet, Error> {
         let file: FleetFile = toml::from_str(text)
-            .map_err(|e| config(format!("invalid fleet: {}", toml_error(&e))))?;
-        let d = &file.defaults;
-        let in_defaults = |e: String| config(format!("invalid fleet: [defaults]: {e}"));
+            .map_err(|e| config(format!("{origin}{}", toml_error(&e, text))))?;
+        let no_defaults = toml::Spanned::new(0..0, Entry::default());
+        let defaults = file.defaults.as_ref().unwrap_or(&no_defaults);
+        let d = defaults.get_ref();
+        let d_line = table_line(text, defaults.span().start, "defaults");
+        let in_defaults = |e: String| config(format!("{origin}{d_line}: [defaults]: {e}"));
         d.refuse_literal_keys().map_err(in_defaults)?;
         if d.name.is_some() || d.public_id.is_some() {
             return Err(in_defaults(
@@ -257,20 +269,24 @@ impl Fleet {
             .key_source("app", &d.app_key_env, &d.app_key_file, base_dir)
             .map_err(in_defaults)?;
         if file.orgs.is_empty() {
-            return Err(config(
-                "invalid fleet: no [[orgs]] entries: nothing to audit".into(),
-            ));
+            let origin = origin.strip_suffix(" line ").unwrap_or(origin);
+            return Err(config(format!(
+                "{origin} no [[orgs]] entries: nothing to audit"
+            )));
         }
-        let mut names = HashSet::new();
+        let mut names = HashMap::new();
+        let mut public_ids = HashMap::new();
         let mut orgs = Vec::with_capacity(file.orgs.len());
-        for (i, e) in file.orgs.iter().enumerate() {
+        for spanned in &file.orgs {
+            let e = spanned.get_ref();
+            let line = table_line(text, spanned.span().start, "orgs");
             let label = e
                 .name
                 .as_deref()
                 .or(e.public_id.as_deref())
                 .map(|n| format!(" ({n:?})"))
                 .unwrap_or_default();
-            let at = |m: String| config(format!("invalid fleet: orgs[{i}]{label}: {m}"));
+            let at = |m: String| config(format!("{origin}{line}: [[orgs]]{label}: {m}"));
             e.refuse_literal_keys().map_err(at)?;
             let public_id = match e.public_id.as_deref().map(str::trim) {
                 Some(id) if !id.is_empty() => id.to_string(),
@@ -281,9 +297,16 @@ impl Fleet {
                 Some(n) => n.to_string(),
                 None => public_id.clone(),
             };
-            if !names.insert(name.clone()) {
+            if let Some(first) = names.insert(name.clone(), line) {
                 return Err(at(format!(
-                    "the name {name:?} is used twice: reports and baselines tell orgs apart by name"
+                    "the name {name:?} is also used at line {first}: reports and baselines \
+                     tell orgs apart by name"
+                )));
+            }
+            if let Some(first) = public_ids.insert(public_id.clone(), line) {
+                return Err(at(format!(
+                    "the public ID {public_id:?} is also at line {first}: an org audited twice \
+                     counts its findings twice; give it one entry"
                 )));
             }
             let site = e.site().map_err(at)?;
@@ -312,14 +335,22 @@ impl Fleet {
                     .unwrap_or_else(|| KeySource::Env(ENV_APP_KEY.into())),
                 timeout: e.timeout().map_err(at)?.or(d_timeout),
                 max_retries: e.max_retries.or(d.max_retries),
+                line: Some(line),
             });
         }
-        Ok(Fleet { orgs })
+        Ok(Fleet { orgs, path: None })
     }
 
     /// A fleet of these orgs (for callers that build one in code).
     pub fn new(orgs: Vec<FleetOrg>) -> Fleet {
-        Fleet { orgs }
+        Fleet { orgs, path: None }
+    }
+
+    /// The fleet file as reports name it, when the fleet was read by [`Fleet::from_file`]: the
+    /// path as given, relative and `/`-separated (an absolute path is made relative to the
+    /// working directory, or reduced to the file name outside it: reports are read elsewhere).
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
     }
 
     /// The orgs, in file order.
@@ -340,6 +371,7 @@ impl FleetOrg {
             app_key: KeySource::Env(ENV_APP_KEY.into()),
             timeout: None,
             max_retries: None,
+            line: None,
         }
     }
 }
@@ -412,6 +444,21 @@ impl fmt::Debug for FleetOptions {
 /// Audits one fleet org: builds its client (its own keys, pool and rate limits), then the audit.
 fn audit_member(
     org: &FleetOrg,
+    path: Option<&str>,
+    policy: &Policy,
+    options: &FleetOptions,
+    t: UnixSeconds,
+) -> OrgReport {
+    let mut report = audit_member_at(org, policy, options, t);
+    if let (Some(path), Some(line)) = (path, org.line) {
+        report.source = Some(SourceLocation::new(path, line));
+    }
+    report
+}
+
+/// [`audit_member`] before its source location is recorded.
+fn audit_member_at(
+    org: &FleetOrg,
     policy: &Policy,
     options: &FleetOptions,
     t: UnixSeconds,
@@ -474,7 +521,7 @@ pub fn audit_fleet(
                 let Some(org) = fleet.orgs.get(i) else {
                     break;
                 };
-                let report = audit_member(org, policy, options, t);
+                let report = audit_member(org, fleet.path(), policy, options, t);
                 let failed = report.error.is_some();
                 let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
                 d.0[i] = Some(report);
@@ -557,7 +604,7 @@ mod tests {
             ("[defaults]\nbogus = 1\n[[orgs]]\npublic_id = \"x\"\n", "bogus"),
             ("[[orgs]]\npublic_id = \"x\"\nsite = \"mars\"\n", "unknown Datadog site"),
             ("[[orgs]]\nname = \"n\"\n", "public_id is missing"),
-            ("[[orgs]]\npublic_id = \"x\"\n[[orgs]]\npublic_id = \"x\"\n", "used twice"),
+            ("[[orgs]]\npublic_id = \"x\"\n[[orgs]]\npublic_id = \"x\"\n", "also used at line 1"),
             ("[defaults]\nsite = \"datadoghq.com\"\n", "no [[orgs]]"),
             (
                 "[[orgs]]\npublic_id = \"x\"\napi_key_env = \"A\"\napi_key_file = \"f\"\n",

@@ -38,6 +38,7 @@ mod render;
 mod report;
 mod rules;
 mod severity;
+mod source;
 mod stop;
 mod timestamp;
 
@@ -59,6 +60,7 @@ pub use report::{
 };
 pub use rules::{rule, Remediation, Rule, RULES};
 pub use severity::{FailOn, Severity};
+pub use source::SourceLocation;
 pub use stop::Stop;
 pub use timestamp::{format_rfc3339, parse_timestamp, UnixSeconds};
 

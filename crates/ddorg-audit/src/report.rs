@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::policy::Policy;
 use crate::rules::Rule;
 use crate::severity::{FailOn, Severity};
+use crate::source::SourceLocation;
 
 /// The version of the report format, the value of its first key `"ddorg_audit"`.
 pub const REPORT_VERSION: u32 = 1;
@@ -232,6 +233,10 @@ pub struct OrgReport {
     /// The comparison with the baseline, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<OrgDrift>,
+    /// Where the org is defined: the fleet file and the line of its `[[orgs]]` table (absent
+    /// for a single org, or a fleet not read from a file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceLocation>,
 }
 
 impl OrgReport {
@@ -255,6 +260,7 @@ impl OrgReport {
             passed: evaluation.passed,
             observed: evaluation.observed,
             drift: None,
+            source: None,
         }
     }
 
@@ -278,6 +284,7 @@ impl OrgReport {
             passed: Vec::new(),
             observed: Observed::default(),
             drift: None,
+            source: None,
         }
     }
 
