@@ -140,7 +140,7 @@ impl Client {
             app_key,
             proxy,
             target,
-            roots,
+            tls,
         } = b.validate()?;
         let config = |proxy: Option<ureq::Proxy>| {
             ureq::Agent::config_builder()
@@ -156,8 +156,8 @@ impl Client {
                 .max_idle_connections_per_host(32)
                 .build()
         };
-        // What each process's agent is made from (see pool.rs): the TLS setup is built once.
-        let tls = crate::tls::client_config(roots)?;
+        // What each process's agent is made from (see pool.rs); the TLS setup is the process's
+        // one for these roots (see tls_cache.rs).
         let direct = config(None);
         let agent_config = config(proxy);
         let user_agent = b.user_agent.clone();

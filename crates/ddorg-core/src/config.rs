@@ -486,7 +486,7 @@ impl ClientBuilder {
         limits::check_user_agent(&self.user_agent)?;
         let target = Target::of(&base.url);
         let proxy = crate::proxy::choose(&self.proxy, &target.host, base.loopback)?;
-        let (roots, trust) = crate::trust::root_store(&self.trust)?;
+        let (tls, trust) = crate::trust::tls_config(&self.trust)?;
         log::debug!(target: crate::LOG_TARGET, "trusted roots: {trust:?}; proxy: {:?}", proxy.as_ref().map(|p| &p.shown));
         Ok(Validated {
             base,
@@ -494,7 +494,7 @@ impl ClientBuilder {
             app_key,
             target: target.with_proxy(proxy.as_ref().map(|p| p.shown.clone())),
             proxy: proxy.map(|p| p.proxy),
-            roots,
+            tls,
         })
     }
 
@@ -547,7 +547,8 @@ pub(crate) struct Validated {
     pub(crate) proxy: Option<ureq::Proxy>,
     /// Who calls talk to (the API host and the proxy), for messages.
     pub(crate) target: Target,
-    pub(crate) roots: Arc<rustls::RootCertStore>,
+    /// The TLS setup for the trusted roots, shared by the process's clients that trust them.
+    pub(crate) tls: Arc<rustls::ClientConfig>,
 }
 
 #[cfg(test)]

@@ -75,6 +75,7 @@ mod secret;
 mod site;
 pub mod text;
 mod tls;
+mod tls_cache;
 mod transport;
 mod transport_error;
 mod trust;

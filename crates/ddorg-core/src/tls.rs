@@ -23,7 +23,8 @@ use ureq::unversioned::transport::{
 
 use crate::error::{Error, ErrorKind};
 
-/// The rustls configuration every connection of a client shares, built once with its roots.
+/// The rustls configuration for these roots, built once per process for each distinct set of
+/// roots (tls_cache.rs) and shared by every connection of every client that trusts them.
 pub(crate) fn client_config(roots: Arc<RootCertStore>) -> Result<Arc<ClientConfig>, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())

@@ -1,12 +1,13 @@
 //! Which certificate authorities the client trusts: the bundled Mozilla roots, the operating
-//! system's store, or a CA bundle file, resolved and checked once, when the client is built.
+//! system's store, or a CA bundle file, resolved and checked when the client is built (and
+//! parsed once per process for all the clients that trust the same ones: tls_cache.rs).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
-use rustls::RootCertStore;
+use rustls::{ClientConfig, RootCertStore};
 
 use crate::error::{Error, ErrorKind};
 
@@ -58,7 +59,7 @@ impl std::str::FromStr for TlsRoots {
     }
 }
 
-/// The trust settings a builder holds; resolved by [`root_store`].
+/// The trust settings a builder holds; resolved by [`tls_config`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct TrustSetting {
     pub(crate) ca_bundle: Option<PathBuf>,
@@ -77,14 +78,22 @@ pub(crate) enum TrustSource {
     },
 }
 
-/// Resolves the settings (the builder's, then `DDORG_CA_BUNDLE`, then `SSL_CERT_FILE`) and loads
-/// the roots. A bundle that cannot be read, or holds no usable certificate, is a
-/// [`ErrorKind::Config`] error naming the path and what named it.
-pub(crate) fn root_store(
+/// Resolves the settings (the builder's, then `DDORG_CA_BUNDLE`, then `SSL_CERT_FILE`) and gives
+/// the TLS configuration for those roots, shared with every other client of the process that
+/// trusts the same ones (see tls_cache.rs). A bundle that cannot be read, or holds no usable
+/// certificate, is a [`ErrorKind::Config`] error naming the path and what named it.
+pub(crate) fn tls_config(
     setting: &TrustSetting,
-) -> Result<(Arc<RootCertStore>, TrustSource), Error> {
+) -> Result<(Arc<ClientConfig>, TrustSource), Error> {
+    let source = resolve(setting)?;
+    let config = crate::tls_cache::shared_config(&source)?;
+    Ok((config, source))
+}
+
+/// Which roots the settings name: the builder's, then `DDORG_CA_BUNDLE`, then `SSL_CERT_FILE`.
+fn resolve(setting: &TrustSetting) -> Result<TrustSource, Error> {
     let config = |m: String| Error::new(ErrorKind::Config, m);
-    let source = match (&setting.ca_bundle, setting.roots) {
+    Ok(match (&setting.ca_bundle, setting.roots) {
         (Some(_), Some(TlsRoots::System)) => {
             return Err(config(
                 "a CA bundle replaces the trusted roots: give either the CA bundle or TLS roots \"system\", not both"
@@ -98,15 +107,14 @@ pub(crate) fn root_store(
         (None, Some(TlsRoots::System)) => TrustSource::System,
         (None, Some(TlsRoots::Bundled)) => TrustSource::Bundled,
         (None, None) => env_bundle().unwrap_or(TrustSource::Bundled),
-    };
-    let store = match &source {
-        TrustSource::Bundled => RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        },
-        TrustSource::System => system_roots()?,
-        TrustSource::File { path, from } => bundle_roots(path, from)?,
-    };
-    Ok((Arc::new(store), source))
+    })
+}
+
+/// The Mozilla roots compiled in.
+pub(crate) fn bundled_roots() -> RootCertStore {
+    RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    }
 }
 
 /// `DDORG_CA_BUNDLE`, else `SSL_CERT_FILE` (unset or empty variables are skipped).
@@ -122,18 +130,23 @@ fn env_bundle() -> Option<TrustSource> {
         })
 }
 
-fn bundle_roots(path: &Path, from: &str) -> Result<RootCertStore, Error> {
-    let shown = path.display();
-    let config = |why: String| {
-        Error::new(
-            ErrorKind::Config,
-            format!("the CA bundle {shown} (from {from}) {why}"),
-        )
-    };
-    let pem = std::fs::read(path).map_err(|e| config(format!("cannot be read: {e}")))?;
+/// The bundle's bytes; a file that cannot be read is an error naming it and what named it.
+pub(crate) fn read_bundle(path: &Path, from: &str) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| bundle_error(path, from, format!("cannot be read: {e}")))
+}
+
+fn bundle_error(path: &Path, from: &str, why: String) -> Error {
+    Error::new(
+        ErrorKind::Config,
+        format!("the CA bundle {} (from {from}) {why}", path.display()),
+    )
+}
+
+/// The CAs of a bundle's bytes (read from `path`, which `from` named). None usable is an error.
+pub(crate) fn bundle_roots(pem: &[u8], path: &Path, from: &str) -> Result<RootCertStore, Error> {
     let mut store = RootCertStore::empty();
     let mut unusable = 0usize;
-    for cert in CertificateDer::pem_slice_iter(&pem) {
+    for cert in CertificateDer::pem_slice_iter(pem) {
         match cert
             .map_err(|_| ())
             .and_then(|c| store.add(c).map_err(|_| ()))
@@ -143,19 +156,23 @@ fn bundle_roots(path: &Path, from: &str) -> Result<RootCertStore, Error> {
         }
     }
     if store.is_empty() {
-        return Err(config(if unusable > 0 {
-            format!("holds {unusable} certificate(s), none of them usable as a CA")
-        } else {
-            "holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_string()
-        }));
+        return Err(bundle_error(
+            path,
+            from,
+            if unusable > 0 {
+                format!("holds {unusable} certificate(s), none of them usable as a CA")
+            } else {
+                "holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_string()
+            },
+        ));
     }
     if unusable > 0 {
-        log::warn!(target: crate::LOG_TARGET, "the CA bundle {shown} (from {from}): {unusable} certificate(s) skipped, {} used", store.len());
+        log::warn!(target: crate::LOG_TARGET, "the CA bundle {} (from {from}): {unusable} certificate(s) skipped, {} used", path.display(), store.len());
     }
     Ok(store)
 }
 
-fn system_roots() -> Result<RootCertStore, Error> {
+pub(crate) fn system_roots() -> Result<RootCertStore, Error> {
     let found = rustls_native_certs::load_native_certs();
     for e in &found.errors {
         log::warn!(target: crate::LOG_TARGET, "reading the system's trust store: {e}");
@@ -200,7 +217,7 @@ mod tests {
                 ca_bundle: Some(path.clone()),
                 roots: None,
             };
-            let err = root_store(&setting).unwrap_err();
+            let err = tls_config(&setting).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Config);
             assert!(err.message().contains(&path.display().to_string()), "{err}");
             assert!(err.message().contains("the CA bundle option"), "{err}");
@@ -214,6 +231,6 @@ mod tests {
             ca_bundle: Some("x.pem".into()),
             roots: Some(TlsRoots::System),
         };
-        assert_eq!(root_store(&setting).unwrap_err().kind(), ErrorKind::Config);
+        assert_eq!(tls_config(&setting).unwrap_err().kind(), ErrorKind::Config);
     }
 }
