@@ -79,6 +79,11 @@ pub fn evaluate(
         observed: Observed {
             settings: settings.as_ref().ok().map(|s| (*s).clone()),
             salesforce_organizations: sf_json.as_ref().ok().cloned(),
+            name: org_json
+                .get("org")
+                .and_then(|o| o.get("name"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
         },
         ..Evaluation::default()
     };

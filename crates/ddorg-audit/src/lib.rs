@@ -25,7 +25,8 @@
 //! Fleets: [`Fleet::from_file`] reads `FLEET.toml` (keys only by variable or file name, never the
 //! keys themselves) and [`audit_fleet`] audits it concurrently, each org with its own client.
 //! Drift: [`Baseline::from_file`] and [`apply_baseline`]. Renderings: [`render`] with
-//! [`Format::Text`], [`Format::Json`], [`Format::Sarif`] or [`Format::Markdown`].
+//! [`Format::Text`], [`Format::Json`], [`Format::Sarif`], [`Format::Markdown`] or [`Format::Terraform`]; an org's settings as
+//! Terraform: [`org_terraform`].
 #![deny(missing_docs)]
 
 mod audit;
@@ -40,6 +41,7 @@ mod rules;
 mod severity;
 mod source;
 mod stop;
+mod terraform;
 mod timestamp;
 
 pub use audit::{audit_org, audit_org_at, CALL_GET_ORG, CALL_LIST_SALESFORCE};
@@ -62,6 +64,7 @@ pub use rules::{rule, Remediation, Rule, RULES};
 pub use severity::{FailOn, Severity};
 pub use source::SourceLocation;
 pub use stop::Stop;
+pub use terraform::{org_terraform, RESOURCE_TYPE as TERRAFORM_RESOURCE_TYPE};
 pub use timestamp::{format_rfc3339, parse_timestamp, UnixSeconds};
 
 /// This crate's version (the workspace's), recorded in every report.

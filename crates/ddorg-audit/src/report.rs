@@ -31,7 +31,8 @@ pub struct RemediationText {
     pub text: String,
     /// Where in the Datadog web app.
     pub datadog_ui: String,
-    /// The Terraform `datadog_organization_settings` attribute, or why there is none.
+    /// The Terraform `datadog_organization_settings` attribute to change, or why there is
+    /// none: a fragment; the org's `terraform` is the complete resource with every fix applied.
     pub terraform: String,
 }
 
@@ -155,6 +156,10 @@ pub struct Observed {
     /// The `data` of the Salesforce list; absent when it could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salesforce_organizations: Option<Vec<Value>>,
+    /// `org.name` of `GET /api/v1/org/{public_id}`, when it is a string: the name the
+    /// Terraform block writes (no rule reads it, and drift does not compare it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// One setting that differs from the baseline. `old`/`new` are absent when the field was absent
@@ -237,6 +242,11 @@ pub struct OrgReport {
     /// for a single org, or a fleet not read from a file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceLocation>,
+    /// The org's complete `datadog_organization_settings` resource and `import` block (HCL),
+    /// with every fix Terraform can make applied and the other settings as they are now, and a
+    /// comment for each fix it cannot make; absent when the org did not answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<String>,
 }
 
 impl OrgReport {
@@ -261,6 +271,7 @@ impl OrgReport {
             observed: evaluation.observed,
             drift: None,
             source: None,
+            terraform: None,
         }
     }
 
@@ -285,6 +296,7 @@ impl OrgReport {
             observed: Observed::default(),
             drift: None,
             source: None,
+            terraform: None,
         }
     }
 
@@ -472,7 +484,12 @@ impl Summary {
 
 impl Report {
     /// A report of these orgs under this policy, with its summary computed.
-    pub fn new(policy: Policy, orgs: Vec<OrgReport>, generated_at: String) -> Report {
+    pub fn new(policy: Policy, mut orgs: Vec<OrgReport>, generated_at: String) -> Report {
+        for org in &mut orgs {
+            if org.terraform.is_none() {
+                org.terraform = crate::terraform::report_terraform(org, &policy);
+            }
+        }
         let mut r = Report {
             ddorg_audit: REPORT_VERSION,
             tool: ToolInfo {

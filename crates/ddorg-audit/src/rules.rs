@@ -16,7 +16,9 @@ pub struct Remediation {
     pub text: &'static str,
     /// Where in the Datadog web app to do it.
     pub datadog_ui: &'static str,
-    /// The `datadog_organization_settings` Terraform attribute to set, or why there is none.
+    /// The `datadog_organization_settings` Terraform attribute to set, or why there is none: a
+    /// fragment for reading; `--format terraform` writes the complete resource (the four
+    /// required nested blocks and every other setting as it is now) with the fix applied.
     pub terraform: &'static str,
 }
 

@@ -20,14 +20,53 @@ fn print_rate_limit(rl: Option<&RateLimit>) {
     }
 }
 
+/// What `org get` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OrgFormat {
+    Text,
+    Json,
+    Terraform,
+}
+
+/// `--format` of `org get`, with `--json` as `--format json` (and refused with another format,
+/// as `audit` does, rather than guessing which was meant).
+fn org_format(format: Option<&str>, json: bool) -> Result<OrgFormat, Failure> {
+    let f = match format {
+        None if json => OrgFormat::Json,
+        None | Some("text") => OrgFormat::Text,
+        Some("json") => OrgFormat::Json,
+        Some("terraform" | "tf") => OrgFormat::Terraform,
+        Some(other) => {
+            return Err(Failure::Usage(format!(
+                "unknown format {other:?}: expected text, json or terraform"
+            )))
+        }
+    };
+    if json && f != OrgFormat::Json {
+        return Err(Failure::Usage(format!(
+            "--json selects the JSON output (--format json) and does not go with --format {}: \
+             give one of them",
+            format.unwrap_or_default()
+        )));
+    }
+    Ok(f)
+}
+
 /// `ddorg org get <PUBLIC_ID>`.
 pub fn org_get(inv: &Invocation) -> Result<u8, Failure> {
-    let resp = client(&inv.opts)?.get_org(inv.arg(0).unwrap_or_default())?;
-    if inv.opts.json {
-        print_json(resp.value());
-    } else {
-        print!("{}", render::org(&resp));
-        print_rate_limit(resp.rate_limit());
+    let format = org_format(inv.value("--format"), inv.opts.json)?;
+    let public_id = inv.arg(0).unwrap_or_default();
+    let resp = client(&inv.opts)?.get_org(public_id)?;
+    match format {
+        OrgFormat::Json => print_json(resp.value()),
+        OrgFormat::Terraform => {
+            print!("{}", ddorg_audit::org_terraform(resp.value(), public_id));
+            print_rate_limit(resp.rate_limit());
+        }
+        OrgFormat::Text => {
+            print!("{}", render::org(&resp));
+            print_rate_limit(resp.rate_limit());
+        }
     }
     Ok(0)
 }
@@ -64,4 +103,28 @@ pub fn help(inv: &Invocation) -> Result<u8, Failure> {
     }
     print!("{}", texts::topic(&words));
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn org_get_formats_and_json_agree_or_are_refused() {
+        assert_eq!(org_format(None, false).unwrap(), OrgFormat::Text);
+        assert_eq!(org_format(None, true).unwrap(), OrgFormat::Json);
+        assert_eq!(org_format(Some("json"), true).unwrap(), OrgFormat::Json);
+        assert_eq!(
+            org_format(Some("terraform"), false).unwrap(),
+            OrgFormat::Terraform
+        );
+        assert!(matches!(
+            org_format(Some("terraform"), true),
+            Err(Failure::Usage(_))
+        ));
+        assert!(matches!(
+            org_format(Some("xml"), false),
+            Err(Failure::Usage(_))
+        ));
+    }
 }

@@ -44,6 +44,25 @@ fn valued_options() -> Vec<&'static Opt> {
     all
 }
 
+/// The closed values bash and zsh offer after `long`: every value any command takes for it
+/// (their value case runs before the command is known; `--format` of `org get` and of `audit`
+/// take different sets). Fish completes per command and uses each option's own set.
+fn posix_value_words(long: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for o in GLOBAL_OPTIONS
+        .iter()
+        .chain(COMMANDS.iter().flat_map(|c| c.options))
+        .filter(|o| o.long == long)
+    {
+        for w in o.values.words() {
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
 /// What the word after `words` may be: subcommands, or the first argument's closed values.
 fn next_words(words: &[&str]) -> Vec<&'static str> {
     match spec::find(words).filter(|c| c.path.len() == words.len()) {
@@ -118,7 +137,7 @@ fn posix(shell: Shell) -> String {
         let action = match o.values {
             Values::File => reply_files.to_string(),
             Values::Any => "true".to_string(),
-            v => format!("_ddorg_offer \"{}\"", v.words().join(" ")),
+            _ => format!("_ddorg_offer \"{}\"", posix_value_words(o.long).join(" ")),
         };
         let _ = writeln!(s, "        {}) {action}; return ;;", o.long);
     }

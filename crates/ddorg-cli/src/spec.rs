@@ -313,10 +313,18 @@ pub static COMMANDS: &[Cmd] = &[
             many: false,
             values: Values::Any,
         }],
-        options: &[],
+        options: &[valued(
+            "--format",
+            "FORMAT",
+            Values::OneOf(&["text", "json", "terraform"]),
+            "text, json (as --json) or terraform (a complete datadog_organization_settings \
+             resource and its import block) [default: text, or json with --json]",
+        )],
         summary: "organization info: name, SAML settings, plan",
         about: "GET /api/v1/org/{public_id}: the organization's name, settings (SAML and more) and \
-                plan. With --json, the response as received, unknown fields included.",
+                plan. With --json, the response as received, unknown fields included. With \
+                --format terraform, the settings as a complete datadog_organization_settings \
+                resource plus an import block (id = PUBLIC_ID), to bring the org under Terraform.",
         run: commands::org_get,
     },
     Cmd {
@@ -377,8 +385,9 @@ pub static COMMANDS: &[Cmd] = &[
             valued(
                 "--format",
                 "FORMAT",
-                Values::OneOf(&["text", "json", "sarif", "markdown"]),
-                "text, json, sarif or markdown [default: text, or json with --json]",
+                Values::OneOf(&["text", "json", "sarif", "markdown", "terraform"]),
+                "text, json, sarif, markdown or terraform (the fixes as \
+                 datadog_organization_settings resources) [default: text, or json with --json]",
             ),
             valued(
                 "--output",

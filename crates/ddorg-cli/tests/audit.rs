@@ -266,7 +266,15 @@ fn usage_and_config_errors_exit_2_and_say_why() {
             "cannot read the baseline",
         ),
         (
-            vec!["org", "get", "abc", "--format", "json"],
+            vec!["org", "get", "abc", "--format", "sarif"],
+            "expected text, json or terraform",
+        ),
+        (
+            vec!["org", "get", "abc", "--json", "--format", "terraform"],
+            "does not go with --format terraform",
+        ),
+        (
+            vec!["org", "get", "abc", "--fleet", "f.toml"],
             "it is an option of `ddorg audit`",
         ),
     ] {

@@ -263,7 +263,11 @@ fn bare_ddorg_prints_usage_to_stderr_and_exits_2() {
     assert_eq!(code(&o), 2);
     assert!(stdout(&o).is_empty());
     assert!(stderr(&o).contains("Usage: ddorg"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("org get <PUBLIC_ID>"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("org get [OPTIONS] <PUBLIC_ID>"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -289,7 +293,7 @@ fn each_command_has_its_own_help() {
         (
             &["org", "--help"],
             "Usage: ddorg [OPTIONS] org <COMMAND>",
-            "org get <PUBLIC_ID>",
+            "org get [OPTIONS] <PUBLIC_ID>",
         ),
     ] {
         let o = ddorg(None, args);
@@ -311,7 +315,7 @@ fn a_missing_or_extra_word_is_named_with_that_commands_usage() {
     let err = stderr(&o);
     assert!(err.contains("`ddorg org` needs a subcommand: get"), "{err}");
     assert!(
-        err.contains("Usage: ddorg [GLOBAL OPTIONS] org get <PUBLIC_ID>"),
+        err.contains("Usage: ddorg [GLOBAL OPTIONS] org get [OPTIONS] <PUBLIC_ID>"),
         "{err}"
     );
 
@@ -320,7 +324,7 @@ fn a_missing_or_extra_word_is_named_with_that_commands_usage() {
     let err = stderr(&o);
     assert!(err.contains("unexpected extra argument: \"b\""), "{err}");
     assert!(
-        err.contains("Usage: ddorg [GLOBAL OPTIONS] org get <PUBLIC_ID>"),
+        err.contains("Usage: ddorg [GLOBAL OPTIONS] org get [OPTIONS] <PUBLIC_ID>"),
         "{err}"
     );
     assert!(err.contains("ddorg org get --help"), "{err}");
@@ -460,7 +464,7 @@ fn completions_complete_commands_subcommands_options_and_values_in_bash() {
     );
     assert_eq!(
         complete("ddorg audit --format "),
-        "text json sarif markdown"
+        "text json terraform sarif markdown"
     );
     assert_eq!(complete("ddorg o"), "org");
     assert_eq!(complete("ddorg org "), "get");
@@ -468,7 +472,7 @@ fn completions_complete_commands_subcommands_options_and_values_in_bash() {
     assert_eq!(complete("ddorg completions "), "bash zsh fish");
     assert_eq!(complete("ddorg --site datadoghq.e"), "datadoghq.eu");
     assert_eq!(complete("ddorg demo --f"), "--fake");
-    assert_eq!(complete("ddorg org get --f"), "");
+    assert_eq!(complete("ddorg org get --f"), "--format");
     assert_eq!(complete("ddorg org get abc --j"), "--json");
 
     for shell in ["zsh", "fish"] {

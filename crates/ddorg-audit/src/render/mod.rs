@@ -1,9 +1,10 @@
-//! The report's four renderings: text (people), JSON (machines), SARIF (code-scanning
-//! dashboards) and Markdown (tickets and pull-request comments).
+//! The report's renderings: text (people), JSON (machines), SARIF (code-scanning
+//! dashboards), Markdown (tickets and pull-request comments) and Terraform (the fixes).
 
 mod markdown;
 mod sarif;
 mod sections;
+mod terraform;
 mod text;
 
 use std::borrow::Cow;
@@ -29,6 +30,9 @@ pub enum Format {
     Sarif,
     /// Markdown, for tickets and pull-request comments.
     Markdown,
+    /// Terraform: per org its complete `datadog_organization_settings` resource and `import`
+    /// block with every fix Terraform can make applied, in one file.
+    Terraform,
 }
 
 impl Format {
@@ -39,6 +43,7 @@ impl Format {
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
+            Format::Terraform => "terraform",
         }
     }
 }
@@ -58,10 +63,13 @@ impl FromStr for Format {
             "json" => Format::Json,
             "sarif" => Format::Sarif,
             "markdown" | "md" => Format::Markdown,
+            "terraform" | "tf" => Format::Terraform,
             _ => {
                 return Err(Error::new(
                     ErrorKind::Config,
-                    format!("unknown format {s:?}: expected text, json, sarif or markdown"),
+                    format!(
+                        "unknown format {s:?}: expected text, json, sarif, markdown or terraform"
+                    ),
                 ))
             }
         })
@@ -75,6 +83,7 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Json => report.to_json(),
         Format::Sarif => to_sarif(report),
         Format::Markdown => markdown::to_markdown(report),
+        Format::Terraform => terraform::to_terraform(report),
     }
 }
 
@@ -115,7 +124,13 @@ mod tests {
 
     #[test]
     fn formats_parse_by_name() {
-        for f in [Format::Text, Format::Json, Format::Sarif, Format::Markdown] {
+        for f in [
+            Format::Text,
+            Format::Json,
+            Format::Sarif,
+            Format::Markdown,
+            Format::Terraform,
+        ] {
             assert_eq!(f.as_str().parse::<Format>().unwrap(), f);
         }
         assert!("xml".parse::<Format>().is_err());
