@@ -833,8 +833,10 @@ const char *ddorg_audit_report_org_passed(const ddorg_audit_report *report, size
 char *ddorg_audit_report_to_json(const ddorg_audit_report *report);
 
 /**
- * The report as `"text"`, `"json"`, `"sarif"` (SARIF 2.1.0) or `"markdown"`, owned by the
- * caller: free it with `ddorg_string_free`. NULL if `report` is NULL or the format unknown.
+ * The report as `"text"`, `"json"`, `"sarif"` (SARIF 2.1.0), `"markdown"` or `"terraform"`
+ * (per org its complete `datadog_organization_settings` resource and `import` block with the
+ * fixes applied), owned by the caller: free it with `ddorg_string_free`. NULL if `report` is
+ * NULL or the format unknown.
  */
 char *ddorg_audit_report_render(const ddorg_audit_report *report, const char *format);
 

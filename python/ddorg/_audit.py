@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 from . import _ddorg
-from ._ddorg import Client, Policy
+from ._ddorg import Client, OrganizationResponse, Policy
 
 __all__ = [
     "audit",
@@ -28,6 +28,7 @@ __all__ = [
     "Remediation",
     "SettingChange",
     "OrgDrift",
+    "org_terraform",
 ]
 
 #: The report format this version writes, the value of the JSON report's ``"ddorg_audit"`` key.
@@ -127,6 +128,9 @@ class OrgAudit:
     not_evaluated: tuple[NotEvaluated, ...]
     passed: tuple[str, ...]
     drift: Optional[OrgDrift]
+    #: The org's complete ``datadog_organization_settings`` resource and ``import`` block (HCL)
+    #: with every fix Terraform can make applied; ``None`` when the org did not answer.
+    terraform: Optional[str] = None
 
     @classmethod
     def _from(cls, d: dict[str, Any]) -> OrgAudit:
@@ -160,6 +164,7 @@ class OrgAudit:
                     for c in drift["changed_settings"]
                 ),
             ),
+            terraform=d.get("terraform"),
         )
 
 
@@ -257,6 +262,12 @@ class AuditReport:
         """The report in Markdown, for tickets and pull-request comments."""
         return _ddorg._render(self._json, "markdown")
 
+    def to_terraform(self) -> str:
+        """The report as one Terraform file: per org its complete
+        ``datadog_organization_settings`` resource and ``import`` block with every fix Terraform
+        can make applied, and a comment for each fix it cannot make."""
+        return _ddorg._render(self._json, "terraform")
+
     def compare(self, baseline: AuditReport) -> AuditReport:
         """This report with drift against an earlier one: per org, new and resolved findings and
         changed settings; only new findings count towards ``fail_on``."""
@@ -290,3 +301,10 @@ def audit_fleet(
     a bad fleet file raises :class:`ConfigError`. Ctrl-C raises ``KeyboardInterrupt`` at once
     (on the main thread): no further org is started and the orgs in flight end by themselves."""
     return AuditReport(_ddorg._audit_fleet(os.fspath(path), policy, concurrency))
+
+
+def org_terraform(response: OrganizationResponse, public_id: str) -> str:
+    """The org's settings as they are now (``client.get_org(public_id)``): a complete
+    ``datadog_organization_settings`` resource and its ``import`` block (id = ``public_id``), as
+    ``ddorg org get PUBLIC_ID --format terraform`` prints them."""
+    return _ddorg._org_terraform(response.to_json(), public_id)

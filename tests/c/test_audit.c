@@ -57,14 +57,15 @@ static void one_org(ddorg_client *client) {
     CHECK_NULL(ddorg_audit_report_not_evaluated_reason(r, 7, 0));
     CHECK_INT(fake_request_count(), 2);
 
-    scenario("the JSON report starts with \"ddorg_audit\": 1; SARIF, text and Markdown render");
+    scenario("the JSON report starts with \"ddorg_audit\": 1; SARIF, text, Markdown and Terraform render");
     char *json = ddorg_audit_report_to_json(r);
     CHECK(json != NULL && strncmp(json, "{\n  \"ddorg_audit\": 1,", 21) == 0);
     no_key_in(json);
     ddorg_string_free(json);
-    const char *formats[] = {"sarif", "text", "markdown", "json"};
-    const char *marks[] = {"\"version\": \"2.1.0\"", "result: pass", "# ddorg audit", "\"passed\""};
-    for (size_t i = 0; i < 4; i++) {
+    const char *formats[] = {"sarif", "text", "markdown", "json", "terraform"};
+    const char *marks[] = {"\"version\": \"2.1.0\"", "result: pass", "# ddorg audit", "\"passed\"",
+                           "  id = \"abcdef12345\"\n"};
+    for (size_t i = 0; i < 5; i++) {
         char *out = ddorg_audit_report_render(r, formats[i]);
         CHECK_CONTAINS(out, marks[i]);
         no_key_in(out);

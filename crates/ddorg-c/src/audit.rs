@@ -414,8 +414,10 @@ pub unsafe extern "C" fn ddorg_audit_report_to_json(
     unsafe { getter(report, ptr::null_mut(), |r| owned(r.report.to_json())) }
 }
 
-/// The report as `"text"`, `"json"`, `"sarif"` (SARIF 2.1.0) or `"markdown"`, owned by the
-/// caller: free it with `ddorg_string_free`. NULL if `report` is NULL or the format unknown.
+/// The report as `"text"`, `"json"`, `"sarif"` (SARIF 2.1.0), `"markdown"` or `"terraform"`
+/// (per org its complete `datadog_organization_settings` resource and `import` block with the
+/// fixes applied), owned by the caller: free it with `ddorg_string_free`. NULL if `report` is
+/// NULL or the format unknown.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_audit_report_render(
     report: *const ddorg_audit_report,

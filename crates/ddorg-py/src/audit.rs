@@ -232,13 +232,22 @@ pub(crate) fn _audit_fleet(
     report.map_err(to_pyerr)
 }
 
-/// A report's JSON text rendered as `json`, `text`, `sarif` or `markdown` (and checked to be a
-/// version-1 report).
+/// A report's JSON text rendered as `json`, `text`, `sarif`, `markdown` or `terraform` (and
+/// checked to be a version-1 report).
 #[pyfunction]
 pub(crate) fn _render(report_json: &str, format: &str) -> PyResult<String> {
     let format: audit::Format = format.parse().map_err(to_pyerr)?;
     let report = read_report(report_json)?;
     Ok(audit::render(&report, format))
+}
+
+/// `org_terraform`: an `OrganizationResponse`'s JSON (as `to_json()` gives it) as a complete
+/// `datadog_organization_settings` resource and `import` block (id = `public_id`).
+#[pyfunction]
+pub(crate) fn _org_terraform(response_json: &str, public_id: &str) -> PyResult<String> {
+    let resp: ddorg_core::OrganizationResponse =
+        ddorg_core::from_json(response_json).map_err(to_pyerr)?;
+    Ok(audit::org_terraform(&resp, public_id))
 }
 
 /// `AuditReport.compare`: the report's JSON text with drift against a baseline report.
@@ -257,5 +266,6 @@ pub(crate) fn add(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_audit_fleet, m)?)?;
     m.add_function(wrap_pyfunction!(_render, m)?)?;
     m.add_function(wrap_pyfunction!(_apply_baseline, m)?)?;
+    m.add_function(wrap_pyfunction!(_org_terraform, m)?)?;
     Ok(())
 }

@@ -54,3 +54,49 @@ pub(crate) fn to_terraform(report: &Report) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::check::Evaluation;
+    use crate::policy::Policy;
+    use crate::report::{OrgError, OrgReport};
+
+    fn answered(public_id: &str) -> OrgReport {
+        let mut eval = Evaluation::default();
+        eval.observed.settings = Some(json!({"saml": {"enabled": true}}));
+        eval.observed.name = Some("Acme".into());
+        OrgReport::audited("acme", public_id, None, None, eval)
+    }
+
+    #[test]
+    fn labels_are_unique_in_the_file_and_failed_orgs_are_comments() {
+        let failed = OrgError {
+            kind: "timeout".into(),
+            status: None,
+            message: "timed out\nresource \"x\" \"y\" {}".into(),
+            call: None,
+            attempts: 3,
+        };
+        let orgs = vec![
+            answered("ab-c"),
+            answered("ab_c"),
+            OrgReport::failed("down", "zz", None, None, failed),
+        ];
+        let report = Report::new(Policy::default(), orgs, "2026-01-01T00:00:00Z".into());
+        let tf = to_terraform(&report);
+        assert!(tf.contains("resource \"datadog_organization_settings\" \"acme_ab_c\" {"));
+        assert!(tf.contains("resource \"datadog_organization_settings\" \"acme_ab_c_2\" {"));
+        assert!(tf.contains("  to = datadog_organization_settings.acme_ab_c_2\n  id = \"ab_c\"\n"));
+        assert!(tf.contains(
+            "# down (zz): not audited, nothing to write: timed out\\u{a}resource \"x\" \"y\" {}\n"
+        ));
+        let resources = tf.lines().filter(|l| l.starts_with("resource ")).count();
+        assert_eq!(resources, 2, "{tf}");
+        // The report's own block keeps the org's base label.
+        let own = report.orgs[1].terraform.as_deref().unwrap();
+        assert!(own.contains("\"acme_ab_c\" {"));
+    }
+}
