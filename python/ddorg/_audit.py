@@ -18,6 +18,9 @@ from ._ddorg import Client, Policy
 __all__ = [
     "audit",
     "audit_fleet",
+    "check_fleet",
+    "FleetProblem",
+    "SourceLocation",
     "AuditReport",
     "AuditSummary",
     "Finding",
@@ -114,6 +117,25 @@ class OrgDrift:
 
 
 @dataclass(frozen=True)
+class SourceLocation:
+    """Where a fleet org is defined: the fleet file (relative, as given) and the line of its
+    ``[[orgs]]`` table."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FleetProblem:
+    """An org of a fleet that could not be audited as it stands (:func:`check_fleet`): its
+    label, the line of its ``[[orgs]]`` table, and what is wrong (never a key)."""
+
+    name: str
+    line: Optional[int]
+    message: str
+
+
+@dataclass(frozen=True)
 class OrgAudit:
     """The audit of one org."""
 
@@ -127,11 +149,13 @@ class OrgAudit:
     not_evaluated: tuple[NotEvaluated, ...]
     passed: tuple[str, ...]
     drift: Optional[OrgDrift]
+    source: Optional[SourceLocation] = None
 
     @classmethod
     def _from(cls, d: dict[str, Any]) -> OrgAudit:
         err = d.get("error")
         drift = d.get("drift")
+        source = d.get("source")
         return cls(
             name=d["name"],
             public_id=d["public_id"],
@@ -142,6 +166,7 @@ class OrgAudit:
             findings=tuple(Finding._from(f) for f in d["findings"]),
             not_evaluated=tuple(NotEvaluated(**n) for n in d["not_evaluated"]),
             passed=tuple(d["passed"]),
+            source=None if source is None else SourceLocation(**source),
             drift=None
             if drift is None
             else OrgDrift(
@@ -290,3 +315,11 @@ def audit_fleet(
     a bad fleet file raises :class:`ConfigError`. Ctrl-C raises ``KeyboardInterrupt`` at once
     (on the main thread): no further org is started and the orgs in flight end by themselves."""
     return AuditReport(_ddorg._audit_fleet(os.fspath(path), policy, concurrency))
+
+
+def check_fleet(path: Union[str, os.PathLike[str]]) -> list[FleetProblem]:
+    """Checks a fleet file as :func:`audit_fleet` would use it and sends nothing: every org's
+    keys are read (variables set, key files readable and private to their owner) and its client
+    settings checked. The orgs that would fail, in file order; empty when the fleet is ready. A
+    bad fleet file raises :class:`ConfigError` (naming the file's line)."""
+    return [FleetProblem(*p) for p in _ddorg._check_fleet(os.fspath(path))]

@@ -297,16 +297,16 @@ impl Fleet {
                 Some(n) => n.to_string(),
                 None => public_id.clone(),
             };
-            if let Some(first) = names.insert(name.clone(), line) {
-                return Err(at(format!(
-                    "the name {name:?} is also used at line {first}: reports and baselines \
-                     tell orgs apart by name"
-                )));
-            }
             if let Some(first) = public_ids.insert(public_id.clone(), line) {
                 return Err(at(format!(
                     "the public ID {public_id:?} is also at line {first}: an org audited twice \
                      counts its findings twice; give it one entry"
+                )));
+            }
+            if let Some(first) = names.insert(name.clone(), line) {
+                return Err(at(format!(
+                    "the name {name:?} is also used at line {first}: reports and baselines \
+                     tell orgs apart by name"
                 )));
             }
             let site = e.site().map_err(at)?;
@@ -604,7 +604,7 @@ mod tests {
             ("[defaults]\nbogus = 1\n[[orgs]]\npublic_id = \"x\"\n", "bogus"),
             ("[[orgs]]\npublic_id = \"x\"\nsite = \"mars\"\n", "unknown Datadog site"),
             ("[[orgs]]\nname = \"n\"\n", "public_id is missing"),
-            ("[[orgs]]\npublic_id = \"x\"\n[[orgs]]\npublic_id = \"x\"\n", "also used at line 1"),
+            ("[[orgs]]\npublic_id = \"x\"\n[[orgs]]\npublic_id = \"x\"\n", "also at line 1"),
             ("[defaults]\nsite = \"datadoghq.com\"\n", "no [[orgs]]"),
             (
                 "[[orgs]]\npublic_id = \"x\"\napi_key_env = \"A\"\napi_key_file = \"f\"\n",
