@@ -238,8 +238,8 @@ impl Fleet {
     /// problem): an unknown key, a literal `api_key`/`app_key`, an unknown site, both `site` and
     /// `base_url` (or both `…_env` and `…_file`) in one table, a missing or duplicate name or
     /// public ID (naming both lines), no orgs. Keys are not read here: a variable not set or a
-    /// file missing is an error of that org only, when it is audited ([`Fleet::check_keys`]
-    /// checks them all without auditing).
+    /// file missing is an error of that org only, when it is audited
+    /// ([`check_fleet`](crate::check_fleet) checks them all without auditing).
     pub fn from_toml_str(text: &str, base_dir: &Path) -> Result<Fleet, Error> {
         Fleet::parse(text, base_dir, "invalid fleet: line ")
     }
