@@ -18,6 +18,9 @@ from ._ddorg import Client, OrganizationResponse, Policy
 __all__ = [
     "audit",
     "audit_fleet",
+    "check_fleet",
+    "FleetProblem",
+    "SourceLocation",
     "AuditReport",
     "AuditSummary",
     "Finding",
@@ -115,6 +118,25 @@ class OrgDrift:
 
 
 @dataclass(frozen=True)
+class SourceLocation:
+    """Where a fleet org is defined: the fleet file (relative, as given) and the line of its
+    ``[[orgs]]`` table."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FleetProblem:
+    """An org of a fleet that could not be audited as it stands (:func:`check_fleet`): its
+    label, the line of its ``[[orgs]]`` table, and what is wrong (never a key)."""
+
+    name: str
+    line: Optional[int]
+    message: str
+
+
+@dataclass(frozen=True)
 class OrgAudit:
     """The audit of one org."""
 
@@ -131,11 +153,13 @@ class OrgAudit:
     #: The org's complete ``datadog_organization_settings`` resource and ``import`` block (HCL)
     #: with every fix Terraform can make applied; ``None`` when the org did not answer.
     terraform: Optional[str] = None
+    source: Optional[SourceLocation] = None
 
     @classmethod
     def _from(cls, d: dict[str, Any]) -> OrgAudit:
         err = d.get("error")
         drift = d.get("drift")
+        source = d.get("source")
         return cls(
             name=d["name"],
             public_id=d["public_id"],
@@ -146,6 +170,7 @@ class OrgAudit:
             findings=tuple(Finding._from(f) for f in d["findings"]),
             not_evaluated=tuple(NotEvaluated(**n) for n in d["not_evaluated"]),
             passed=tuple(d["passed"]),
+            source=None if source is None else SourceLocation(**source),
             drift=None
             if drift is None
             else OrgDrift(
@@ -308,3 +333,11 @@ def org_terraform(response: OrganizationResponse, public_id: str) -> str:
     ``datadog_organization_settings`` resource and its ``import`` block (id = ``public_id``), as
     ``ddorg org get PUBLIC_ID --format terraform`` prints them."""
     return _ddorg._org_terraform(response.to_json(), public_id)
+
+
+def check_fleet(path: Union[str, os.PathLike[str]]) -> list[FleetProblem]:
+    """Checks a fleet file as :func:`audit_fleet` would use it and sends nothing: every org's
+    keys are read (variables set, key files readable and private to their owner) and its client
+    settings checked. The orgs that would fail, in file order; empty when the fleet is ready. A
+    bad fleet file raises :class:`ConfigError` (naming the file's line)."""
+    return [FleetProblem(*p) for p in _ddorg._check_fleet(os.fspath(path))]

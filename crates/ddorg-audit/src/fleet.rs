@@ -238,8 +238,8 @@ impl Fleet {
     /// problem): an unknown key, a literal `api_key`/`app_key`, an unknown site, both `site` and
     /// `base_url` (or both `…_env` and `…_file`) in one table, a missing or duplicate name or
     /// public ID (naming both lines), no orgs. Keys are not read here: a variable not set or a
-    /// file missing is an error of that org only, when it is audited ([`Fleet::check_keys`]
-    /// checks them all without auditing).
+    /// file missing is an error of that org only, when it is audited
+    /// ([`check_fleet`](crate::check_fleet) checks them all without auditing).
     pub fn from_toml_str(text: &str, base_dir: &Path) -> Result<Fleet, Error> {
         Fleet::parse(text, base_dir, "invalid fleet: line ")
     }
@@ -297,16 +297,16 @@ impl Fleet {
                 Some(n) => n.to_string(),
                 None => public_id.clone(),
             };
-            if let Some(first) = names.insert(name.clone(), line) {
-                return Err(at(format!(
-                    "the name {name:?} is also used at line {first}: reports and baselines \
-                     tell orgs apart by name"
-                )));
-            }
             if let Some(first) = public_ids.insert(public_id.clone(), line) {
                 return Err(at(format!(
                     "the public ID {public_id:?} is also at line {first}: an org audited twice \
                      counts its findings twice; give it one entry"
+                )));
+            }
+            if let Some(first) = names.insert(name.clone(), line) {
+                return Err(at(format!(
+                    "the name {name:?} is also used at line {first}: reports and baselines \
+                     tell orgs apart by name"
                 )));
             }
             let site = e.site().map_err(at)?;
@@ -604,7 +604,7 @@ mod tests {
             ("[defaults]\nbogus = 1\n[[orgs]]\npublic_id = \"x\"\n", "bogus"),
             ("[[orgs]]\npublic_id = \"x\"\nsite = \"mars\"\n", "unknown Datadog site"),
             ("[[orgs]]\nname = \"n\"\n", "public_id is missing"),
-            ("[[orgs]]\npublic_id = \"x\"\n[[orgs]]\npublic_id = \"x\"\n", "also used at line 1"),
+            ("[[orgs]]\npublic_id = \"x\"\n[[orgs]]\npublic_id = \"x\"\n", "also at line 1"),
             ("[defaults]\nsite = \"datadoghq.com\"\n", "no [[orgs]]"),
             (
                 "[[orgs]]\npublic_id = \"x\"\napi_key_env = \"A\"\napi_key_file = \"f\"\n",

@@ -35,6 +35,7 @@ mod drift;
 mod fleet;
 mod keys;
 mod policy;
+mod preflight;
 mod render;
 mod report;
 mod rules;
@@ -54,6 +55,7 @@ pub use fleet::{
 pub use policy::{
     Policy, PolicySettings, BUILTIN_PUBLIC_EMAIL_DOMAINS, KNOWN_SALESFORCE_ORG_TYPES,
 };
+pub use preflight::{check_fleet, FleetProblem};
 pub use render::{render, to_sarif, Format};
 pub use report::{
     BaselineInfo, Finding, NotEvaluated, Observed, OrgDrift, OrgError, OrgReport, OrgStatus,

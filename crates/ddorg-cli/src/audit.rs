@@ -36,6 +36,8 @@ pub struct AuditArgs {
     pub baseline: Option<String>,
     pub fail_on: Option<FailOn>,
     pub concurrency: usize,
+    /// `--check`: check the inputs and keys, send nothing (`audit_check.rs`).
+    pub check: bool,
 }
 
 /// Builds the arguments from the words after `audit`, the audit flags given anywhere and the
@@ -51,6 +53,7 @@ pub fn parse(words: &[&str], flags: &[(String, String)], json: bool) -> Result<A
         baseline: None,
         fail_on: None,
         concurrency: FleetOptions::default().concurrency,
+        check: false,
     };
     let mut concurrency_set = false;
     let mut format_given = None;
@@ -60,6 +63,7 @@ pub fn parse(words: &[&str], flags: &[(String, String)], json: bool) -> Result<A
             "--policy" => a.policy = Some(value.clone()),
             "--output" => a.output = Some(value.clone()),
             "--baseline" => a.baseline = Some(value.clone()),
+            "--check" => a.check = true,
             "--format" => {
                 a.format = value.parse().map_err(|e: Error| e.message().to_string())?;
                 format_given = Some(value.as_str());
@@ -144,6 +148,9 @@ fn audit(args: &AuditArgs, opts: &Options, policy: &Policy) -> Result<Report, Er
 
 /// Runs the audit and returns the exit code: 0, 1, 2 or 9 (see `ddorg --help`).
 pub fn run(args: &AuditArgs, opts: &Options) -> u8 {
+    if args.check {
+        return crate::audit_check::run(args, opts);
+    }
     let mut policy = match &args.policy {
         Some(path) => match Policy::from_file(Path::new(path)) {
             Ok(p) => p,

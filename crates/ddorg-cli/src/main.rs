@@ -2,6 +2,7 @@
 
 mod args;
 mod audit;
+mod audit_check;
 mod commands;
 mod completions;
 mod demo;

@@ -415,6 +415,12 @@ pub static COMMANDS: &[Cmd] = &[
                 Values::Any,
                 "with --fleet: orgs audited at once, each with its own client [default: 8]",
             ),
+            flag(
+                "--check",
+                None,
+                "check the fleet, policy, baseline and every key (variables set, key files \
+                 private) and send nothing: exit 0 when ready, 2 otherwise",
+            ),
         ],
         summary: "posture audit of one organization, or of a fleet (rules in docs/audit.md)",
         about: "Audits one organization (PUBLIC_ID) or every organization of a fleet file \

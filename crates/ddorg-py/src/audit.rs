@@ -214,9 +214,7 @@ pub(crate) fn _audit_fleet(
         .map_err(to_pyerr)?;
     let mut options = FleetOptions::default();
     options.concurrency = concurrency;
-    options.configure = Some(Arc::new(|b: ddorg_core::ClientBuilder| {
-        b.user_agent(format!("ddorg-python/{VERSION}"))
-    }));
+    options.configure = Some(Arc::new(python_user_agent));
     // Signal handlers run only on the main thread: there the audit runs on a worker while they
     // are polled, and a handler's exception (Ctrl-C) stops it through the worker's flag (no
     // further org starts, the retry waits end). Elsewhere it runs here, without the GIL.
@@ -230,6 +228,29 @@ pub(crate) fn _audit_fleet(
         py.detach(work)
     };
     report.map_err(to_pyerr)
+}
+
+/// `ddorg.check_fleet`: every org of a fleet file made ready as `_audit_fleet` would (keys
+/// read, client settings checked), nothing sent; the orgs that would fail.
+#[pyfunction]
+pub(crate) fn _check_fleet(
+    py: Python<'_>,
+    path: PathBuf,
+) -> PyResult<Vec<(String, Option<u32>, String)>> {
+    let problems = py.detach(|| {
+        let fleet = audit::Fleet::from_file(&path)?;
+        Ok::<_, Error>(audit::check_fleet(&fleet, Some(&python_user_agent)))
+    });
+    Ok(problems
+        .map_err(to_pyerr)?
+        .into_iter()
+        .map(|p| (p.name, p.line, p.message))
+        .collect())
+}
+
+/// The client options every fleet org gets from Python.
+fn python_user_agent(b: ddorg_core::ClientBuilder) -> ddorg_core::ClientBuilder {
+    b.user_agent(format!("ddorg-python/{VERSION}"))
 }
 
 /// A report's JSON text rendered as `json`, `text`, `sarif`, `markdown` or `terraform` (and
@@ -264,6 +285,7 @@ pub(crate) fn add(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Policy>()?;
     m.add_function(wrap_pyfunction!(_audit, m)?)?;
     m.add_function(wrap_pyfunction!(_audit_fleet, m)?)?;
+    m.add_function(wrap_pyfunction!(_check_fleet, m)?)?;
     m.add_function(wrap_pyfunction!(_render, m)?)?;
     m.add_function(wrap_pyfunction!(_apply_baseline, m)?)?;
     m.add_function(wrap_pyfunction!(_org_terraform, m)?)?;

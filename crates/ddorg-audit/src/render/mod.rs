@@ -26,7 +26,8 @@ pub enum Format {
     Text,
     /// The JSON report (`"ddorg_audit": 1`; docs/audit-report.schema.json).
     Json,
-    /// SARIF 2.1.0: one run, the rules in `tool.driver.rules`, a logical location per org.
+    /// SARIF 2.1.0 for GitHub code scanning: one run, the rules in `tool.driver.rules`, each
+    /// result at its org's line of the fleet file (docs/audit.md).
     Sarif,
     /// Markdown, for tickets and pull-request comments.
     Markdown,
