@@ -406,6 +406,19 @@ pub static COMMANDS: &[Cmd] = &[
                 Values::Any,
                 "with --fleet: orgs audited at once, each with its own client [default: 8]",
             ),
+            valued(
+                "--detail",
+                "DETAIL",
+                Values::OneOf(&["summary", "full"]),
+                "text and markdown of a fleet: summary (the per-rule rollup, then only the orgs \
+                 with findings or errors) or full (every org, each finding with its fix) \
+                 [default: summary]",
+            ),
+            flag(
+                "--show-passed",
+                None,
+                "text and markdown: list each org's passed rules too",
+            ),
         ],
         summary: "posture audit of one organization, or of a fleet (rules in docs/audit.md)",
         about: "Audits one organization (PUBLIC_ID) or every organization of a fleet file \
