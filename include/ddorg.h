@@ -52,6 +52,17 @@
 #define DDORG_FINDING_SUBJECT 4
 
 /**
+ * Text and Markdown of a fleet detail every org, each finding with its fix (`ddorg audit
+ * --detail full`); without it, after the per-rule rollup only the orgs with findings or errors.
+ */
+#define DDORG_RENDER_DETAIL_FULL 1
+
+/**
+ * Text and Markdown list each org's passed rules (`ddorg audit --show-passed`).
+ */
+#define DDORG_RENDER_SHOW_PASSED 2
+
+/**
  * What a fallible function returned. The numbers are stable forever: never renumbered, never
  * reused; new statuses are only added. A program built against an older header may therefore
  * see a number it does not know: treat it as a failure.
@@ -844,6 +855,16 @@ char *ddorg_audit_report_render(const ddorg_audit_report *report, const char *fo
  * Frees a report. NULL is a no-op.
  */
 void ddorg_audit_report_free(ddorg_audit_report *report);
+
+/**
+ * `ddorg_audit_report_render` with options: `flags` is 0 (what `ddorg_audit_report_render`
+ * gives) or `DDORG_RENDER_*` flags or-ed together; they shape text and Markdown only. Owned by
+ * the caller: free it with `ddorg_string_free`. NULL if `report` is NULL, the format unknown, or
+ * `flags` has a bit this version does not know (so that an option is never silently ignored).
+ */
+char *ddorg_audit_report_render_with(const ddorg_audit_report *report,
+                                     const char *format,
+                                     uint32_t flags);
 
 /**
  * Sends ddorg's log events up to `max_level` (0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace)

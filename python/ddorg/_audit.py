@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from . import _ddorg
 from ._ddorg import Client, OrganizationResponse, Policy
@@ -279,13 +279,21 @@ class AuditReport:
         """The report as a SARIF 2.1.0 log."""
         return _ddorg._render(self._json, "sarif")
 
-    def to_text(self) -> str:
-        """The report as ``ddorg audit`` prints it."""
-        return _ddorg._render(self._json, "text")
+    def to_text(
+        self, *, detail: Literal["summary", "full"] = "summary", show_passed: bool = False
+    ) -> str:
+        """The report as ``ddorg audit`` prints it. For a fleet, ``detail="summary"`` gives the
+        per-rule rollup, then only the orgs with findings or errors; ``"full"`` every org, each
+        finding with its fix. ``show_passed`` lists each org's passed rules too. An unknown
+        ``detail`` raises ``ConfigError``."""
+        return _ddorg._render(self._json, "text", detail, show_passed)
 
-    def to_markdown(self) -> str:
-        """The report in Markdown, for tickets and pull-request comments."""
-        return _ddorg._render(self._json, "markdown")
+    def to_markdown(
+        self, *, detail: Literal["summary", "full"] = "summary", show_passed: bool = False
+    ) -> str:
+        """The report in Markdown, for tickets, pull-request comments and CI job summaries
+        (with ``detail="summary"``, under GitHub's 1 MiB limit); the options as ``to_text``'s."""
+        return _ddorg._render(self._json, "markdown", detail, show_passed)
 
     def to_terraform(self) -> str:
         """The report as one Terraform file: per org its complete

@@ -73,6 +73,18 @@ static void one_org(ddorg_client *client) {
     }
     CHECK_NULL(ddorg_audit_report_render(r, "xml"));
     CHECK_NULL(ddorg_audit_report_render(r, NULL));
+
+    scenario("ddorg_audit_report_render_with: passed rules only with DDORG_RENDER_SHOW_PASSED");
+    char *plain = ddorg_audit_report_render_with(r, "text", 0);
+    CHECK_CONTAINS(plain, "result: pass");
+    CHECK_NOT_CONTAINS(plain, "\npassed: ");
+    ddorg_string_free(plain);
+    char *passed = ddorg_audit_report_render_with(r, "text", DDORG_RENDER_SHOW_PASSED);
+    CHECK_CONTAINS(passed, "\npassed: DDORG-SAML-001");
+    ddorg_string_free(passed);
+    CHECK_NULL(ddorg_audit_report_render_with(r, "text", 1u << 31));
+    CHECK_NULL(ddorg_audit_report_render_with(r, "xml", 0));
+    CHECK_NULL(ddorg_audit_report_render_with(NULL, "text", 0));
     ddorg_audit_report_free(r);
 }
 
@@ -197,6 +209,29 @@ static void fleet(void) {
         ddorg_string_free(json);
         ddorg_audit_report_free(r);
     }
+    remove(path);
+    free(path);
+
+    scenario("a fleet's Markdown details a clean org only with DDORG_RENDER_DETAIL_FULL");
+    snprintf(text, sizeof text,
+             "[defaults]\nbase_url = \"%s\"\napi_key_env = \"DDORG_C_TEST_API_KEY\"\n"
+             "app_key_env = \"DDORG_C_TEST_APP_KEY\"\n\n"
+             "[[orgs]]\nname = \"open\"\npublic_id = \"abc\"\n\n"
+             "[[orgs]]\nname = \"clean\"\npublic_id = \"abcdef12345\"\n",
+             fake_url());
+    path = write_file("clean.toml", text);
+    ddorg_audit_report *two = NULL;
+    CHECK_STATUS(ddorg_audit_fleet(path, NULL, 0, &two, NULL), DDORG_OK);
+    char *summary = ddorg_audit_report_render_with(two, "markdown", 0);
+    CHECK_CONTAINS(summary, "## Findings by rule");
+    CHECK_CONTAINS(summary, "\n## open\n");
+    CHECK_NOT_CONTAINS(summary, "\n## clean\n");
+    ddorg_string_free(summary);
+    char *full = ddorg_audit_report_render_with(two, "markdown", DDORG_RENDER_DETAIL_FULL);
+    CHECK_CONTAINS(full, "\n## clean\n");
+    no_key_in(full);
+    ddorg_string_free(full);
+    ddorg_audit_report_free(two);
     remove(path);
     free(path);
 

@@ -208,9 +208,26 @@ def test_drift_against_a_baseline(fake: Fake, client: ddorg.Client, tmp_path: Pa
     assert (valid_until.old_present, valid_until.new_present, valid_until.new) == (False, True, None)
     assert after.summary.new_findings == {"critical": 0, "high": 1, "medium": 0, "low": 0, "info": 0}
     assert after.exit_code == 1  # the new high finding; the known criticals do not count
+    named = after.to_dict()["baseline"]["new_findings"]
+    assert [(f["org"], f["rule"], f["severity"]) for f in named] == [("abc", "DDORG-SAML-002", "high")]
+    assert "  resolved  MEDIUM    DDORG-SHARE-001  " in after.to_text()
     check_report_schema(after)
     check_sarif(after)
     assert ddorg.AuditReport(after.to_json()) == after
+
+
+def test_fleet_text_and_markdown_take_detail_and_show_passed(fleet: FleetFake) -> None:
+    report = ddorg.audit_fleet(fleet.path, concurrency=16)
+    md = report.to_markdown()
+    assert md.index("## Findings by rule") < md.index("\n## org-0002\n")
+    assert "\n## org-0001\n" not in md  # hardened: no finding, no error
+    full = report.to_markdown(detail="full", show_passed=True)
+    assert "\n## org-0001\n" in full and "<summary>Passed (" in full
+    assert "\npassed: " not in report.to_text()
+    assert "\npassed: " in report.to_text(show_passed=True)
+    assert "== org-0001 " in report.to_text(detail="full")
+    with pytest.raises(ddorg.ConfigError, match="summary or full"):
+        report.to_text(detail="everything")  # type: ignore[arg-type]
 
 
 def test_a_bad_fleet_file_raises_config_error_saying_why(tmp_path: Path) -> None:

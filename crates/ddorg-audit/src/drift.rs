@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::report::{
-    BaselineInfo, Finding, NotEvaluated, Observed, OrgDrift, OrgReport, OrgStatus, Report,
-    SettingChange, REPORT_VERSION,
+    BaselineInfo, DriftFinding, Finding, NotEvaluated, Observed, OrgDrift, OrgReport, OrgStatus,
+    Report, SettingChange, REPORT_VERSION,
 };
 
 /// An earlier JSON report, read for comparison.
@@ -210,9 +210,26 @@ pub fn apply_baseline(report: &mut Report, baseline: &Baseline) {
         })
         .map(|b| b.name.clone())
         .collect();
+    let (new_findings, resolved_findings) = named_drift(&report.orgs);
     report.baseline = Some(BaselineInfo {
         generated_at: baseline.generated_at.clone(),
         orgs_missing,
+        new_findings,
+        resolved_findings,
     });
     report.summarize();
+}
+
+/// Every org's new and resolved findings, named, in org order: what the JSON report's
+/// `baseline` lists and what the text and Markdown reports show for the whole fleet.
+pub(crate) fn named_drift(orgs: &[OrgReport]) -> (Vec<DriftFinding>, Vec<DriftFinding>) {
+    let mut new = Vec::new();
+    let mut resolved = Vec::new();
+    for org in orgs {
+        if let Some(d) = &org.drift {
+            new.extend(d.new_findings.iter().map(|f| DriftFinding::of(org, f)));
+            resolved.extend(d.resolved_findings.iter().map(|f| DriftFinding::of(org, f)));
+        }
+    }
+    (new, resolved)
 }

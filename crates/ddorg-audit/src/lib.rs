@@ -56,10 +56,10 @@ pub use policy::{
     Policy, PolicySettings, BUILTIN_PUBLIC_EMAIL_DOMAINS, KNOWN_SALESFORCE_ORG_TYPES,
 };
 pub use preflight::{check_fleet, FleetProblem};
-pub use render::{render, to_sarif, Format};
+pub use render::{render, render_with, to_sarif, Detail, Format, RenderOptions};
 pub use report::{
-    BaselineInfo, Finding, NotEvaluated, Observed, OrgDrift, OrgError, OrgReport, OrgStatus,
-    Outcome, RemediationText, Report, SettingChange, SeverityCounts, Summary, ToolInfo,
+    BaselineInfo, DriftFinding, Finding, NotEvaluated, Observed, OrgDrift, OrgError, OrgReport,
+    OrgStatus, Outcome, RemediationText, Report, SettingChange, SeverityCounts, Summary, ToolInfo,
     EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, REPORT_VERSION,
 };
 pub use rules::{rule, Remediation, Rule, RULES};

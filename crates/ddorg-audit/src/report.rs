@@ -439,6 +439,45 @@ pub struct BaselineInfo {
     pub generated_at: String,
     /// Orgs of the baseline that are not in this report (by name), in baseline order.
     pub orgs_missing: Vec<String>,
+    /// Every new finding of the report, named (the org's `drift.new_findings`, in org order).
+    #[serde(default)]
+    pub new_findings: Vec<DriftFinding>,
+    /// Every resolved finding, named (the org's `drift.resolved_findings`, in org order).
+    #[serde(default)]
+    pub resolved_findings: Vec<DriftFinding>,
+}
+
+/// A new or resolved finding, named for a reader of the whole fleet's drift.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DriftFinding {
+    /// The org's name in the report.
+    pub org: String,
+    /// The org's public ID.
+    pub public_id: String,
+    /// The rule ID.
+    pub rule: String,
+    /// As in [`Finding::subject`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The finding's severity.
+    pub severity: Severity,
+    /// The rule's title.
+    pub title: String,
+}
+
+impl DriftFinding {
+    /// `finding` of `org`, named.
+    pub fn of(org: &OrgReport, finding: &Finding) -> DriftFinding {
+        DriftFinding {
+            org: org.name.clone(),
+            public_id: org.public_id.clone(),
+            rule: finding.rule.clone(),
+            subject: finding.subject.clone(),
+            severity: finding.severity,
+            title: finding.title.clone(),
+        }
+    }
 }
 
 /// A whole audit: one org or a fleet.

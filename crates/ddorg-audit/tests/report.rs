@@ -354,3 +354,92 @@ fn an_org_that_could_not_be_audited_shows_its_error_and_no_drift_in_text_and_mar
         "{md}"
     );
 }
+
+#[test]
+fn drift_names_each_new_and_resolved_finding_and_the_gone_orgs_in_every_format() {
+    let before = report(vec![
+        org("a", with(settings(), "private_widget_share", json!(true))),
+        org("b", settings()),
+        org("gone", settings()),
+    ]);
+    let mut after = report(vec![
+        org("a", settings()),
+        org(
+            "b",
+            with(settings(), "saml_autocreate_access_role", json!("adm")),
+        ),
+    ]);
+    apply_baseline(&mut after, &Baseline::from_json(&before.to_json()).unwrap());
+
+    let v: Value = serde_json::from_str(&render(&after, Format::Json)).unwrap();
+    let b = &v["baseline"];
+    assert_eq!(b["orgs_missing"], json!(["gone"]));
+    let rules = |list: &Value| -> Vec<(String, String, String)> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                assert!(f["title"].as_str().is_some_and(|t| !t.is_empty()), "{f}");
+                let s = |k: &str| f[k].as_str().unwrap().to_string();
+                (s("org"), s("rule"), s("severity"))
+            })
+            .collect()
+    };
+    let named = |org: &str, rule: &str, sev: &str| (org.into(), rule.into(), sev.into());
+    assert_eq!(
+        rules(&b["new_findings"]),
+        [
+            named("b", "DDORG-SAML-004", "critical"),
+            named("b", "DDORG-SAML-006", "low")
+        ]
+    );
+    assert_eq!(
+        rules(&b["resolved_findings"]),
+        [named("a", "DDORG-SHARE-001", "medium")]
+    );
+    assert_eq!(b["new_findings"][0]["public_id"], "b-id");
+    let back: Report = serde_json::from_str(&after.to_json()).unwrap();
+    assert_eq!(back, after);
+
+    let text = render(&after, Format::Text);
+    for line in [
+        "  new       b: CRITICAL  DDORG-SAML-004  Just-in-time provisioning gives new users the Admin role",
+        "  resolved  a: MEDIUM    DDORG-SHARE-001  Users can share widgets outside Datadog",
+        "  gone      gone",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    let md = render(&after, Format::Markdown);
+    for line in [
+        "| new | critical | b | DDORG-SAML-004 | Just-in-time provisioning gives new users the Admin role |",
+        "| resolved | medium | a | DDORG-SHARE-001 | Users can share widgets outside Datadog |",
+        "Only in the baseline (1): gone.",
+    ] {
+        assert!(md.contains(line), "{line}\n{md}");
+    }
+
+    // One org: its own section names them.
+    let before = report(vec![org(
+        "a",
+        with(settings(), "private_widget_share", json!(true)),
+    )]);
+    let mut after = report(vec![org(
+        "a",
+        with(settings(), "saml_autocreate_access_role", json!("adm")),
+    )]);
+    apply_baseline(&mut after, &Baseline::from_json(&before.to_json()).unwrap());
+    let text = render(&after, Format::Text);
+    assert!(
+        text.contains("  resolved  MEDIUM    DDORG-SHARE-001  Users can share"),
+        "{text}"
+    );
+    let md = render(&after, Format::Markdown);
+    assert!(
+        md.contains("- new: critical DDORG-SAML-004 Just-in-time"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- resolved: medium DDORG-SHARE-001 Users can share"),
+        "{md}"
+    );
+}

@@ -1,6 +1,6 @@
 //! [`ddorg_audit_report`]: posture audits of one org ([`ddorg_audit`]) or a fleet file
 //! ([`ddorg_audit_fleet`]) through ddorg-audit, with accessors and the JSON, SARIF, text and
-//! Markdown renderings.
+//! Markdown renderings (with their options: [`ddorg_audit_report_render_with`]).
 
 use std::ffi::{c_char, c_int, CString};
 use std::path::Path;
@@ -437,4 +437,43 @@ pub unsafe extern "C" fn ddorg_audit_report_render(
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_audit_report_free(report: *mut ddorg_audit_report) {
     unsafe { free(report) }
+}
+
+// Flags for `ddorg_audit_report_render_with`: bits or-ed together, so that an option can be added
+// without another function.
+
+/// Text and Markdown of a fleet detail every org, each finding with its fix (`ddorg audit
+/// --detail full`); without it, after the per-rule rollup only the orgs with findings or errors.
+pub const DDORG_RENDER_DETAIL_FULL: u32 = 1;
+/// Text and Markdown list each org's passed rules (`ddorg audit --show-passed`).
+pub const DDORG_RENDER_SHOW_PASSED: u32 = 2;
+
+/// `ddorg_audit_report_render` with options: `flags` is 0 (what `ddorg_audit_report_render`
+/// gives) or `DDORG_RENDER_*` flags or-ed together; they shape text and Markdown only. Owned by
+/// the caller: free it with `ddorg_string_free`. NULL if `report` is NULL, the format unknown, or
+/// `flags` has a bit this version does not know (so that an option is never silently ignored).
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_audit_report_render_with(
+    report: *const ddorg_audit_report,
+    format: *const c_char,
+    flags: u32,
+) -> *mut c_char {
+    const KNOWN: u32 = DDORG_RENDER_DETAIL_FULL | DDORG_RENDER_SHOW_PASSED;
+    unsafe {
+        getter(report, ptr::null_mut(), |r| {
+            let format = match arg_str(format, "format").and_then(str::parse::<Format>) {
+                Ok(f) if flags & !KNOWN == 0 => f,
+                _ => return ptr::null_mut(),
+            };
+            let detail = if flags & DDORG_RENDER_DETAIL_FULL != 0 {
+                audit::Detail::Full
+            } else {
+                audit::Detail::Summary
+            };
+            let options = audit::RenderOptions::new()
+                .detail(detail)
+                .show_passed(flags & DDORG_RENDER_SHOW_PASSED != 0);
+            owned(audit::render_with(&r.report, format, &options))
+        })
+    }
 }

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ddorg_audit::{
-    apply_baseline, audit_fleet, audit_org, render, Baseline, FailOn, Fleet, FleetOptions, Format,
-    Policy, Progress, Report,
+    apply_baseline, audit_fleet, audit_org, render_with, Baseline, Detail, FailOn, Fleet,
+    FleetOptions, Format, Policy, Progress, RenderOptions, Report,
 };
 use ddorg_core::{Error, ErrorKind};
 
@@ -38,6 +38,8 @@ pub struct AuditArgs {
     pub concurrency: usize,
     /// `--check`: check the inputs and keys, send nothing (`audit_check.rs`).
     pub check: bool,
+    /// `--detail` and `--show-passed`.
+    pub render: RenderOptions,
 }
 
 /// Builds the arguments from the words after `audit`, the audit flags given anywhere and the
@@ -54,8 +56,10 @@ pub fn parse(words: &[&str], flags: &[(String, String)], json: bool) -> Result<A
         fail_on: None,
         concurrency: FleetOptions::default().concurrency,
         check: false,
+        render: RenderOptions::default(),
     };
     let mut concurrency_set = false;
+    let mut shaping = None;
     let mut format_given = None;
     for (flag, value) in flags {
         match flag.as_str() {
@@ -84,6 +88,15 @@ pub fn parse(words: &[&str], flags: &[(String, String)], json: bool) -> Result<A
                 a.concurrency = n;
                 concurrency_set = true;
             }
+            "--detail" => {
+                let detail: Detail = value.parse().map_err(|e: Error| e.message().to_string())?;
+                a.render = a.render.detail(detail);
+                shaping = Some("--detail");
+            }
+            "--show-passed" => {
+                a.render = a.render.show_passed(true);
+                shaping = Some("--show-passed");
+            }
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -105,6 +118,12 @@ pub fn parse(words: &[&str], flags: &[(String, String)], json: bool) -> Result<A
             ));
         }
         a.format = Format::Json;
+    }
+    if let Some(flag) = shaping.filter(|_| !matches!(a.format, Format::Text | Format::Markdown)) {
+        return Err(format!(
+            "{flag} shapes the text and markdown reports; --format {} always holds everything",
+            a.format
+        ));
     }
     Ok(a)
 }
@@ -175,7 +194,7 @@ pub fn run(args: &AuditArgs, opts: &Options) -> u8 {
     if let Some(b) = &baseline {
         apply_baseline(&mut report, b);
     }
-    let text = render(&report, args.format);
+    let text = render_with(&report, args.format, &args.render);
     let written = match &args.output {
         Some(path) => std::fs::write(path, &text).map_err(|e| {
             Error::new(
@@ -297,6 +316,33 @@ mod tests {
         .is_err());
         assert!(parse(&["a"], &flags(&[("--format", "xml")]), false).is_err());
         assert!(parse(&["a"], &flags(&[("--fail-on", "severe")]), false).is_err());
+    }
+
+    #[test]
+    fn detail_and_show_passed_shape_text_and_markdown_only() {
+        let a = parse(
+            &["a"],
+            &flags(&[("--detail", "full"), ("--show-passed", "")]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            a.render,
+            RenderOptions::new().detail(Detail::Full).show_passed(true)
+        );
+        assert_eq!(
+            parse(&["a"], &[], false).unwrap().render,
+            RenderOptions::default()
+        );
+        let e = parse(&["a"], &flags(&[("--detail", "all")]), false).unwrap_err();
+        assert!(e.contains("summary or full"), "{e}");
+        for (format, flag) in [("json", "--show-passed"), ("sarif", "--detail")] {
+            let value = if flag == "--detail" { "full" } else { "" };
+            let given = flags(&[("--format", format), (flag, value)]);
+            let e = parse(&["a"], &given, false).unwrap_err();
+            assert!(e.contains(flag) && e.contains(format), "{e}");
+        }
+        assert!(parse(&["a"], &flags(&[("--detail", "full")]), true).is_err());
     }
 
     #[test]

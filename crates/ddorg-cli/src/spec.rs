@@ -421,6 +421,19 @@ pub static COMMANDS: &[Cmd] = &[
                 "check the fleet, policy, baseline and every key (variables set, key files \
                  private) and send nothing: exit 0 when ready, 2 otherwise",
             ),
+            valued(
+                "--detail",
+                "DETAIL",
+                Values::OneOf(&["summary", "full"]),
+                "text and markdown of a fleet: summary (the per-rule rollup, then only the orgs \
+                 with findings or errors) or full (every org, each finding with its fix) \
+                 [default: summary]",
+            ),
+            flag(
+                "--show-passed",
+                None,
+                "text and markdown: list each org's passed rules too",
+            ),
         ],
         summary: "posture audit of one organization, or of a fleet (rules in docs/audit.md)",
         about: "Audits one organization (PUBLIC_ID) or every organization of a fleet file \

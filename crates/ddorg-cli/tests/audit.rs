@@ -564,7 +564,7 @@ fn a_fleet_shows_a_progress_counter_only_when_stderr_is_a_terminal() {
     );
     let text = std::fs::read_to_string(&report).unwrap();
     assert!(
-        text.contains("== org-0001"),
+        text.contains("== org-0002"),
         "the report went to stdout: {text}"
     );
     assert!(!text.contains("audited 1/20"), "no progress in the report");
@@ -573,7 +573,7 @@ fn a_fleet_shows_a_progress_counter_only_when_stderr_is_a_terminal() {
     let command = format!("{audit} 2> {}", sh_quote(stderr_file.to_str().unwrap()));
     let (status, shown) = on_a_terminal(&command).unwrap();
     assert_eq!(status, 9);
-    assert!(shown.contains("== org-0001"), "{shown}");
+    assert!(shown.contains("== org-0002"), "{shown}");
     assert!(!shown.contains("ddorg: audited"), "{shown}");
     assert_eq!(std::fs::read_to_string(&stderr_file).unwrap(), closing);
 }

@@ -254,12 +254,23 @@ fn python_user_agent(b: ddorg_core::ClientBuilder) -> ddorg_core::ClientBuilder 
 }
 
 /// A report's JSON text rendered as `json`, `text`, `sarif`, `markdown` or `terraform` (and
-/// checked to be a version-1 report).
+/// checked to be a version-1 report), with `detail` (`summary` or `full`) and `show_passed`
+/// shaping text and Markdown as `ddorg audit --detail` and `--show-passed` do.
 #[pyfunction]
-pub(crate) fn _render(report_json: &str, format: &str) -> PyResult<String> {
+#[pyo3(signature = (report_json, format, detail="summary", show_passed=false))]
+pub(crate) fn _render(
+    report_json: &str,
+    format: &str,
+    detail: &str,
+    show_passed: bool,
+) -> PyResult<String> {
     let format: audit::Format = format.parse().map_err(to_pyerr)?;
+    let detail: audit::Detail = detail.parse().map_err(to_pyerr)?;
     let report = read_report(report_json)?;
-    Ok(audit::render(&report, format))
+    let options = audit::RenderOptions::new()
+        .detail(detail)
+        .show_passed(show_passed);
+    Ok(audit::render_with(&report, format, &options))
 }
 
 /// `org_terraform`: an `OrganizationResponse`'s JSON (as `to_json()` gives it) as a complete

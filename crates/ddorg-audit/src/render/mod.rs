@@ -1,7 +1,10 @@
 //! The report's renderings: text (people), JSON (machines), SARIF (code-scanning
-//! dashboards), Markdown (tickets and pull-request comments) and Terraform (the fixes).
+//! dashboards), Markdown (tickets, pull-request comments and CI job summaries) and Terraform
+//! (the fixes).
 
 mod markdown;
+mod options;
+mod rollup;
 mod sarif;
 mod sections;
 mod terraform;
@@ -15,6 +18,7 @@ use ddorg_core::{Error, ErrorKind};
 
 use crate::report::Report;
 
+pub use options::{Detail, RenderOptions};
 pub use sarif::to_sarif;
 
 /// An output format of `ddorg audit --format`.
@@ -77,13 +81,19 @@ impl FromStr for Format {
     }
 }
 
-/// The report in this format, ending in a newline.
+/// The report in this format, ending in a newline, with the default [`RenderOptions`].
 pub fn render(report: &Report, format: Format) -> String {
+    render_with(report, format, &RenderOptions::default())
+}
+
+/// The report in this format, ending in a newline. The options shape text and Markdown; JSON
+/// and SARIF always hold everything.
+pub fn render_with(report: &Report, format: Format, options: &RenderOptions) -> String {
     match format {
-        Format::Text => text::to_text(report),
+        Format::Text => text::to_text(report, options),
         Format::Json => report.to_json(),
         Format::Sarif => to_sarif(report),
-        Format::Markdown => markdown::to_markdown(report),
+        Format::Markdown => markdown::to_markdown(report, options),
         Format::Terraform => terraform::to_terraform(report),
     }
 }

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use crate::report::{Finding, NotEvaluated, OrgDrift, OrgError, OrgReport};
+use super::options::{Detail, RenderOptions};
+use crate::report::{Finding, NotEvaluated, OrgDrift, OrgError, OrgReport, Report};
 
 /// How one rendering writes an org's sections; [`walk`] calls them.
 pub(super) trait OrgSections {
@@ -21,10 +22,48 @@ pub(super) trait OrgSections {
     fn end(&mut self, org: &OrgReport);
 }
 
-/// Writes every org, in report order. An org that could not be audited at all (an error, and
-/// nothing found or passed) has its heading only: its drift says nothing either.
-pub(super) fn walk(orgs: &[OrgReport], out: &mut impl OrgSections) {
-    for org in orgs {
+/// What a text or Markdown report holds, from its options and its size.
+pub(super) struct Scope {
+    /// Whether the report starts with the per-rule rollup: a fleet's does, one org's does not
+    /// (its own section says it all).
+    pub(super) rollup: bool,
+    pub(super) detail: Detail,
+    pub(super) show_passed: bool,
+}
+
+impl Scope {
+    pub(super) fn of(r: &Report, options: &RenderOptions) -> Scope {
+        Scope {
+            rollup: r.orgs.len() > 1,
+            detail: options.detail,
+            show_passed: options.show_passed,
+        }
+    }
+
+    /// Whether the org gets its own section: with the rollup and [`Detail::Summary`], only an
+    /// org with a finding or an error does.
+    pub(super) fn details(&self, org: &OrgReport) -> bool {
+        !self.rollup
+            || self.detail == Detail::Full
+            || !org.findings.is_empty()
+            || org.error.is_some()
+    }
+
+    /// Whether each finding shows its fix; else the rollup shows it once per rule.
+    pub(super) fn fix_per_finding(&self) -> bool {
+        !self.rollup || self.detail == Detail::Full
+    }
+
+    /// How many orgs get no section of their own.
+    pub(super) fn left_out(&self, orgs: &[OrgReport]) -> usize {
+        orgs.iter().filter(|o| !self.details(o)).count()
+    }
+}
+
+/// Writes the orgs the scope details, in report order. An org that could not be audited at all
+/// (an error, and nothing found or passed) has its heading only: its drift says nothing either.
+pub(super) fn walk(orgs: &[OrgReport], scope: &Scope, out: &mut impl OrgSections) {
+    for org in orgs.iter().filter(|o| scope.details(o)) {
         out.heading(org);
         let nothing_audited =
             org.error.is_some() && org.findings.is_empty() && org.passed.is_empty();
@@ -33,7 +72,7 @@ pub(super) fn walk(orgs: &[OrgReport], out: &mut impl OrgSections) {
             if !org.not_evaluated.is_empty() {
                 out.not_evaluated(&org.not_evaluated);
             }
-            if !org.passed.is_empty() {
+            if scope.show_passed && !org.passed.is_empty() {
                 out.passed(&org.passed);
             }
             if let Some(d) = &org.drift {
@@ -42,6 +81,22 @@ pub(super) fn walk(orgs: &[OrgReport], out: &mut impl OrgSections) {
         }
         out.end(org);
     }
+}
+
+/// The Terraform of a remediation when it is code; `None` when it says why there is none (the
+/// rules write those as `none: …`).
+pub(super) fn terraform_code(terraform: &str) -> Option<&str> {
+    let t = terraform.trim();
+    (!t.is_empty() && !t.starts_with("none")).then_some(t)
+}
+
+/// The first findings of `examples` orgs and how many more: `a, b, c and 4 more`.
+pub(super) fn examples_words(names: &[String], more: usize) -> String {
+    let mut s = names.join(", ");
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
+    }
+    s
 }
 
 /// The findings, most severe first; stable, so a severity keeps rule order.

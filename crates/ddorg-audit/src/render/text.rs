@@ -1,11 +1,18 @@
-//! `--format text`: per org, findings by severity, then a summary.
+//! `--format text`: for a fleet the per-rule rollup and the drift first; then per org, findings
+//! by severity; then a summary.
 
 use std::fmt::Write;
 
+use super::options::RenderOptions;
 use super::printable;
-use super::sections::{drift_counts, error_words, setting_value, walk, OrgSections};
+use super::rollup::{rollup, RuleRow};
+use super::sections::{
+    drift_counts, error_words, examples_words, setting_value, terraform_code, walk, OrgSections,
+    Scope,
+};
 use crate::report::{
-    Finding, NotEvaluated, OrgDrift, OrgReport, OrgStatus, Report, SeverityCounts,
+    DriftFinding, Finding, NotEvaluated, OrgDrift, OrgReport, OrgStatus, RemediationText, Report,
+    SeverityCounts,
 };
 use crate::severity::Severity;
 
@@ -25,8 +32,45 @@ pub(crate) fn where_of(org: &OrgReport) -> String {
     }
 }
 
-/// The text rendering of an org's sections.
-struct Text<'a>(&'a mut String);
+/// The text rendering of an org's sections; `fixes`: each finding with its fix.
+struct Text<'a> {
+    out: &'a mut String,
+    fixes: bool,
+}
+
+/// `fix: … (where in the UI; Terraform: …)`, at `indent`; Terraform of several lines below it.
+fn fix_lines(out: &mut String, indent: &str, r: &RemediationText) {
+    let (text, ui) = (printable(&r.text), printable(&r.datadog_ui));
+    match terraform_code(&r.terraform).filter(|t| t.contains('\n')) {
+        Some(code) => {
+            let _ = writeln!(out, "{indent}fix: {text} ({ui}); Terraform:");
+            for line in code.lines() {
+                let _ = writeln!(out, "{indent}  {}", printable(line));
+            }
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{indent}fix: {text} ({ui}; Terraform: {})",
+                printable(&r.terraform)
+            );
+        }
+    }
+}
+
+/// `HIGH      DDORG-SAML-001  title (subject)`.
+fn named(severity: Severity, rule: &str, title: &str, subject: Option<&str>) -> String {
+    let mut s = format!(
+        "{:<9} {}  {}",
+        severity.as_str().to_uppercase(),
+        printable(rule),
+        printable(title)
+    );
+    if let Some(subject) = subject {
+        let _ = write!(s, " ({})", printable(subject));
+    }
+    s
+}
 
 impl OrgSections for Text<'_> {
     fn heading(&mut self, org: &OrgReport) {
@@ -38,12 +82,12 @@ impl OrgSections for Text<'_> {
         );
         let _ = match &org.error {
             Some(e) => writeln!(
-                self.0,
+                self.out,
                 "{head}: could not be fully audited: {}",
                 error_words(e, |m| printable(m).into_owned())
             ),
             None => writeln!(
-                self.0,
+                self.out,
                 "{head}: {} finding(s), {} not evaluated, {} passed",
                 org.findings.len(),
                 org.not_evaluated.len(),
@@ -53,10 +97,15 @@ impl OrgSections for Text<'_> {
     }
 
     fn findings(&mut self, _org: &OrgReport, findings: &[&Finding]) {
-        let out = &mut *self.0;
+        let out = &mut *self.out;
         for f in findings {
             let sev = f.severity.as_str().to_uppercase();
-            let _ = writeln!(out, "{sev:<9} {}  {}", f.rule, f.title);
+            let _ = writeln!(
+                out,
+                "{sev:<9} {}  {}",
+                printable(&f.rule),
+                printable(&f.title)
+            );
             let _ = writeln!(out, "          {}", printable(&f.detail));
             let ev: Vec<String> = f
                 .evidence
@@ -64,37 +113,37 @@ impl OrgSections for Text<'_> {
                 .map(|(k, v)| format!("{} = {v}", printable(k)))
                 .collect();
             let _ = writeln!(out, "          evidence: {}", ev.join("; "));
-            let _ = writeln!(
-                out,
-                "          fix: {} ({}; Terraform: {})",
-                f.remediation.text, f.remediation.datadog_ui, f.remediation.terraform
-            );
+            if self.fixes {
+                fix_lines(out, "          ", &f.remediation);
+            }
         }
     }
 
     fn not_evaluated(&mut self, items: &[NotEvaluated]) {
-        let _ = writeln!(self.0, "not evaluated:");
+        let _ = writeln!(self.out, "not evaluated:");
         for n in items {
-            let _ = writeln!(self.0, "  {}  {}", n.rule, printable(&n.reason));
+            let _ = writeln!(self.out, "  {}  {}", n.rule, printable(&n.reason));
         }
     }
 
     fn passed(&mut self, rules: &[String]) {
-        let _ = writeln!(self.0, "passed: {}", rules.join(", "));
+        let _ = writeln!(self.out, "passed: {}", rules.join(", "));
     }
 
     fn drift(&mut self, d: &OrgDrift) {
-        let out = &mut *self.0;
+        let out = &mut *self.out;
         if !d.in_baseline {
             let _ = writeln!(out, "drift: not in the baseline; every finding is new");
             return;
         }
         let _ = writeln!(out, "drift: {}", drift_counts(d));
         for f in &d.new_findings {
-            let _ = writeln!(out, "  new       {} {}", f.rule, subject(&f.subject));
+            let what = named(f.severity, &f.rule, &f.title, f.subject.as_deref());
+            let _ = writeln!(out, "  new       {what}");
         }
         for f in &d.resolved_findings {
-            let _ = writeln!(out, "  resolved  {} {}", f.rule, subject(&f.subject));
+            let what = named(f.severity, &f.rule, &f.title, f.subject.as_deref());
+            let _ = writeln!(out, "  resolved  {what}");
         }
         for c in &d.changed_settings {
             let _ = writeln!(
@@ -108,25 +157,110 @@ impl OrgSections for Text<'_> {
     }
 
     fn end(&mut self, _org: &OrgReport) {
-        self.0.push('\n');
+        self.out.push('\n');
     }
 }
 
-fn subject(s: &Option<String>) -> String {
-    s.as_deref()
-        .map(|s| printable(s).into_owned())
-        .unwrap_or_default()
+/// The rollup: one entry per rule that fired (with its fix), then the rules not evaluated.
+fn rollup_text(out: &mut String, rows: &[RuleRow<'_>], show_passed: bool) {
+    let _ = writeln!(out, "Findings by rule");
+    if rows.iter().all(|r| r.findings == 0) {
+        let _ = writeln!(out, "  no rule fired on any org");
+    }
+    for r in rows {
+        let sev = r.severity.map_or("-".into(), |s| s.as_str().to_uppercase());
+        let mut counts = Vec::new();
+        if r.orgs > 0 {
+            counts.push(format!("{} org(s)", r.orgs));
+        }
+        if r.findings > r.orgs {
+            counts.push(format!("{} findings", r.findings));
+        }
+        if r.not_evaluated > 0 {
+            counts.push(format!("not evaluated on {}", r.not_evaluated));
+        }
+        if show_passed {
+            counts.push(format!("passed on {}", r.passed));
+        }
+        let _ = writeln!(
+            out,
+            "  {sev:<9} {:<15}  {}  {}",
+            printable(r.rule),
+            counts.join(", "),
+            printable(r.title)
+        );
+        if !r.examples.is_empty() {
+            let names: Vec<String> = r
+                .examples
+                .iter()
+                .map(|n| printable(n).into_owned())
+                .collect();
+            let _ = writeln!(out, "            on {}", examples_words(&names, r.more()));
+        }
+        if let Some(rem) = r.remediation {
+            fix_lines(out, "            ", rem);
+        }
+    }
+    out.push('\n');
 }
 
-pub(super) fn to_text(r: &Report) -> String {
+/// The whole fleet's drift: each new and resolved finding named, and the orgs now gone.
+fn drift_text(out: &mut String, r: &Report) {
+    let Some(b) = &r.baseline else { return };
+    let (new, resolved) = crate::drift::named_drift(&r.orgs);
+    let _ = writeln!(
+        out,
+        "Since the baseline of {}: {} new, {} resolved, {} org(s) only in the baseline",
+        printable(&b.generated_at),
+        new.len(),
+        resolved.len(),
+        b.orgs_missing.len()
+    );
+    let line = |out: &mut String, what: &str, f: &DriftFinding| {
+        let _ = writeln!(
+            out,
+            "  {what:<9} {}: {}",
+            printable(&f.org),
+            named(f.severity, &f.rule, &f.title, f.subject.as_deref())
+        );
+    };
+    for f in &new {
+        line(out, "new", f);
+    }
+    for f in &resolved {
+        line(out, "resolved", f);
+    }
+    for name in &b.orgs_missing {
+        let _ = writeln!(out, "  {:<9} {}", "gone", printable(name));
+    }
+    out.push('\n');
+}
+
+pub(super) fn to_text(r: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
     let s = &r.summary;
+    let scope = Scope::of(r, options);
     let _ = writeln!(
         out,
         "ddorg audit {} at {}: {} org(s); fails on {}\n",
-        r.tool.version, r.generated_at, s.orgs, s.fail_on
+        r.tool.version,
+        printable(&r.generated_at),
+        s.orgs,
+        s.fail_on
     );
-    walk(&r.orgs, &mut Text(&mut out));
+    if scope.rollup {
+        rollup_text(
+            &mut out,
+            &rollup(&r.orgs, scope.show_passed),
+            scope.show_passed,
+        );
+        drift_text(&mut out, r);
+    }
+    let mut text = Text {
+        out: &mut out,
+        fixes: scope.fix_per_finding(),
+    };
+    walk(&r.orgs, &scope, &mut text);
     let _ = writeln!(out, "Summary");
     let _ = writeln!(
         out,
@@ -161,6 +295,13 @@ pub(super) fn to_text(r: &Report) -> String {
     if !failed.is_empty() {
         let names: Vec<_> = failed.iter().map(|n| printable(n)).collect();
         let _ = writeln!(out, "  could not be audited: {}", names.join(", "));
+    }
+    let left_out = scope.left_out(&r.orgs);
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "  not shown: {left_out} org(s) without findings or errors (--detail full shows them)"
+        );
     }
     let _ = writeln!(
         out,
