@@ -30,8 +30,13 @@
 
 mod audit;
 mod check;
+mod controls;
+mod domains;
 mod drift;
+mod exceptions;
 mod fleet;
+mod hosts;
+mod overrides;
 mod policy;
 mod render;
 mod report;
@@ -41,14 +46,18 @@ mod stop;
 mod timestamp;
 
 pub use audit::{audit_org, audit_org_at, CALL_GET_ORG, CALL_LIST_SALESFORCE};
-pub use check::{evaluate, Evaluation, SalesforceInput};
+pub use check::{evaluate, evaluate_on_site, Evaluation, SalesforceInput};
+pub use controls::{sarif_tags, Control, ControlRef, Framework};
 pub use drift::{apply_baseline, Baseline};
+pub use exceptions::{AppliedException, Exception, ExceptionSettings};
 pub use fleet::{
     audit_fleet, Configure, Fleet, FleetOptions, FleetOrg, KeySource, OnProgress, Progress,
     MAX_CONCURRENCY,
 };
+pub use overrides::PolicyOverride;
 pub use policy::{
-    Policy, PolicySettings, BUILTIN_PUBLIC_EMAIL_DOMAINS, KNOWN_SALESFORCE_ORG_TYPES,
+    Policy, PolicySettings, BUILTIN_PUBLIC_EMAIL_DOMAINS, DEFAULT_SALESFORCE_HOSTS,
+    KNOWN_SALESFORCE_ORG_TYPES,
 };
 pub use render::{render, to_sarif, Format};
 pub use report::{

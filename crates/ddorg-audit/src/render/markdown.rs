@@ -45,8 +45,21 @@ pub(super) fn to_markdown(r: &Report) -> String {
         "| org | public ID | status | critical | high | medium | low | info | not evaluated |"
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    for e in &r.expired_exceptions {
+        let _ = writeln!(out, "> **Warning**: {}\n", super::expired_words(e, md));
+    }
+    if s.excepted > 0 {
+        let _ = writeln!(
+            out,
+            "{} finding(s) are excepted by the policy: listed below, not counted.\n",
+            s.excepted
+        );
+    }
     for o in &r.orgs {
-        let n = |sev: Severity| o.findings.iter().filter(|f| f.severity == sev).count();
+        let n = |sev: Severity| {
+            let counted = o.findings.iter().filter(|f| !f.is_excepted());
+            counted.filter(|f| f.severity == sev).count()
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -74,6 +87,10 @@ struct Markdown<'a>(&'a mut String);
 impl OrgSections for Markdown<'_> {
     fn heading(&mut self, org: &OrgReport) {
         let _ = writeln!(self.0, "\n## {}\n", md(&org.name));
+        if !org.tags.is_empty() {
+            let tags: Vec<String> = org.tags.iter().map(|t| format!("`{}`", md(t))).collect();
+            let _ = writeln!(self.0, "Tags: {}\n", tags.join(", "));
+        }
         if let Some(e) = &org.error {
             let _ = writeln!(
                 self.0,
@@ -94,10 +111,26 @@ impl OrgSections for Markdown<'_> {
         let _ = writeln!(out, "| severity | rule | finding | fix |");
         let _ = writeln!(out, "|---|---|---|---|");
         for f in findings {
+            let excepted = f
+                .exception
+                .as_ref()
+                .map(|e| {
+                    format!(
+                        "**Excepted** until {}{}: {}. ",
+                        md(&e.expires),
+                        e.owner
+                            .as_deref()
+                            .map(|o| format!(" (owner {})", md(o)))
+                            .unwrap_or_default(),
+                        md(&e.reason)
+                    )
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| {} | [{}]({}) | {} | {} ({}; Terraform: {}) |",
+                "| {}{} | [{}]({}) | {excepted}{} | {} ({}; Terraform: {}) |",
                 f.severity,
+                if f.is_excepted() { " (excepted)" } else { "" },
                 f.rule,
                 f.reference,
                 md(&f.detail),

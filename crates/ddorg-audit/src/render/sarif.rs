@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use crate::controls::sarif_tags;
 use crate::report::{OrgReport, Report};
 use crate::rules::RULES;
 use crate::severity::Severity;
@@ -62,7 +63,7 @@ pub fn to_sarif(r: &Report) -> String {
                 "properties": {
                     "severity": rule.severity.as_str(),
                     "security-severity": security_severity(rule.severity),
-                    "tags": ["security", "datadog"],
+                    "tags": sarif_tags(rule),
                 },
             })
         })
@@ -92,6 +93,16 @@ pub fn to_sarif(r: &Report) -> String {
             }
             if let Some(s) = &f.subject {
                 result["properties"]["subject"] = json!(s);
+            }
+            // An excepted finding stays a result, suppressed with the policy's reason, so that
+            // dashboards show it as accepted rather than open or gone.
+            if let Some(e) = &f.exception {
+                result["suppressions"] = json!([{
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": e.reason,
+                    "properties": { "expires": e.expires, "owner": e.owner },
+                }]);
             }
             results.push(result);
         }

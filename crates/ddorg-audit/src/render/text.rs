@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::printable;
 use super::sections::{drift_counts, error_words, setting_value, walk, OrgSections};
+use crate::exceptions::AppliedException;
 use crate::report::{
     Finding, NotEvaluated, OrgDrift, OrgReport, OrgStatus, Report, SeverityCounts,
 };
@@ -31,10 +32,11 @@ struct Text<'a>(&'a mut String);
 impl OrgSections for Text<'_> {
     fn heading(&mut self, org: &OrgReport) {
         let head = format!(
-            "== {} (public ID {}, {})",
+            "== {} (public ID {}, {}{})",
             printable(&org.name),
             printable(&org.public_id),
-            where_of(org)
+            where_of(org),
+            tags_of(org)
         );
         let _ = match &org.error {
             Some(e) => writeln!(
@@ -44,8 +46,9 @@ impl OrgSections for Text<'_> {
             ),
             None => writeln!(
                 self.0,
-                "{head}: {} finding(s), {} not evaluated, {} passed",
+                "{head}: {} finding(s){}, {} not evaluated, {} passed",
                 org.findings.len(),
+                excepted_count(org),
                 org.not_evaluated.len(),
                 org.passed.len()
             ),
@@ -57,6 +60,9 @@ impl OrgSections for Text<'_> {
         for f in findings {
             let sev = f.severity.as_str().to_uppercase();
             let _ = writeln!(out, "{sev:<9} {}  {}", f.rule, f.title);
+            if let Some(e) = &f.exception {
+                let _ = writeln!(out, "          {}", excepted_words(e));
+            }
             let _ = writeln!(out, "          {}", printable(&f.detail));
             let ev: Vec<String> = f
                 .evidence
@@ -112,6 +118,36 @@ impl OrgSections for Text<'_> {
     }
 }
 
+/// `, tags prod, eu` (nothing without tags).
+fn tags_of(org: &OrgReport) -> String {
+    if org.tags.is_empty() {
+        return String::new();
+    }
+    let tags: Vec<_> = org.tags.iter().map(|t| printable(t)).collect();
+    format!(", tags {}", tags.join(", "))
+}
+
+/// ` (2 excepted)` (nothing without excepted findings).
+fn excepted_count(org: &OrgReport) -> String {
+    match org.findings.iter().filter(|f| f.is_excepted()).count() {
+        0 => String::new(),
+        n => format!(" ({n} excepted)"),
+    }
+}
+
+/// `EXCEPTED until 2027-06-30 (owner sre@example.com): the reason; not counted for fail_on`.
+fn excepted_words(e: &AppliedException) -> String {
+    format!(
+        "EXCEPTED until {}{}: {}; not counted for fail_on",
+        printable(&e.expires),
+        e.owner
+            .as_deref()
+            .map(|o| format!(" (owner {})", printable(o)))
+            .unwrap_or_default(),
+        printable(&e.reason)
+    )
+}
+
 fn subject(s: &Option<String>) -> String {
     s.as_deref()
         .map(|s| printable(s).into_owned())
@@ -134,6 +170,20 @@ pub(super) fn to_text(r: &Report) -> String {
         s.audited, s.errors
     );
     let _ = writeln!(out, "  findings: {}", counts(&s.findings));
+    if s.excepted > 0 {
+        let _ = writeln!(
+            out,
+            "  excepted by the policy: {} (reported above, not counted)",
+            s.excepted
+        );
+    }
+    for e in &r.expired_exceptions {
+        let _ = writeln!(
+            out,
+            "  {}",
+            super::expired_words(e, |t| printable(t).into_owned())
+        );
+    }
     if let (Some(b), Some(new)) = (&r.baseline, &s.new_findings) {
         let _ = writeln!(
             out,
