@@ -2,7 +2,7 @@
 
 use ddorg_core::{Client, ErrorKind};
 
-use crate::check::{evaluate, SalesforceInput};
+use crate::check::{evaluate_on_site, SalesforceInput};
 use crate::policy::Policy;
 use crate::report::{OrgError, OrgReport, OrgStatus, Report};
 use crate::timestamp::{format_rfc3339, now, UnixSeconds};
@@ -40,7 +40,7 @@ pub(crate) fn location(client: &Client) -> (Option<String>, Option<String>) {
 }
 
 /// Audits one org: `GET /api/v1/org/{public_id}`, then the Salesforce list, then every rule at
-/// time `now`.
+/// time `now`, then the policy's exceptions (findings they accept are marked, not removed).
 ///
 /// A failed org call makes the org an error. A 403 on the Salesforce call (a key without
 /// `integrations_read`) leaves the SFDC rules not evaluated, with the reason; any other failure
@@ -54,6 +54,11 @@ pub fn audit_org_at(
     now: UnixSeconds,
 ) -> OrgReport {
     let (site, base_url) = location(client);
+    // The site DDORG-SAML-012 holds the login URL to: the client's, or that of a base URL on a
+    // Datadog host (`https://api.datadoghq.eu`); unknown for any other base URL.
+    let on_site = client
+        .site()
+        .or_else(|| crate::hosts::site_of_url(client.base_url()));
     let org = match client.get_org(public_id) {
         Ok(resp) => resp.into_inner(),
         Err(e) => {
@@ -69,7 +74,13 @@ pub fn audit_org_at(
     let salesforce = client.list_salesforce_organizations();
     let (evaluation, error) = match &salesforce {
         Ok(list) => (
-            evaluate(&org, SalesforceInput::Listed(list.value()), policy, now),
+            evaluate_on_site(
+                &org,
+                SalesforceInput::Listed(list.value()),
+                policy,
+                now,
+                on_site,
+            ),
             None,
         ),
         Err(e) => {
@@ -82,7 +93,8 @@ pub fn audit_org_at(
             } else {
                 format!("the Salesforce list could not be read: {}", e.message())
             };
-            let eval = evaluate(&org, SalesforceInput::Unavailable(&reason), policy, now);
+            let input = SalesforceInput::Unavailable(&reason);
+            let eval = evaluate_on_site(&org, input, policy, now, on_site);
             let error = (!forbidden).then(|| OrgError::from_error(e, Some(CALL_LIST_SALESFORCE)));
             (eval, error)
         }
@@ -92,5 +104,6 @@ pub fn audit_org_at(
         report.status = OrgStatus::Error;
         report.error = Some(error);
     }
+    crate::exceptions::apply(&mut report, &policy.exceptions, now);
     report
 }

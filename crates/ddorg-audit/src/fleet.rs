@@ -44,6 +44,9 @@ pub struct FleetOrg {
     /// The line (from 1) of the org's `[[orgs]]` table in the fleet file; `None` for an org
     /// built in code.
     pub line: Option<u32>,
+    /// Labels (`tags = ["prod", "eu"]`) that select the policy's `[[overrides]]` and show in
+    /// reports. Defaults to none.
+    pub tags: Vec<String>,
 }
 
 impl FleetOrg {
@@ -133,6 +136,7 @@ struct Entry {
     app_key_file: Option<String>,
     timeout: Option<toml::Value>,
     max_retries: Option<u32>,
+    tags: Option<Vec<String>>,
     // Accepted by the parser only to be refused with the reason (see `Fleet::from_toml_str`).
     api_key: Option<toml::Value>,
     app_key: Option<toml::Value>,
@@ -205,6 +209,20 @@ impl Entry {
             .map_err(|e| e.message().to_string())
     }
 
+    /// The tags, trimmed; an empty one is an error.
+    fn tags(&self) -> Result<Vec<String>, String> {
+        let tags: Vec<String> = self
+            .tags
+            .iter()
+            .flatten()
+            .map(|t| t.trim().to_string())
+            .collect();
+        if tags.iter().any(String::is_empty) {
+            return Err("tags holds an empty tag".into());
+        }
+        Ok(tags)
+    }
+
     fn refuse_literal_keys(&self) -> Result<(), String> {
         for (field, set) in [("api_key", &self.api_key), ("app_key", &self.app_key)] {
             if set.is_some() {
@@ -255,9 +273,9 @@ impl Fleet {
         let d_line = table_line(text, defaults.span().start, "defaults");
         let in_defaults = |e: String| config(format!("{origin}{d_line}: [defaults]: {e}"));
         d.refuse_literal_keys().map_err(in_defaults)?;
-        if d.name.is_some() || d.public_id.is_some() {
+        if d.name.is_some() || d.public_id.is_some() || d.tags.is_some() {
             return Err(in_defaults(
-                "name and public_id belong in each [[orgs]] entry".into(),
+                "name, public_id and tags belong in each [[orgs]] entry".into(),
             ));
         }
         let d_site = d.site().map_err(in_defaults)?;
@@ -336,6 +354,7 @@ impl Fleet {
                 timeout: e.timeout().map_err(at)?.or(d_timeout),
                 max_retries: e.max_retries.or(d.max_retries),
                 line: Some(line),
+                tags: e.tags().map_err(at)?,
             });
         }
         Ok(Fleet { orgs, path: None })
@@ -372,6 +391,7 @@ impl FleetOrg {
             timeout: None,
             max_retries: None,
             line: None,
+            tags: Vec::new(),
         }
     }
 }
@@ -477,8 +497,9 @@ fn audit_member_at(
             }
         }))
     };
-    match client {
-        Ok(client) => audit_org_at(&client, &org.name, &org.public_id, policy, t),
+    let own = policy.for_tags(&org.tags);
+    let mut report = match client {
+        Ok(client) => audit_org_at(&client, &org.name, &org.public_id, &own, t),
         Err(e) => {
             let (site, base_url) = org.location();
             OrgReport::failed(
@@ -489,7 +510,9 @@ fn audit_member_at(
                 OrgError::from_error(&e, None),
             )
         }
-    }
+    };
+    report.set_tags(&org.tags, policy);
+    report
 }
 
 /// Audits every org of a fleet, `options.concurrency` at a time, and reports them in fleet order.

@@ -15,7 +15,7 @@
 //!     .api_key("my-api-key").app_key("my-app-key")
 //!     .base_url(fake.base_url())
 //!     .build()?;
-//! let policy = Policy::from_toml_str("fail_on = \"medium\"")?;
+//! let policy = Policy::from_toml_str("fail_on = \"high\"")?;
 //! let report = audit_org(&client, "abcdef12345", &policy);
 //! print!("{}", render(&report, Format::Text));
 //! std::process::exit(report.exit_code().into());
@@ -25,15 +25,20 @@
 //! Fleets: [`Fleet::from_file`] reads `FLEET.toml` (keys only by variable or file name, never the
 //! keys themselves) and [`audit_fleet`] audits it concurrently, each org with its own client.
 //! Drift: [`Baseline::from_file`] and [`apply_baseline`]. Renderings: [`render`] with
-//! [`Format::Text`], [`Format::Json`], [`Format::Sarif`], [`Format::Markdown`] or [`Format::Terraform`]; an org's settings as
-//! Terraform: [`org_terraform`].
+//! [`Format::Text`], [`Format::Json`], [`Format::Sarif`], [`Format::Markdown`] or
+//! [`Format::Terraform`]; an org's settings as Terraform: [`org_terraform`].
 #![deny(missing_docs)]
 
 mod audit;
 mod check;
+mod controls;
+mod domains;
 mod drift;
+mod exceptions;
 mod fleet;
+mod hosts;
 mod keys;
+mod overrides;
 mod policy;
 mod preflight;
 mod render;
@@ -46,14 +51,18 @@ mod terraform;
 mod timestamp;
 
 pub use audit::{audit_org, audit_org_at, CALL_GET_ORG, CALL_LIST_SALESFORCE};
-pub use check::{evaluate, Evaluation, SalesforceInput};
+pub use check::{evaluate, evaluate_on_site, Evaluation, SalesforceInput};
+pub use controls::{sarif_tags, Control, ControlRef, Framework};
 pub use drift::{apply_baseline, Baseline};
+pub use exceptions::{AppliedException, Exception, ExceptionSettings};
 pub use fleet::{
     audit_fleet, Configure, Fleet, FleetOptions, FleetOrg, KeySource, OnProgress, Progress,
     MAX_CONCURRENCY,
 };
+pub use overrides::PolicyOverride;
 pub use policy::{
-    Policy, PolicySettings, BUILTIN_PUBLIC_EMAIL_DOMAINS, KNOWN_SALESFORCE_ORG_TYPES,
+    Policy, PolicySettings, BUILTIN_PUBLIC_EMAIL_DOMAINS, DEFAULT_SALESFORCE_HOSTS,
+    KNOWN_SALESFORCE_ORG_TYPES,
 };
 pub use preflight::{check_fleet, FleetProblem};
 pub use render::{render, render_with, to_sarif, Detail, Format, RenderOptions};

@@ -6,6 +6,8 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use crate::controls::ControlRef;
+use crate::exceptions::{AppliedException, Exception};
 use crate::policy::Policy;
 use crate::rules::Rule;
 use crate::severity::{FailOn, Severity};
@@ -59,6 +61,13 @@ pub struct Finding {
     /// The fields and values that made the rule fire, by JSON path (`settings.saml.enabled`),
     /// exactly as received.
     pub evidence: Map<String, Value>,
+    /// The compliance controls the rule maps to, copied from the catalog.
+    #[serde(default)]
+    pub controls: Vec<ControlRef>,
+    /// The policy exception that accepts this finding, if one does: an excepted finding is
+    /// reported but does not count for `fail_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<AppliedException>,
 }
 
 impl Finding {
@@ -81,7 +90,14 @@ impl Finding {
             },
             reference: rule.reference.to_string(),
             evidence,
+            controls: rule.controls.iter().map(ControlRef::from).collect(),
+            exception: None,
         }
+    }
+
+    /// Whether a policy exception accepts it (then `fail_on` does not count it).
+    pub fn is_excepted(&self) -> bool {
+        self.exception.is_some()
     }
 
     /// What identifies "the same finding" in two reports: its rule and its subject.
@@ -247,6 +263,13 @@ pub struct OrgReport {
     /// comment for each fix it cannot make; absent when the org did not answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terraform: Option<String>,
+    /// The org's fleet tags (which select the policy's `[[overrides]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The threshold an override of the policy gives this org, when one does; else the
+    /// report's `policy.fail_on` applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on: Option<FailOn>,
 }
 
 impl OrgReport {
@@ -272,6 +295,8 @@ impl OrgReport {
             drift: None,
             source: None,
             terraform: None,
+            tags: Vec::new(),
+            fail_on: None,
         }
     }
 
@@ -297,15 +322,24 @@ impl OrgReport {
             drift: None,
             source: None,
             terraform: None,
+            tags: Vec::new(),
+            fail_on: None,
         }
     }
 
-    /// The findings `fail_on` counts: the new ones when compared with a baseline, else all.
+    /// The findings `fail_on` looks at: the new ones when compared with a baseline, else all.
+    /// Excepted ones among them do not count (see [`Finding::is_excepted`]).
     pub fn counted_findings(&self) -> &[Finding] {
         match &self.drift {
             Some(d) => &d.new_findings,
             None => &self.findings,
         }
+    }
+
+    /// Records the org's fleet tags and the threshold the policy's overrides give them.
+    pub fn set_tags(&mut self, tags: &[String], policy: &Policy) {
+        self.tags = tags.to_vec();
+        self.fail_on = policy.override_fail_on(tags);
     }
 }
 
@@ -399,8 +433,11 @@ pub struct Summary {
     pub audited: usize,
     /// Orgs with `status: "error"`.
     pub errors: usize,
-    /// Findings by severity, over every org.
+    /// Findings by severity, over every org, excepted ones left out.
     pub findings: SeverityCounts,
+    /// Findings a policy exception accepts (reported, not counted for `fail_on`).
+    #[serde(default)]
+    pub excepted: usize,
     /// Rule evaluations that could not be made.
     pub not_evaluated: usize,
     /// Rule evaluations that passed.
@@ -499,6 +536,10 @@ pub struct Report {
     /// The baseline compared with, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineInfo>,
+    /// The policy's exceptions whose `expires` date had come at `generated_at`: they no longer
+    /// accept anything, and say so here until the policy is updated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_exceptions: Vec<Exception>,
 }
 
 impl Summary {
@@ -509,6 +550,7 @@ impl Summary {
             audited: 0,
             errors: 0,
             findings: SeverityCounts::default(),
+            excepted: 0,
             not_evaluated: 0,
             passed: 0,
             new_findings: None,
@@ -522,13 +564,18 @@ impl Summary {
 }
 
 impl Report {
-    /// A report of these orgs under this policy, with its summary computed.
+    /// A report of these orgs under this policy, with its summary computed and the policy's
+    /// exceptions expired at `generated_at` listed.
     pub fn new(policy: Policy, mut orgs: Vec<OrgReport>, generated_at: String) -> Report {
         for org in &mut orgs {
             if org.terraform.is_none() {
                 org.terraform = crate::terraform::report_terraform(org, &policy);
             }
         }
+        let expired_exceptions =
+            crate::timestamp::parse_timestamp(&Value::from(generated_at.as_str()))
+                .map(|now| policy.expired_exceptions(now))
+                .unwrap_or_default();
         let mut r = Report {
             ddorg_audit: REPORT_VERSION,
             tool: ToolInfo {
@@ -540,6 +587,7 @@ impl Report {
             policy,
             orgs,
             baseline: None,
+            expired_exceptions,
         };
         r.summarize();
         r
@@ -562,21 +610,26 @@ impl Report {
                 OrgStatus::Error => s.errors += 1,
             }
             for f in &org.findings {
-                s.findings.add(f.severity);
+                if f.is_excepted() {
+                    s.excepted += 1;
+                } else {
+                    s.findings.add(f.severity);
+                }
             }
             s.not_evaluated += org.not_evaluated.len();
             s.passed += org.passed.len();
             if let Some(d) = &org.drift {
                 let new = s.new_findings.get_or_insert_with(SeverityCounts::default);
-                for f in &d.new_findings {
+                for f in d.new_findings.iter().filter(|f| !f.is_excepted()) {
                     new.add(f.severity);
                 }
                 *s.resolved_findings.get_or_insert(0) += d.resolved_findings.len();
             }
+            let threshold = org.fail_on.unwrap_or(fail_on);
             s.failing_findings += org
                 .counted_findings()
                 .iter()
-                .filter(|f| fail_on.fails(f.severity))
+                .filter(|f| !f.is_excepted() && threshold.fails(f.severity))
                 .count();
         }
         if self.baseline.is_some() {

@@ -123,6 +123,21 @@ fn parse_datetime(s: &str) -> Option<UnixSeconds> {
     Some(secs - offset)
 }
 
+/// 00:00:00 UTC of a `YYYY-MM-DD` date (a policy exception's `expires`), if it is a real date.
+pub(crate) fn parse_date(s: &str) -> Option<UnixSeconds> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = i64::from(digits(s.get(0..4)?, 4)?);
+    let month = digits(s.get(5..7)?, 2)?;
+    let day = digits(s.get(8..10)?, 2)?;
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400)
+}
+
 /// A timestamp as Datadog may send it: an RFC 3339 string, `YYYY-MM-DD HH:MM:SS` (UTC), or Unix
 /// seconds as a number or a string of digits. `Err` says what the value is instead.
 pub fn parse_timestamp(v: &Value) -> Result<UnixSeconds, String> {
@@ -182,6 +197,22 @@ mod tests {
             json!(null),
         ] {
             assert!(parse_timestamp(&v).is_err(), "{v}");
+        }
+    }
+
+    #[test]
+    fn dates_are_midnight_utc_and_must_exist() {
+        assert_eq!(parse_date("2027-01-01"), Some(1_798_761_600));
+        assert_eq!(parse_date("2028-02-29"), Some(1_835_395_200));
+        for bad in [
+            "2027-02-29",
+            "2027-13-01",
+            "2027-1-01",
+            "27-01-01",
+            "2027-01-01T00:00:00Z",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
 

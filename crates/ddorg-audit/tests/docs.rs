@@ -2,7 +2,7 @@
 //!
 //! Run with `DDORG_BLESS=1` to rewrite the section between the markers after changing a rule.
 
-use ddorg_audit::RULES;
+use ddorg_audit::{Framework, RULES};
 
 const BEGIN: &str =
     "<!-- rules:begin (generated from crates/ddorg-audit/src/rules.rs by tests/docs.rs) -->\n";
@@ -21,12 +21,29 @@ fn rules_section() -> String {
     }
     for r in RULES {
         out.push_str(&format!(
-            "\n### {}\n\n**{}** — {}\n\n{}\n\n- Fix: {}\n- Datadog: {}\n- Terraform (`datadog_organization_settings`): `{}`\n- Reference: <{}>\n",
+            "\n### {}\n\n**{}** — {}\n\n{}\n\n- Fix: {}\n- Datadog: {}\n- Terraform (`datadog_organization_settings`): `{}`\n- Reference: <{}>\n- Controls: {}\n",
             r.id, r.severity, r.title, r.rationale, r.remediation.text, r.remediation.datadog_ui,
-            r.remediation.terraform, r.reference
+            r.remediation.terraform, r.reference, controls(r)
         ));
     }
     out
+}
+
+/// `NIST SP 800-53 Rev. 5 IA-2, IA-2(1); CIS Controls v8 6.3; …`, framework by framework.
+fn controls(r: &ddorg_audit::Rule) -> String {
+    Framework::ALL
+        .iter()
+        .filter_map(|fw| {
+            let ids: Vec<&str> = r
+                .controls
+                .iter()
+                .filter(|c| c.framework == *fw)
+                .map(|c| c.id)
+                .collect();
+            (!ids.is_empty()).then(|| format!("{} {}", fw.title(), ids.join(", ")))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[test]

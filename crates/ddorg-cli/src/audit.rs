@@ -213,6 +213,18 @@ pub fn run(args: &AuditArgs, opts: &Options) -> u8 {
         return crate::report::error(&e, opts.json);
     }
     let s = &report.summary;
+    // An expired exception fails silently otherwise: its findings count again. The report lists
+    // it too (`expired_exceptions`), which is all --json's stderr-holds-only-JSON allows.
+    if !opts.json {
+        for e in &report.expired_exceptions {
+            eprintln!(
+                "ddorg: warning: the policy's exception for {} ({}) expired on {}: its findings count again",
+                e.rule,
+                e.orgs.join(", "),
+                e.expires
+            );
+        }
+    }
     // With --json, stderr holds only JSON objects (errors); the report on stdout has each org's
     // error and the count, and the exit code (9) says it too.
     if s.errors > 0 && !opts.json {

@@ -245,7 +245,8 @@ fn settings(posture: &str) -> Value {
             s["saml_idp_initiated_login"]["enabled"] = json!(true);
             s["saml_autocreate_access_role"] = json!("adm");
             s["saml_autocreate_users_domains"]["domains"] = json!(["example.com", "gmail.com"]);
-            s["saml_idp_endpoint"] = json!("http://idp.example.com/saml/sso");
+            s["saml_idp_endpoint"] = json!("http://10.0.0.5/saml/sso");
+            s["saml_login_url"] = json!("http://app.datadoghq.com/account/saml/login");
             s["saml_idp_metadata_uploaded"] = json!(false);
             s["saml_idp_metadata_valid_until"] = json!("2024-01-01 00:00:00");
         }

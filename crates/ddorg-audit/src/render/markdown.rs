@@ -274,6 +274,16 @@ fn drift_markdown(out: &mut String, r: &Report, budget: &mut Budget) {
 
 /// One row per detailed org: its status and findings by severity.
 fn org_table(out: &mut String, r: &Report, scope: &Scope, budget: &mut Budget) {
+    for e in &r.expired_exceptions {
+        let _ = writeln!(out, "> **Warning**: {}\n", super::expired_words(e, md));
+    }
+    if r.summary.excepted > 0 {
+        let _ = writeln!(
+            out,
+            "{} finding(s) are excepted by the policy: listed below, not counted.\n",
+            r.summary.excepted
+        );
+    }
     if scope.rollup {
         let _ = writeln!(out, "## Orgs\n");
     }
@@ -283,7 +293,10 @@ fn org_table(out: &mut String, r: &Report, scope: &Scope, budget: &mut Budget) {
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
     for o in r.orgs.iter().filter(|o| scope.details(o)) {
-        let n = |sev: Severity| o.findings.iter().filter(|f| f.severity == sev).count();
+        let n = |sev: Severity| {
+            let counted = o.findings.iter().filter(|f| !f.is_excepted());
+            counted.filter(|f| f.severity == sev).count()
+        };
         let row = format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             md(&o.name),
@@ -315,6 +328,10 @@ struct Markdown<'a> {
 impl OrgSections for Markdown<'_> {
     fn heading(&mut self, org: &OrgReport) {
         let _ = writeln!(self.section, "\n## {}\n", md(&org.name));
+        if !org.tags.is_empty() {
+            let tags: Vec<String> = org.tags.iter().map(|t| format!("`{}`", md(t))).collect();
+            let _ = writeln!(self.section, "Tags: {}\n", tags.join(", "));
+        }
         if let Some(e) = &org.error {
             let _ = writeln!(
                 self.section,
@@ -340,7 +357,28 @@ impl OrgSections for Markdown<'_> {
             } else {
                 md(&f.rule)
             };
-            let _ = writeln!(out, "| {} | {rule} | {} |", f.severity, md(&f.detail));
+            let excepted = f
+                .exception
+                .as_ref()
+                .map(|e| {
+                    format!(
+                        "**Excepted** until {}{}: {}. ",
+                        md(&e.expires),
+                        e.owner
+                            .as_deref()
+                            .map(|o| format!(" (owner {})", md(o)))
+                            .unwrap_or_default(),
+                        md(&e.reason)
+                    )
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {}{} | {rule} | {excepted}{} |",
+                f.severity,
+                if f.is_excepted() { " (excepted)" } else { "" },
+                md(&f.detail)
+            );
         }
         out.push('\n');
         if !self.fixes {

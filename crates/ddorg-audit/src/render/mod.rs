@@ -98,6 +98,26 @@ pub fn render_with(report: &Report, format: Format, options: &RenderOptions) -> 
     }
 }
 
+/// `expired exception: DDORG-SHARE-001 for sandbox-* (owner …) expired on 2027-01-01; it no
+/// longer accepts findings`, each value made safe by `escape`.
+pub(crate) fn expired_words(
+    e: &crate::exceptions::Exception,
+    escape: impl Fn(&str) -> String,
+) -> String {
+    let orgs: Vec<String> = e.orgs.iter().map(|o| escape(o)).collect();
+    format!(
+        "expired exception: {} for {}{} expired on {}; it no longer accepts findings (reason was: {})",
+        e.rule,
+        orgs.join(", "),
+        e.owner
+            .as_deref()
+            .map(|o| format!(" (owner {})", escape(o)))
+            .unwrap_or_default(),
+        escape(&e.expires),
+        escape(&e.reason)
+    )
+}
+
 /// Text from a server or a file, safe to print: control characters (newlines included) are
 /// written as `\u{..}` escapes so that no value can fake a line or move the cursor.
 pub(crate) fn printable(s: &str) -> Cow<'_, str> {

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::controls::sarif_tags;
 use crate::report::{Finding, OrgReport, Report};
 use crate::rules::{Rule, RULES};
 use crate::severity::Severity;
@@ -44,12 +45,6 @@ fn security_severity(s: Severity) -> &'static str {
         Severity::Low => "3.0",
         Severity::Info => "0.1",
     }
-}
-
-/// The rule's `properties.tags`: `security` (GitHub files the alerts as security alerts), then
-/// the rule's compliance controls. The one place tags are made.
-fn rule_tags(_rule: &Rule) -> Vec<String> {
-    vec!["security".to_string()]
 }
 
 /// The rule's `name`: its title in PascalCase (`SamlIsOffAlthoughItCanBeEnabled`), the
@@ -98,7 +93,7 @@ fn rule_descriptor(rule: &Rule) -> Value {
             "severity": rule.severity.as_str(),
             "security-severity": security_severity(rule.severity),
             "precision": "very-high",
-            "tags": rule_tags(rule),
+            "tags": sarif_tags(rule),
         },
     })
 }
@@ -217,6 +212,16 @@ fn result(org: &OrgReport, f: &Finding, baseline_state: Option<&str>) -> Value {
     }
     if let Some(state) = baseline_state {
         result["baselineState"] = json!(state);
+    }
+    // An excepted finding stays a result, suppressed with the policy's reason, so that
+    // dashboards show it as accepted rather than open or gone.
+    if let Some(e) = &f.exception {
+        result["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": e.reason,
+            "properties": { "expires": e.expires, "owner": e.owner },
+        }]);
     }
     result
 }
@@ -347,8 +352,9 @@ mod tests {
             names[2],
             "IdpInitiatedLoginIsOnAssertionsAreAcceptedWithoutAnAuthnRequest"
         );
+        let sfdc_003 = RULES.iter().position(|r| r.id == "DDORG-SFDC-003").unwrap();
         assert_eq!(
-            names[12],
+            names[sfdc_003],
             "ConnectedSalesforceOrgHasTypeThisVersionDoesNotKnow"
         );
         for n in &names {

@@ -10,6 +10,7 @@ use super::sections::{
     drift_counts, error_words, examples_words, setting_value, terraform_code, walk, OrgSections,
     Scope,
 };
+use crate::exceptions::AppliedException;
 use crate::report::{
     DriftFinding, Finding, NotEvaluated, OrgDrift, OrgReport, OrgStatus, RemediationText, Report,
     SeverityCounts,
@@ -75,10 +76,11 @@ fn named(severity: Severity, rule: &str, title: &str, subject: Option<&str>) -> 
 impl OrgSections for Text<'_> {
     fn heading(&mut self, org: &OrgReport) {
         let head = format!(
-            "== {} (public ID {}, {})",
+            "== {} (public ID {}, {}{})",
             printable(&org.name),
             printable(&org.public_id),
-            where_of(org)
+            where_of(org),
+            tags_of(org)
         );
         let _ = match &org.error {
             Some(e) => writeln!(
@@ -88,8 +90,9 @@ impl OrgSections for Text<'_> {
             ),
             None => writeln!(
                 self.out,
-                "{head}: {} finding(s), {} not evaluated, {} passed",
+                "{head}: {} finding(s){}, {} not evaluated, {} passed",
                 org.findings.len(),
+                excepted_count(org),
                 org.not_evaluated.len(),
                 org.passed.len()
             ),
@@ -106,6 +109,9 @@ impl OrgSections for Text<'_> {
                 printable(&f.rule),
                 printable(&f.title)
             );
+            if let Some(e) = &f.exception {
+                let _ = writeln!(out, "          {}", excepted_words(e));
+            }
             let _ = writeln!(out, "          {}", printable(&f.detail));
             let ev: Vec<String> = f
                 .evidence
@@ -204,6 +210,36 @@ fn rollup_text(out: &mut String, rows: &[RuleRow<'_>], show_passed: bool) {
     out.push('\n');
 }
 
+/// `, tags prod, eu` (nothing without tags).
+fn tags_of(org: &OrgReport) -> String {
+    if org.tags.is_empty() {
+        return String::new();
+    }
+    let tags: Vec<_> = org.tags.iter().map(|t| printable(t)).collect();
+    format!(", tags {}", tags.join(", "))
+}
+
+/// ` (2 excepted)` (nothing without excepted findings).
+fn excepted_count(org: &OrgReport) -> String {
+    match org.findings.iter().filter(|f| f.is_excepted()).count() {
+        0 => String::new(),
+        n => format!(" ({n} excepted)"),
+    }
+}
+
+/// `EXCEPTED until 2027-06-30 (owner sre@example.com): the reason; not counted for fail_on`.
+fn excepted_words(e: &AppliedException) -> String {
+    format!(
+        "EXCEPTED until {}{}: {}; not counted for fail_on",
+        printable(&e.expires),
+        e.owner
+            .as_deref()
+            .map(|o| format!(" (owner {})", printable(o)))
+            .unwrap_or_default(),
+        printable(&e.reason)
+    )
+}
+
 /// The whole fleet's drift: each new and resolved finding named, and the orgs now gone.
 fn drift_text(out: &mut String, r: &Report) {
     let Some(b) = &r.baseline else { return };
@@ -268,6 +304,20 @@ pub(super) fn to_text(r: &Report, options: &RenderOptions) -> String {
         s.audited, s.errors
     );
     let _ = writeln!(out, "  findings: {}", counts(&s.findings));
+    if s.excepted > 0 {
+        let _ = writeln!(
+            out,
+            "  excepted by the policy: {} (reported above, not counted)",
+            s.excepted
+        );
+    }
+    for e in &r.expired_exceptions {
+        let _ = writeln!(
+            out,
+            "  {}",
+            super::expired_words(e, |t| printable(t).into_owned())
+        );
+    }
     if let (Some(b), Some(new)) = (&r.baseline, &s.new_findings) {
         let _ = writeln!(
             out,

@@ -38,9 +38,19 @@ fn set<T: Display>(attr: &mut Attr<T>, new: T, f: &Finding) -> String {
     note
 }
 
-/// Applies every finding of `findings` to `block`.
+/// Applies every finding of `findings` to `block`, except those a policy exception accepts:
+/// an accepted risk is left as it is, with a comment saying why.
 pub(super) fn apply(block: &mut Block, findings: &[Finding], policy: &Policy) {
     for f in findings {
+        if let Some(e) = &f.exception {
+            block.notes.push(format!(
+                "{}: {}: not fixed: excepted by the policy until {}",
+                tag(f),
+                f.title,
+                e.expires
+            ));
+            continue;
+        }
         if let Err(why) = apply_one(block, f, policy) {
             block.notes.push(format!(
                 "{}: {}: not fixed here: {why}. {} ({})",

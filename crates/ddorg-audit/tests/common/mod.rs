@@ -4,6 +4,8 @@
     reason = "each test file is its own crate and uses only part of this"
 )]
 
+pub mod eval;
+
 use serde_json::{json, Value};
 
 /// 2027-01-01T00:00:00Z: the audit's "now".
