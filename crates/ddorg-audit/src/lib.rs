@@ -15,7 +15,7 @@
 //!     .api_key("my-api-key").app_key("my-app-key")
 //!     .base_url(fake.base_url())
 //!     .build()?;
-//! let policy = Policy::from_toml_str("fail_on = \"medium\"")?;
+//! let policy = Policy::from_toml_str("fail_on = \"high\"")?;
 //! let report = audit_org(&client, "abcdef12345", &policy);
 //! print!("{}", render(&report, Format::Text));
 //! std::process::exit(report.exit_code().into());
