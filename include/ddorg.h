@@ -52,6 +52,17 @@
 #define DDORG_FINDING_SUBJECT 4
 
 /**
+ * The reason of the policy exception that accepts the finding; NULL when none does.
+ */
+#define DDORG_FINDING_EXCEPTION_REASON 5
+
+/**
+ * The `expires` date (`YYYY-MM-DD`) of the policy exception that accepts the finding; NULL
+ * when none does.
+ */
+#define DDORG_FINDING_EXCEPTION_EXPIRES 6
+
+/**
  * Text and Markdown of a fleet detail every org, each finding with its fix (`ddorg audit
  * --detail full`); without it, after the per-rule rollup only the orgs with findings or errors.
  */
@@ -762,9 +773,16 @@ size_t ddorg_audit_report_errors(const ddorg_audit_report *report);
 
 /**
  * How many findings of this severity (`"critical"`, `"high"`, `"medium"`, `"low"`, `"info"`)
- * the report holds over all orgs; -1 for NULL or another severity.
+ * the report holds over all orgs, those a policy exception accepts left out; -1 for NULL or
+ * another severity.
  */
 int64_t ddorg_audit_report_findings_count(const ddorg_audit_report *report, const char *severity);
+
+/**
+ * How many findings a policy exception accepts (reported, not counted for `fail_on`); 0 if
+ * `report` is NULL.
+ */
+size_t ddorg_audit_report_excepted(const ddorg_audit_report *report);
 
 /**
  * The label of org `i` (the fleet file's `name`, or the public ID); NULL if out of range.
@@ -799,7 +817,8 @@ const char *ddorg_audit_report_org_error_message(const ddorg_audit_report *repor
 size_t ddorg_audit_report_org_findings_len(const ddorg_audit_report *report, size_t i);
 
 /**
- * A field (`DDORG_FINDING_RULE`, `_SEVERITY`, `_TITLE`, `_DETAIL` or `_SUBJECT`) of finding `j`
+ * A field (`DDORG_FINDING_RULE`, `_SEVERITY`, `_TITLE`, `_DETAIL`, `_SUBJECT`,
+ * `_EXCEPTION_REASON` or `_EXCEPTION_EXPIRES`) of finding `j`
  * of org `i` (findings are in rule order); NULL if out of range or for another field. The
  * evidence and the remediation are in `ddorg_audit_report_to_json`.
  */

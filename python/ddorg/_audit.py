@@ -28,6 +28,9 @@ __all__ = [
     "OrgAudit",
     "OrgAuditError",
     "Policy",
+    "PolicyException",
+    "Control",
+    "FindingException",
     "Remediation",
     "SettingChange",
     "OrgDrift",
@@ -48,6 +51,36 @@ class Remediation:
 
 
 @dataclass(frozen=True)
+class Control:
+    """A compliance control a rule maps to: ``framework`` is ``"nist-800-53"`` (Rev. 5),
+    ``"cis-v8"`` or ``"soc2"``, ``id`` as the framework writes it (``"IA-2(1)"``)."""
+
+    framework: str
+    id: str
+
+
+@dataclass(frozen=True)
+class FindingException:
+    """The policy exception that accepts a finding: reported, not counted for ``fail_on``."""
+
+    reason: str
+    expires: str
+    owner: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class PolicyException:
+    """An ``[[exceptions]]`` entry of the policy (as :attr:`AuditReport.expired_exceptions`
+    lists those whose ``expires`` date has come)."""
+
+    rule: str
+    orgs: tuple[str, ...]
+    reason: str
+    expires: str
+    owner: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Finding:
     """A rule that fired, with the evidence: JSON paths and values exactly as received."""
 
@@ -59,6 +92,13 @@ class Finding:
     reference: str
     evidence: dict[str, Any]
     subject: Optional[str] = None
+    controls: tuple[Control, ...] = ()
+    exception: Optional[FindingException] = None
+
+    @property
+    def excepted(self) -> bool:
+        """Whether a policy exception accepts it."""
+        return self.exception is not None
 
     @classmethod
     def _from(cls, d: dict[str, Any]) -> Finding:
@@ -71,6 +111,8 @@ class Finding:
             reference=d["reference"],
             evidence=d["evidence"],
             subject=d.get("subject"),
+            controls=tuple(Control(**c) for c in d.get("controls", ())),
+            exception=None if d.get("exception") is None else FindingException(**d["exception"]),
         )
 
 
@@ -154,6 +196,8 @@ class OrgAudit:
     #: with every fix Terraform can make applied; ``None`` when the org did not answer.
     terraform: Optional[str] = None
     source: Optional[SourceLocation] = None
+    tags: tuple[str, ...] = ()
+    fail_on: Optional[str] = None
 
     @classmethod
     def _from(cls, d: dict[str, Any]) -> OrgAudit:
@@ -171,6 +215,8 @@ class OrgAudit:
             not_evaluated=tuple(NotEvaluated(**n) for n in d["not_evaluated"]),
             passed=tuple(d["passed"]),
             source=None if source is None else SourceLocation(**source),
+            tags=tuple(d.get("tags", ())),
+            fail_on=d.get("fail_on"),
             drift=None
             if drift is None
             else OrgDrift(
@@ -209,13 +255,14 @@ class AuditSummary:
     exit_code: int
     new_findings: Optional[dict[str, int]] = None
     resolved_findings: Optional[int] = None
+    excepted: int = 0
 
 
 class AuditReport:
     """A whole audit: one org or a fleet. Immutable; ``to_json()`` is the JSON report
     (``"ddorg_audit": 1`` first, docs/audit-report.schema.json), ``to_sarif()`` SARIF 2.1.0."""
 
-    __slots__ = ("_json", "_orgs", "_summary", "_policy", "_generated_at", "_version")
+    __slots__ = ("_json", "_orgs", "_summary", "_policy", "_generated_at", "_version", "_expired")
 
     def __init__(self, report_json: str) -> None:
         """Reads a JSON report (e.g. a file written by ``ddorg audit --format json``)."""
@@ -228,6 +275,10 @@ class AuditReport:
         self._orgs = tuple(OrgAudit._from(o) for o in d["orgs"])
         self._summary = AuditSummary(**d["summary"])
         self._policy: Policy = Policy._from_json(json.dumps(d["policy"]))
+        self._expired = tuple(
+            PolicyException(**{**e, "orgs": tuple(e["orgs"])})
+            for e in d.get("expired_exceptions", ())
+        )
 
     @classmethod
     def from_file(cls, path: Union[str, os.PathLike[str]]) -> AuditReport:
@@ -259,6 +310,11 @@ class AuditReport:
     def policy(self) -> Policy:
         """The effective policy."""
         return self._policy
+
+    @property
+    def expired_exceptions(self) -> tuple[PolicyException, ...]:
+        """The policy's exceptions whose ``expires`` date had come: they accept nothing."""
+        return self._expired
 
     @property
     def exit_code(self) -> int:

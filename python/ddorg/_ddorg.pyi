@@ -331,6 +331,8 @@ class Policy:
         allowed_salesforce_org_types: Optional[list[str]] = None,
         allowed_salesforce_hosts: Optional[list[str]] = None,
         idp_metadata_expiry_warning_days: Optional[int] = None,
+        allowed_idp_hosts: Optional[list[str]] = None,
+        allowed_jit_domains: Optional[list[str]] = None,
     ) -> Self: ...
     @staticmethod
     def from_toml(text: str) -> Policy:
@@ -356,6 +358,12 @@ class Policy:
     def allowed_salesforce_hosts(self) -> list[str]: ...
     @property
     def idp_metadata_expiry_warning_days(self) -> int: ...
+    @property
+    def allowed_idp_hosts(self) -> Optional[list[str]]:
+        """Allowed SAML IdP endpoint host patterns (DDORG-SAML-011); ``None`` when not set."""
+    @property
+    def allowed_jit_domains(self) -> Optional[list[str]]:
+        """The only just-in-time domains allowed (DDORG-SAML-005); ``None`` when not set."""
     def to_dict(self) -> dict[str, Any]: ...
     def __eq__(self, value: object, /) -> bool: ...
 

@@ -34,7 +34,7 @@ static void no_key_in(const char *text) {
 }
 
 static void one_org(ddorg_client *client) {
-    scenario("ddorg_audit of the documented example: audited, every rule passed or not evaluated");
+    scenario("ddorg_audit of the documented example: audited; SAML cannot be enabled (SAML-010)");
     fake_reset();
     ddorg_audit_report *r = audit(client, "abcdef12345", NULL);
     CHECK_INT(ddorg_audit_report_exit_code(r), 0);
@@ -45,10 +45,11 @@ static void one_org(ddorg_client *client) {
     CHECK_STR(ddorg_audit_report_org_status(r, 0), "audited");
     CHECK_NULL(ddorg_audit_report_org_error_kind(r, 0));
     CHECK_NULL(ddorg_audit_report_org_error_message(r, 0));
-    CHECK_INT(ddorg_audit_report_org_findings_len(r, 0), 0);
+    CHECK_INT(ddorg_audit_report_org_findings_len(r, 0), 1);
+    CHECK_STR(ddorg_audit_report_finding(r, 0, 0, DDORG_FINDING_RULE), "DDORG-SAML-010");
     CHECK_INT(ddorg_audit_report_org_passed_len(r, 0) +
                   ddorg_audit_report_org_not_evaluated_len(r, 0),
-              13);
+              16);
     CHECK_STR(ddorg_audit_report_org_passed(r, 0, 0), "DDORG-SAML-001");
     CHECK_STR(ddorg_audit_report_not_evaluated_rule(r, 0, 0), "DDORG-SAML-002");
     CHECK_CONTAINS(ddorg_audit_report_not_evaluated_reason(r, 0, 0), "SAML is off");
@@ -94,10 +95,11 @@ static void findings_and_policy(ddorg_client *client) {
     CHECK_INT(fake_post("/_fake/org/abc", WIDE_OPEN), 204);
     ddorg_audit_report *r = audit(client, "abc", NULL);
     CHECK_INT(ddorg_audit_report_exit_code(r), 1);
-    CHECK_INT(ddorg_audit_report_findings_count(r, "critical"), 2);
+    CHECK_INT(ddorg_audit_report_findings_count(r, "critical"), 1);
+    CHECK_INT(ddorg_audit_report_findings_count(r, "high"), 1);
     CHECK_INT(ddorg_audit_report_findings_count(r, "medium"), 1);
     CHECK_INT(ddorg_audit_report_findings_count(r, "severe"), -1);
-    CHECK_INT(ddorg_audit_report_org_findings_len(r, 0), 4);
+    CHECK_INT(ddorg_audit_report_org_findings_len(r, 0), 3);
     CHECK_STR(ddorg_audit_report_finding(r, 0, 0, DDORG_FINDING_RULE), "DDORG-SAML-004");
     CHECK_STR(ddorg_audit_report_finding(r, 0, 0, DDORG_FINDING_SEVERITY), "critical");
     CHECK_STR(ddorg_audit_report_finding(r, 0, 0, DDORG_FINDING_TITLE),
@@ -105,7 +107,7 @@ static void findings_and_policy(ddorg_client *client) {
     CHECK_CONTAINS(ddorg_audit_report_finding(r, 0, 1, DDORG_FINDING_DETAIL), "\"gmail.com\"");
     CHECK_NULL(ddorg_audit_report_finding(r, 0, 0, DDORG_FINDING_SUBJECT));
     CHECK_NULL(ddorg_audit_report_finding(r, 0, 0, 99));
-    CHECK_NULL(ddorg_audit_report_finding(r, 0, 4, DDORG_FINDING_RULE));
+    CHECK_NULL(ddorg_audit_report_finding(r, 0, 3, DDORG_FINDING_RULE));
 
     scenario("drift: compared with itself, nothing is new and the exit code is 0");
     char *baseline = ddorg_audit_report_to_json(r);
@@ -132,6 +134,21 @@ static void findings_and_policy(ddorg_client *client) {
     json = ddorg_audit_report_to_json(r);
     CHECK_CONTAINS(json, "\"fail_on\": \"never\"");
     ddorg_string_free(json);
+    ddorg_audit_report_free(r);
+
+    scenario("a policy exception accepts a finding: reported with its reason, not counted");
+    r = audit(client, "abc",
+              "[[exceptions]]\nrule = \"DDORG-SAML-004\"\norgs = [\"abc\"]\n"
+              "reason = \"migration to the new IdP\"\nexpires = 2099-12-31\n"
+              "[[exceptions]]\nrule = \"DDORG-SAML-005\"\norgs = [\"ab?\"]\n"
+              "reason = \"partner domain\"\nexpires = 2099-12-31\n");
+    CHECK_INT(ddorg_audit_report_exit_code(r), 0);
+    CHECK_INT(ddorg_audit_report_excepted(r), 2);
+    CHECK_INT(ddorg_audit_report_findings_count(r, "critical"), 0);
+    CHECK_STR(ddorg_audit_report_finding(r, 0, 0, DDORG_FINDING_EXCEPTION_REASON),
+              "migration to the new IdP");
+    CHECK_STR(ddorg_audit_report_finding(r, 0, 0, DDORG_FINDING_EXCEPTION_EXPIRES), "2099-12-31");
+    CHECK_NULL(ddorg_audit_report_finding(r, 0, 2, DDORG_FINDING_EXCEPTION_REASON));
     ddorg_audit_report_free(r);
 
     scenario("an invalid policy is DDORG_ERR_CONFIG naming the key, and makes no request");
@@ -200,7 +217,7 @@ static void fleet(void) {
         CHECK_INT(ddorg_audit_report_errors(r), 2);
         CHECK_STR(ddorg_audit_report_org_name(r, 0), "open");
         CHECK_STR(ddorg_audit_report_org_status(r, 0), "audited");
-        CHECK_INT(ddorg_audit_report_org_findings_len(r, 0), 4);
+        CHECK_INT(ddorg_audit_report_org_findings_len(r, 0), 3);
         CHECK_STR(ddorg_audit_report_org_error_kind(r, 1), "not_found");
         CHECK_STR(ddorg_audit_report_org_error_kind(r, 2), "config");
         CHECK_CONTAINS(ddorg_audit_report_org_error_message(r, 2), "DDORG_C_TEST_UNSET is not set");

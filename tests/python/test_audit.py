@@ -27,6 +27,10 @@ RULE_IDS = [
     "DDORG-SAML-007",
     "DDORG-SAML-008",
     "DDORG-SAML-009",
+    "DDORG-SAML-010",
+    "DDORG-SAML-011",
+    "DDORG-SAML-012",
+    "DDORG-SAML-013",
     "DDORG-SHARE-001",
     "DDORG-SFDC-001",
     "DDORG-SFDC-002",
@@ -115,7 +119,9 @@ def test_one_org_reports_findings_not_evaluated_and_passed(client: ddorg.Client)
     assert "DDORG-SAML-001" in org.passed
     reasons = {n.rule: n.reason for n in org.not_evaluated}
     assert "SAML is off" in reasons["DDORG-SAML-002"]
-    assert set(org.passed) | set(reasons) == set(RULE_IDS)
+    # The documented example cannot enable SAML: DDORG-SAML-010 (medium) under fail_on high.
+    assert [f.rule for f in org.findings] == ["DDORG-SAML-010"]
+    assert set(org.passed) | set(reasons) | {"DDORG-SAML-010"} == set(RULE_IDS)
     assert report.summary.outcome == "pass"
     check_report_schema(report)
 
@@ -132,7 +138,8 @@ def test_findings_are_typed_with_evidence_and_fail_on_sets_the_exit_code(
     assert f.evidence["settings.saml_autocreate_access_role"] == "adm"
     assert f.remediation.terraform == 'settings { saml_autocreate_access_role = "ro" }'
     assert f.reference.startswith("https://docs.datadoghq.com/")
-    assert report.summary.findings["critical"] == 2
+    assert report.summary.findings["critical"] == 1 and report.summary.findings["high"] == 1
+    assert ("nist-800-53", "AC-6") in {(c.framework, c.id) for c in f.controls}
     assert ddorg.audit(client, "abc", policy=ddorg.Policy(fail_on="never")).exit_code == 0
     with pytest.raises(AttributeError):
         f.rule = "x"  # type: ignore[misc]
@@ -248,3 +255,46 @@ def test_a_report_that_is_not_version_1_is_refused() -> None:
         ddorg.AuditReport('{"ddorg_audit": 2, "orgs": []}')
     with pytest.raises(ddorg.ConfigError):
         ddorg.AuditReport("[]")
+
+
+def test_policy_exceptions_accept_findings_until_they_expire(
+    fake: Fake, client: ddorg.Client
+) -> None:
+    fake.set_org("abc", json=WIDE_OPEN)
+    policy = ddorg.Policy.from_toml(
+        """
+        allowed_jit_domains = ["example.com"]
+        [[exceptions]]
+        rule = "DDORG-SAML-004"
+        orgs = ["ab*"]
+        reason = "migration to the new IdP"
+        expires = 2099-12-31
+        owner = "iam-team"
+        [[exceptions]]
+        rule = "DDORG-SAML-005"
+        orgs = ["abc"]
+        reason = "contractors, until the partner domain is set up"
+        expires = 2020-01-01
+        """
+    )
+    assert policy.allowed_jit_domains == ["example.com"] and policy.allowed_idp_hosts is None
+    report = ddorg.audit(client, "abc", policy=policy)
+    by_rule = {f.rule: f for f in report.orgs[0].findings}
+    accepted = by_rule["DDORG-SAML-004"]
+    assert accepted.excepted and accepted.exception == ddorg.FindingException(
+        reason="migration to the new IdP", expires="2099-12-31", owner="iam-team"
+    )
+    assert not by_rule["DDORG-SAML-005"].excepted  # its exception expired
+    assert report.summary.excepted == 1 and report.summary.findings["critical"] == 0
+    assert report.exit_code == 1  # SAML-005 (high) counts again
+    assert [e.rule for e in report.expired_exceptions] == ["DDORG-SAML-005"]
+    assert report.expired_exceptions[0].orgs == ("abc",)
+    assert "EXCEPTED until 2099-12-31" in report.to_text()
+    check_report_schema(report)
+    sarif = check_sarif(report)
+    suppressed = [r for r in sarif["runs"][0]["results"] if "suppressions" in r]
+    assert [r["ruleId"] for r in suppressed] == ["DDORG-SAML-004"]
+    with pytest.raises(ddorg.ConfigError, match="`expires` is required"):
+        ddorg.Policy.from_toml('[[exceptions]]\nrule = "DDORG-SAML-004"\norgs = ["a"]\nreason = "r"\n')
+    kw = ddorg.Policy(allowed_idp_hosts=["Okta.com"], allowed_jit_domains=["example.com"])
+    assert kw.allowed_idp_hosts == ["okta.com"]

@@ -24,8 +24,7 @@ pub const KNOWN_SALESFORCE_ORG_TYPES: &[&str] = &["Production", "Sandbox"];
 /// - commercial orgs, Hyperforce and Government Cloud Plus (FedRAMP High) alike:
 ///   `<name>.my.salesforce.com`, sandboxes `<name>--<sandbox>.sandbox.my.salesforce.com`,
 ///   partitions `<name>.develop|scratch|demo|free|patch.my.salesforce.com`, instanced
-///   `na139.salesforce.com`, and `*.force.com` (`lightning.force.com`, `my.salesforce-sites.com`
-///   is a Sites domain, not an instance);
+///   `na139.salesforce.com`, and `*.force.com` (`<name>.lightning.force.com`);
 /// - `*.cloudforce.com` (older instanced orgs) and `*.my-salesforce.com` (alternative domains);
 /// - Government Cloud Plus – Defense (DoD IL5): `<name>.my.salesforce.mil`,
 ///   `*.lightning.crmforce.mil`, `*.force.mil`, `*.cloudforce.mil`;

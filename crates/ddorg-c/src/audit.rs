@@ -23,6 +23,8 @@ struct FindingC {
     title: CString,
     detail: CString,
     subject: Option<CString>,
+    exception_reason: Option<CString>,
+    exception_expires: Option<CString>,
 }
 
 /// One org of a report, as C strings.
@@ -67,6 +69,8 @@ impl ddorg_audit_report {
                         title: text_cstring(&f.title),
                         detail: text_cstring(&f.detail),
                         subject: f.subject.as_deref().map(text_cstring),
+                        exception_reason: f.exception.as_ref().map(|e| text_cstring(&e.reason)),
+                        exception_expires: f.exception.as_ref().map(|e| text_cstring(&e.expires)),
                     })
                     .collect(),
                 not_evaluated: o
@@ -206,7 +210,8 @@ pub unsafe extern "C" fn ddorg_audit_report_errors(report: *const ddorg_audit_re
 }
 
 /// How many findings of this severity (`"critical"`, `"high"`, `"medium"`, `"low"`, `"info"`)
-/// the report holds over all orgs; -1 for NULL or another severity.
+/// the report holds over all orgs, those a policy exception accepts left out; -1 for NULL or
+/// another severity.
 #[no_mangle]
 pub unsafe extern "C" fn ddorg_audit_report_findings_count(
     report: *const ddorg_audit_report,
@@ -220,6 +225,13 @@ pub unsafe extern "C" fn ddorg_audit_report_findings_count(
             }
         })
     }
+}
+
+/// How many findings a policy exception accepts (reported, not counted for `fail_on`); 0 if
+/// `report` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_audit_report_excepted(report: *const ddorg_audit_report) -> usize {
+    unsafe { getter(report, 0, |r| r.report.summary.excepted) }
 }
 
 /// The label of org `i` (the fleet file's `name`, or the public ID); NULL if out of range.
@@ -311,8 +323,14 @@ pub const DDORG_FINDING_TITLE: c_int = 2;
 pub const DDORG_FINDING_DETAIL: c_int = 3;
 /// `"salesforce:<id>"` for a Salesforce finding; NULL for the org's own settings.
 pub const DDORG_FINDING_SUBJECT: c_int = 4;
+/// The reason of the policy exception that accepts the finding; NULL when none does.
+pub const DDORG_FINDING_EXCEPTION_REASON: c_int = 5;
+/// The `expires` date (`YYYY-MM-DD`) of the policy exception that accepts the finding; NULL
+/// when none does.
+pub const DDORG_FINDING_EXCEPTION_EXPIRES: c_int = 6;
 
-/// A field (`DDORG_FINDING_RULE`, `_SEVERITY`, `_TITLE`, `_DETAIL` or `_SUBJECT`) of finding `j`
+/// A field (`DDORG_FINDING_RULE`, `_SEVERITY`, `_TITLE`, `_DETAIL`, `_SUBJECT`,
+/// `_EXCEPTION_REASON` or `_EXCEPTION_EXPIRES`) of finding `j`
 /// of org `i` (findings are in rule order); NULL if out of range or for another field. The
 /// evidence and the remediation are in `ddorg_audit_report_to_json`.
 #[no_mangle]
@@ -333,6 +351,8 @@ pub unsafe extern "C" fn ddorg_audit_report_finding(
                 DDORG_FINDING_TITLE => f.title.as_ptr(),
                 DDORG_FINDING_DETAIL => f.detail.as_ptr(),
                 DDORG_FINDING_SUBJECT => opt_ptr(&f.subject),
+                DDORG_FINDING_EXCEPTION_REASON => opt_ptr(&f.exception_reason),
+                DDORG_FINDING_EXCEPTION_EXPIRES => opt_ptr(&f.exception_expires),
                 _ => ptr::null(),
             }
         })

@@ -45,7 +45,8 @@ impl Policy {
     #[pyo3(signature = (
         *, fail_on=None, disabled_rules=None, allowed_autocreate_roles=None,
         public_email_domains=None, allowed_salesforce_org_types=None,
-        allowed_salesforce_hosts=None, idp_metadata_expiry_warning_days=None
+        allowed_salesforce_hosts=None, idp_metadata_expiry_warning_days=None,
+        allowed_idp_hosts=None, allowed_jit_domains=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
@@ -56,6 +57,8 @@ impl Policy {
         allowed_salesforce_org_types: Option<Vec<String>>,
         allowed_salesforce_hosts: Option<Vec<String>>,
         idp_metadata_expiry_warning_days: Option<i64>,
+        allowed_idp_hosts: Option<Vec<String>>,
+        allowed_jit_domains: Option<Vec<String>>,
     ) -> PyResult<Self> {
         let mut s = PolicySettings::default();
         s.fail_on = fail_on
@@ -67,6 +70,8 @@ impl Policy {
         s.public_email_domains = public_email_domains;
         s.allowed_salesforce_org_types = allowed_salesforce_org_types;
         s.allowed_salesforce_hosts = allowed_salesforce_hosts;
+        s.allowed_idp_hosts = allowed_idp_hosts;
+        s.allowed_jit_domains = allowed_jit_domains;
         s.idp_metadata_expiry_warning_days = idp_metadata_expiry_warning_days
             .map(|d| {
                 u32::try_from(d).map_err(|_| {
@@ -144,6 +149,18 @@ impl Policy {
     #[getter]
     fn idp_metadata_expiry_warning_days(&self) -> u32 {
         self.inner.idp_metadata_expiry_warning_days
+    }
+
+    /// Allowed SAML IdP endpoint host patterns (DDORG-SAML-011); `None` when not set.
+    #[getter]
+    fn allowed_idp_hosts(&self) -> Option<Vec<String>> {
+        self.inner.allowed_idp_hosts.clone()
+    }
+
+    /// The only just-in-time domains allowed (DDORG-SAML-005); `None` when not set.
+    #[getter]
+    fn allowed_jit_domains(&self) -> Option<Vec<String>> {
+        self.inner.allowed_jit_domains.clone()
     }
 
     /// The policy as a dict, as the JSON report records it.
