@@ -8,6 +8,7 @@ peak RSS of each process, from start to exit; the size of the fleet's Markdown r
     bench_fleet.py official --fleet FILE --threads N      one JSON line
     bench_fleet.py ddorg-py --fleet FILE --concurrency N  one JSON line
     bench_fleet.py run --fake BIN --ddorg-cli BIN [--fleet-orgs N] [--rounds N] [--update FILE]
+                       [--note TEXT]
         the fleet benchmark alone (with the .venv-bench scripts/bench makes): prints its
         BENCHMARKS.md section, or puts it in place of that section of FILE
 """
@@ -157,6 +158,14 @@ def run(args: argparse.Namespace, quick: bool) -> Dict[str, Any]:
         stop_fake(tls_fake)
 
 
+def memory(ours: Dict[str, Any], theirs: Dict[str, Any]) -> str:
+    """`in 1.4× less memory`, or `in about the same memory` within 10 %."""
+    ratio = theirs["peak_rss_kib"] / max(ours["peak_rss_kib"], 1)
+    if 1 / 1.1 < ratio < 1.1:
+        return "in about the same memory"
+    return f"in {ratio:.1f}× less memory" if ratio > 1 else f"in {1 / ratio:.1f}× more memory"
+
+
 def report_lines(fleet: Dict[str, Any]) -> List[str]:
     """The BENCHMARKS.md section."""
     n = fleet["orgs"]
@@ -195,8 +204,7 @@ def report_lines(fleet: Dict[str, Any]) -> List[str]:
     out.append("")
     out.append(
         f"At concurrency 32 the CLI audited the fleet {off['wall_s'] / cli[32]['wall_s']:.1f}× "
-        f"faster than the official client made the bare calls, in "
-        f"{off['peak_rss_kib'] / max(cli[32]['peak_rss_kib'], 1):.1f}× less memory. Against the "
+        f"faster than the official client made the bare calls, {memory(cli[32], off)}. Against the "
         "fake every call is answered at once, so these figures are the clients' own cost; "
         "against Datadog a fleet audit is bound by the network round trip and by each org's rate "
         "limit (the fleet's wall time is about 2 × orgs × round trip ÷ concurrency), which is "
@@ -263,6 +271,7 @@ def main() -> None:
     r.add_argument("--fleet-orgs", type=int, default=1000)
     r.add_argument("--rounds", type=int, default=3)
     r.add_argument("--update", help="a BENCHMARKS.md whose fleet section to replace")
+    r.add_argument("--note", help="a sentence for the section's first paragraph (how it was run)")
     args = p.parse_args()
     {"official": official, "ddorg-py": ddorg_py, "run": run_alone}[args.cmd](args)
 
@@ -272,8 +281,8 @@ def run_alone(args: argparse.Namespace) -> None:
     lines = report_lines(run(args, quick=False))
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines.insert(1, f"Measured alone (`scripts/bench_fleet.py run`) on {when}, not in the run "
-                    "the rest of this file comes from.\n")
-    section = "\n".join(lines)
+                    f"the rest of this file comes from.{' ' + args.note if args.note else ''}\n")
+    section = "\n".join(lines) + "\n"
     if not args.update:
         print(section)
         return
