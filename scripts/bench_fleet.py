@@ -1,11 +1,16 @@
 """The fleet benchmark, run by scripts/bench (through bench.py): `ddorg audit --fleet` over the
-orgs of one `ddorg-fake --fleet N` at concurrency 1, 8 and 32, ddorg's Python `audit_fleet` at 32,
-and Datadog's official Python client making the same two calls per org in a 32-thread pool (an
-`ApiClient` per org, as every org has its own keys). Wall time and peak RSS of each process, from
-start to exit.
+orgs of one `ddorg-fake --fleet N` at concurrency 1, 8 and 32 (and at 1 over HTTPS, with a CA
+bundle of the machine's public roots plus the fake's CA, as a company's bundle is), ddorg's Python
+`audit_fleet` at 32, and Datadog's official Python client making the same two calls per org in a
+32-thread pool (an `ApiClient` per org, as every org has its own keys). Wall time, CPU time and
+peak RSS of each process, from start to exit; the size of the fleet's Markdown report.
 
     bench_fleet.py official --fleet FILE --threads N      one JSON line
     bench_fleet.py ddorg-py --fleet FILE --concurrency N  one JSON line
+    bench_fleet.py run --fake BIN --ddorg-cli BIN [--fleet-orgs N] [--rounds N] [--update FILE]
+                       [--note TEXT]
+        the fleet benchmark alone (with the .venv-bench scripts/bench makes): prints its
+        BENCHMARKS.md section, or puts it in place of that section of FILE
 """
 
 from __future__ import annotations
@@ -21,17 +26,23 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 CONCURRENCIES = (1, 8, 32)
 OFFICIAL_THREADS = 32
 
 
-def measure(cmd: List[str]) -> Tuple[float, int, int, str]:
-    """Runs `cmd`: (wall seconds, peak RSS in KiB of that process alone, exit code, stdout)."""
+#: The machine's public roots, which the HTTPS run's CA bundle starts with (when present).
+SYSTEM_CA_FILE = Path("/etc/ssl/certs/ca-certificates.crt")
+
+
+def measure(cmd: List[str], env: Optional[Dict[str, str]] = None) -> Tuple[float, int, int, str, float]:
+    """Runs `cmd`: (wall seconds, peak RSS in KiB of that process alone, exit code, stdout, CPU
+    seconds (user + system) of that process)."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err)
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err,
+                             env=None if env is None else {**os.environ, **env})
         assert p.stdout is not None
         out = p.stdout.read().decode()
         _, status, usage = os.wait4(p.pid, 0)
@@ -40,7 +51,42 @@ def measure(cmd: List[str]) -> Tuple[float, int, int, str]:
         if p.returncode not in (0, 1):
             err.seek(0)
             raise SystemExit(f"{cmd[0]} exited {p.returncode}: {err.read().decode()[-2000:]}")
-    return wall, int(usage.ru_maxrss), p.returncode, out
+    return wall, int(usage.ru_maxrss), p.returncode, out, usage.ru_utime + usage.ru_stime
+
+
+def report_summary(path: Path) -> Dict[str, int]:
+    """The summary's `audited` and `errors`, read from the end of the JSON report (the summary
+    comes after the orgs) without loading the rest. A 5 MB report parsed here would grow this
+    process, and every process it starts afterwards would then report this one's peak RSS as its
+    own: Linux carries the peak over `exec`, so a child's `ru_maxrss` is at least its parent's at
+    the time of the fork."""
+    with path.open("rb") as f:
+        f.seek(max(0, path.stat().st_size - 65536))
+        tail = f.read().decode()
+    summary = tail[tail.rindex('"summary": {'):]
+    found = {k: re.search(rf'"{k}": (\d+)', summary) for k in ("audited", "errors")}
+    return {k: int(m.group(1)) for k, m in found.items() if m}
+
+
+def start_fake(args: argparse.Namespace, orgs: int, fleet: Path, tls: List[str]) -> subprocess.Popen:
+    """A `ddorg-fake --fleet` that wrote `fleet`, once it printed its port."""
+    fake = subprocess.Popen(
+        [args.fake, "--no-record", "--exit-on-eof", *tls, "--fleet", str(orgs),
+         "--write-fleet", str(fleet)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = fake.stdout.readline() if fake.stdout else ""
+    if not re.match(r"PORT \d+", line):
+        raise SystemExit(f"ddorg-fake --fleet did not print its port: {line!r}")
+    return fake
+
+
+def stop_fake(fake: subprocess.Popen) -> None:
+    if fake.stdin:
+        fake.stdin.close()
+    fake.wait(timeout=10)
 
 
 def run(args: argparse.Namespace, quick: bool) -> Dict[str, Any]:
@@ -49,40 +95,45 @@ def run(args: argparse.Namespace, quick: bool) -> Dict[str, Any]:
     rounds = 1 if quick else args.rounds
     work = Path(tempfile.mkdtemp(prefix="ddorg-bench-fleet-"))
     fleet = work / "fleet.toml"
-    fake = subprocess.Popen(
-        [args.fake, "--no-record", "--exit-on-eof", "--fleet", str(orgs), "--write-fleet", str(fleet)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    tls_fleet = work / "tls" / "fleet.toml"
+    tls_fleet.parent.mkdir()
+    ca = work / "fake-ca.pem"
+    fake = start_fake(args, orgs, fleet, [])
+    tls_fake = start_fake(args, orgs, tls_fleet, ["--tls", "--tls-ca-out", str(ca)])
     try:
-        line = fake.stdout.readline() if fake.stdout else ""
-        if not re.match(r"PORT \d+", line):
-            raise SystemExit(f"ddorg-fake --fleet did not print its port: {line!r}")
+        bundle = work / "ca-bundle.pem"
+        public = SYSTEM_CA_FILE.read_text() if SYSTEM_CA_FILE.is_file() else ""
+        bundle.write_text(public + ca.read_text())
+        bundle_cas = bundle.read_text().count("-----BEGIN CERTIFICATE-----")
         report = work / "report.json"
-        clients: List[Tuple[str, int, Callable[[], List[str]]]] = [
-            (f"ddorg audit --fleet (CLI)", c,
-             (lambda c=c: [args.ddorg_cli, "audit", "--fleet", str(fleet), "--concurrency",
-                           str(c), "--format", "json", "--output", str(report)]))
+
+        def cli(path: Path, c: int, fmt: str = "json", out: Path = report) -> List[str]:
+            return [args.ddorg_cli, "audit", "--fleet", str(path), "--concurrency", str(c),
+                    "--format", fmt, "--output", str(out)]
+
+        Client = Tuple[str, int, Callable[[], List[str]], Optional[Dict[str, str]]]
+        clients: List[Client] = [
+            ("ddorg audit --fleet (CLI)", c, (lambda c=c: cli(fleet, c)), None)
             for c in CONCURRENCIES
         ]
+        clients.append((f"ddorg audit --fleet (CLI), HTTPS, CA bundle of {bundle_cas} CAs", 1,
+                        lambda: cli(tls_fleet, 1), {"DDORG_CA_BUNDLE": str(bundle)}))
         clients.append(("ddorg.audit_fleet (Python)", 32,
                         lambda: [sys.executable, __file__, "ddorg-py", "--fleet", str(fleet),
-                                 "--concurrency", "32"]))
+                                 "--concurrency", "32"], None))
         clients.append(("datadog-api-client (Python), the 2 calls only", OFFICIAL_THREADS,
                         lambda: [sys.executable, __file__, "official", "--fleet", str(fleet),
-                                 "--threads", str(OFFICIAL_THREADS)]))
+                                 "--threads", str(OFFICIAL_THREADS)], None))
         runs: Dict[Tuple[str, int], List[Dict[str, Any]]] = {}
         for k in range(rounds):
             print(f"fleet of {orgs} orgs, round {k + 1} of {rounds}", flush=True)
-            for name, conc, cmd in clients:
-                wall, rss, code, out = measure(cmd())
+            for name, conc, cmd, env in clients:
+                wall, rss, code, out, cpu = measure(cmd(), env)
                 r: Dict[str, Any] = {"client": name, "concurrency": conc, "orgs": orgs,
-                                     "wall_s": round(wall, 3), "peak_rss_kib": rss, "exit": code}
+                                     "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+                                     "peak_rss_kib": rss, "exit": code}
                 if name.startswith("ddorg audit"):
-                    rep = json.loads(report.read_text())
-                    r["audited"] = rep["summary"]["audited"]
-                    r["errors"] = rep["summary"]["errors"]
+                    r.update(report_summary(report))
                     r["report_bytes"] = report.stat().st_size
                 else:
                     line_out = json.loads(out.strip().splitlines()[-1])
@@ -90,18 +141,29 @@ def run(args: argparse.Namespace, quick: bool) -> Dict[str, Any]:
                 if r.get("errors"):
                     raise SystemExit(f"{name}: {r['errors']} orgs failed: {r}")
                 runs.setdefault((name, conc), []).append(r)
-                print(f"  {name:<48} {conc:>2}  {wall:7.2f} s  peak RSS {rss / 1024:7.1f} MiB",
-                      flush=True)
+                print(f"  {name:<48} {conc:>2}  {wall:7.2f} s  CPU {cpu:6.2f} s  "
+                      f"peak RSS {rss / 1024:7.1f} MiB", flush=True)
         medians = []
         for rs in runs.values():
             med = dict(sorted(rs, key=lambda r: r["wall_s"])[len(rs) // 2])
             med["rounds_wall_s"] = [r["wall_s"] for r in rs]
+            med["rounds_cpu_s"] = [r["cpu_s"] for r in rs]
             medians.append(med)
-        return {"orgs": orgs, "rounds": rounds, "results": medians}
+        markdown = work / "report.md"
+        measure(cli(fleet, 32, "markdown", markdown))
+        return {"orgs": orgs, "rounds": rounds, "results": medians,
+                "markdown_bytes": markdown.stat().st_size}
     finally:
-        if fake.stdin:
-            fake.stdin.close()
-        fake.wait(timeout=10)
+        stop_fake(fake)
+        stop_fake(tls_fake)
+
+
+def memory(ours: Dict[str, Any], theirs: Dict[str, Any]) -> str:
+    """`in 1.4× less memory`, or `in about the same memory` within 10 %."""
+    ratio = theirs["peak_rss_kib"] / max(ours["peak_rss_kib"], 1)
+    if 1 / 1.1 < ratio < 1.1:
+        return "in about the same memory"
+    return f"in {ratio:.1f}× less memory" if ratio > 1 else f"in {1 / ratio:.1f}× more memory"
 
 
 def report_lines(fleet: Dict[str, Any]) -> List[str]:
@@ -114,23 +176,35 @@ def report_lines(fleet: Dict[str, Any]) -> List[str]:
         f"one of the fake's postures, so {2 * n:,} calls in all (`GET /api/v1/org/{{id}}` and the "
         "Salesforce list per org). Each figure is one process from start to exit (interpreter "
         "start, imports, the fleet file, every org's own client, the report written), measured "
-        f"with `os.wait4`: wall time and the process's peak RSS; median of {fleet['rounds']} "
-        "rounds by wall time (every round in the raw results). The official client makes the "
-        "two calls per org and nothing else: no rules, no report.\n")
-    out.append("| client | concurrency | wall time | orgs/s | peak RSS | JSON report |")
-    out.append("|---|---|---|---|---|---|")
+        f"with `os.wait4`: wall time, CPU time (user + system) and the process's peak RSS; median "
+        f"of {fleet['rounds']} rounds by wall time (every round in the raw results). The HTTPS "
+        "row audits a second fake of the same fleet serving TLS (`--tls`), trusting a CA bundle "
+        "(`DDORG_CA_BUNDLE`) of the machine's public roots followed by the fake's CA, as a "
+        "company's bundle is: every org's client verifies the server with it, and the process "
+        "parses it once. The official client makes the two calls per org and nothing else: no "
+        "rules, no report.\n")
+    out.append("| client | concurrency | wall time | CPU time | orgs/s | peak RSS | JSON report |")
+    out.append("|---|---|---|---|---|---|---|")
     for r in res:
         size = f"{r['report_bytes'] / 1048576:.1f} MiB" if "report_bytes" in r else "-"
         conc = f"{r['concurrency']} threads" if r["client"].startswith("datadog") else str(r["concurrency"])
-        out.append(f"| {r['client']} | {conc} | {r['wall_s']:.2f} s | {n / r['wall_s']:,.0f} | "
-                   f"{r['peak_rss_kib'] / 1024:.1f} MiB | {size} |")
-    cli = {r["concurrency"]: r for r in res if r["client"].startswith("ddorg audit")}
+        cpu = f"{r['cpu_s']:.2f} s" if "cpu_s" in r else "-"
+        out.append(f"| {r['client']} | {conc} | {r['wall_s']:.2f} s | {cpu} | "
+                   f"{n / r['wall_s']:,.0f} | {r['peak_rss_kib'] / 1024:.1f} MiB | {size} |")
+    if "markdown_bytes" in fleet:
+        out.append("")
+        out.append(
+            f"The fleet's Markdown report (`--format markdown`, `--detail summary`: the per-rule "
+            f"rollup, then only the orgs with findings or errors) is "
+            f"{fleet['markdown_bytes']:,} bytes ({fleet['markdown_bytes'] / 1024:,.0f} KiB), "
+            f"{'under' if fleet['markdown_bytes'] < 1 << 20 else 'over'} GitHub's 1 MiB job "
+            "summary limit.")
+    cli = {r["concurrency"]: r for r in res if r["client"] == "ddorg audit --fleet (CLI)"}
     off = [r for r in res if r["client"].startswith("datadog")][0]
     out.append("")
     out.append(
         f"At concurrency 32 the CLI audited the fleet {off['wall_s'] / cli[32]['wall_s']:.1f}× "
-        f"faster than the official client made the bare calls, in "
-        f"{off['peak_rss_kib'] / max(cli[32]['peak_rss_kib'], 1):.1f}× less memory. Against the "
+        f"faster than the official client made the bare calls, {memory(cli[32], off)}. Against the "
         "fake every call is answered at once, so these figures are the clients' own cost; "
         "against Datadog a fleet audit is bound by the network round trip and by each org's rate "
         "limit (the fleet's wall time is about 2 × orgs × round trip ÷ concurrency), which is "
@@ -191,8 +265,33 @@ def main() -> None:
     d = sub.add_parser("ddorg-py")
     d.add_argument("--fleet", required=True)
     d.add_argument("--concurrency", type=int, default=32)
+    r = sub.add_parser("run")
+    r.add_argument("--fake", required=True, help="the release `ddorg-fake` binary")
+    r.add_argument("--ddorg-cli", required=True, help="the release `ddorg` binary")
+    r.add_argument("--fleet-orgs", type=int, default=1000)
+    r.add_argument("--rounds", type=int, default=3)
+    r.add_argument("--update", help="a BENCHMARKS.md whose fleet section to replace")
+    r.add_argument("--note", help="a sentence for the section's first paragraph (how it was run)")
     args = p.parse_args()
-    {"official": official, "ddorg-py": ddorg_py}[args.cmd](args)
+    {"official": official, "ddorg-py": ddorg_py, "run": run_alone}[args.cmd](args)
+
+
+def run_alone(args: argparse.Namespace) -> None:
+    """`run`: the fleet benchmark by itself; its section printed, or put in place in a file."""
+    lines = report_lines(run(args, quick=False))
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    lines.insert(1, f"Measured alone (`scripts/bench_fleet.py run`) on {when}, not in the run "
+                    f"the rest of this file comes from.{' ' + args.note if args.note else ''}\n")
+    section = "\n".join(lines) + "\n"
+    if not args.update:
+        print(section)
+        return
+    path = Path(args.update)
+    text = path.read_text()
+    start = text.index("## Fleet audit: ")
+    end = text.index("\n## ", start + 1) + 1
+    path.write_text(text[:start] + section + text[end:])
+    print(f"updated the fleet section of {path}")
 
 
 if __name__ == "__main__":

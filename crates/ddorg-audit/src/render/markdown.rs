@@ -19,7 +19,7 @@ use crate::report::{
 use crate::severity::Severity;
 
 /// GitHub's limit on a job summary (`$GITHUB_STEP_SUMMARY`), in bytes.
-pub(crate) const JOB_SUMMARY_LIMIT: usize = 1 << 20;
+const JOB_SUMMARY_LIMIT: usize = 1 << 20;
 /// Kept free under the limit for the note that says what was left out.
 const NOTE_ROOM: usize = 1024;
 

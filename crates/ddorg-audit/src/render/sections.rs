@@ -90,7 +90,7 @@ pub(super) fn terraform_code(terraform: &str) -> Option<&str> {
     (!t.is_empty() && !t.starts_with("none")).then_some(t)
 }
 
-/// The first findings of `examples` orgs and how many more: `a, b, c and 4 more`.
+/// Some org names and how many more there are: `a, b, c and 4 more`.
 pub(super) fn examples_words(names: &[String], more: usize) -> String {
     let mut s = names.join(", ");
     if more > 0 {
