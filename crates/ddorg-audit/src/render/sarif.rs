@@ -47,7 +47,8 @@ fn security_severity(s: Severity) -> &'static str {
 }
 
 /// The rule's `properties.tags`: `security` (GitHub files the alerts as security alerts), then
-/// the rule's compliance controls. The one place tags are made.
+/// the rule's compliance controls. The one place tags are made. GitHub keeps only the first 10
+/// tags of a rule (and rejects a file with more than 20).
 fn rule_tags(_rule: &Rule) -> Vec<String> {
     vec!["security".to_string()]
 }
