@@ -345,6 +345,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_rule_has_at_most_the_ten_tags_github_keeps() {
+        for rule in RULES {
+            let tags = sarif_tags(rule);
+            assert!(
+                tags.len() <= 10 && tags[0] == "security",
+                "{}: {tags:?}",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
     fn rule_names_are_the_titles_in_pascal_case() {
         let names: Vec<String> = RULES.iter().map(rule_name).collect();
         assert_eq!(names[0], "SamlIsOffAlthoughItCanBeEnabled");
