@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::policy::PolicySettings;
+use crate::policy::{Policy, PolicySettings};
+use crate::report::OrgReport;
 
 /// Settings applied on top of the policy for orgs with one of `tags`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +43,14 @@ impl PolicyOverride {
             );
         }
         self.settings.check()
+    }
+}
+
+impl OrgReport {
+    /// Records the org's fleet tags and the threshold the policy's overrides give them.
+    pub fn set_tags(&mut self, tags: &[String], policy: &Policy) {
+        self.tags = tags.to_vec();
+        self.fail_on = policy.override_fail_on(tags);
     }
 }
 

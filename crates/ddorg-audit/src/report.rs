@@ -335,12 +335,6 @@ impl OrgReport {
             None => &self.findings,
         }
     }
-
-    /// Records the org's fleet tags and the threshold the policy's overrides give them.
-    pub fn set_tags(&mut self, tags: &[String], policy: &Policy) {
-        self.tags = tags.to_vec();
-        self.fail_on = policy.override_fail_on(tags);
-    }
 }
 
 /// Findings per severity.
