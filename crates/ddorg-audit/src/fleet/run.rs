@@ -1,0 +1,256 @@
+//! Auditing a fleet: its orgs `concurrency` at a time, reported in fleet order.
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use ddorg_core::{ClientBuilder, Error};
+
+use super::{config, Fleet, FleetOrg, MAX_CONCURRENCY};
+use crate::audit::audit_org_at;
+use crate::policy::Policy;
+use crate::report::{OrgError, OrgReport, Report};
+use crate::source::SourceLocation;
+use crate::stop::{not_started, stopped, Stop, StopSleeper};
+use crate::timestamp::{format_rfc3339, now, UnixSeconds};
+
+/// Progress of a fleet audit, reported after each org.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Orgs finished so far.
+    pub done: usize,
+    /// Orgs in the fleet.
+    pub total: usize,
+    /// Orgs finished with `status: "error"` so far.
+    pub errors: usize,
+}
+
+/// Changes every org's client builder after the fleet file's settings (so these win).
+pub type Configure = Arc<dyn Fn(ClientBuilder) -> ClientBuilder + Send + Sync>;
+/// Called after each org with the progress so far (from the worker threads, one call at a time
+/// and in order of `done`, so keep it quick: the other workers wait to record their orgs).
+pub type OnProgress = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// How a fleet is audited.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct FleetOptions {
+    /// How many orgs are audited at once, each by its own client. Defaults to 8; at most
+    /// [`MAX_CONCURRENCY`].
+    pub concurrency: usize,
+    /// Applied to every org's client builder last (user agent, timeouts, a sleeper…). Defaults to
+    /// none.
+    pub configure: Option<Configure>,
+    /// Called after each org. Defaults to none.
+    pub on_progress: Option<OnProgress>,
+    /// The time the audit compares dates with. Defaults to now.
+    pub now: Option<UnixSeconds>,
+    /// Set it to stop the audit early (Ctrl-C, a deadline for the whole fleet): no further org
+    /// is started, and the retry waits of the orgs in flight end (their requests end by their
+    /// timeouts). The report then has every org, those not started as errors (`timeout`, "the
+    /// fleet audit was stopped"), so it exits 9 as an incomplete audit does. With it, each org's
+    /// client waits with a sleeper that watches the flag, unless `configure` sets its own.
+    /// Defaults to none.
+    pub stop: Option<Stop>,
+}
+
+impl Default for FleetOptions {
+    fn default() -> Self {
+        FleetOptions {
+            concurrency: 8,
+            configure: None,
+            on_progress: None,
+            now: None,
+            stop: None,
+        }
+    }
+}
+
+impl fmt::Debug for FleetOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FleetOptions")
+            .field("concurrency", &self.concurrency)
+            .field("configure", &self.configure.is_some())
+            .field("on_progress", &self.on_progress.is_some())
+            .field("now", &self.now)
+            .field("stop", &self.stop)
+            .finish()
+    }
+}
+
+/// Audits one fleet org: builds its client (its own keys, pool and rate limits), then the audit.
+fn audit_member(
+    org: &FleetOrg,
+    path: Option<&str>,
+    policy: &Policy,
+    options: &FleetOptions,
+    t: UnixSeconds,
+) -> OrgReport {
+    let mut report = audit_member_at(org, policy, options, t);
+    if let (Some(path), Some(line)) = (path, org.line) {
+        report.source = Some(SourceLocation::new(path, line));
+    }
+    report
+}
+
+/// [`audit_member`] before its source location is recorded.
+fn audit_member_at(
+    org: &FleetOrg,
+    policy: &Policy,
+    options: &FleetOptions,
+    t: UnixSeconds,
+) -> OrgReport {
+    let client = if stopped(options.stop.as_ref()) {
+        Err(not_started())
+    } else {
+        org.client(Some(&|b: ClientBuilder| {
+            let b = match &options.stop {
+                Some(stop) => b.sleeper(StopSleeper(Arc::clone(stop))),
+                None => b,
+            };
+            match &options.configure {
+                Some(configure) => configure(b),
+                None => b,
+            }
+        }))
+    };
+    let own = policy.for_tags(&org.tags);
+    let mut report = match client {
+        Ok(client) => audit_org_at(&client, &org.name, &org.public_id, &own, t),
+        Err(e) => {
+            let (site, base_url) = org.location();
+            OrgReport::failed(
+                &org.name,
+                &org.public_id,
+                site,
+                base_url,
+                OrgError::from_error(&e, None),
+            )
+        }
+    };
+    report.set_tags(&org.tags, policy);
+    report
+}
+
+/// Audits every org of a fleet, `options.concurrency` at a time, and reports them in fleet order.
+///
+/// Each org gets its own client, so one org's 429s (and the retry waits they cause) hold only
+/// that org's worker: the others carry on. Memory holds the finished orgs' reports and, per
+/// worker, one org's responses. An org that cannot be audited (a key not set, a call failing)
+/// is an error in the report; the rest are still audited. Only a concurrency of 0 or above
+/// [`MAX_CONCURRENCY`] is an error. [`FleetOptions::stop`] ends it early.
+pub fn audit_fleet(
+    fleet: &Fleet,
+    policy: &Policy,
+    options: &FleetOptions,
+) -> Result<Report, Error> {
+    if options.concurrency == 0 || options.concurrency > MAX_CONCURRENCY {
+        return Err(config(format!(
+            "the concurrency must be between 1 and {MAX_CONCURRENCY}, got {}",
+            options.concurrency
+        )));
+    }
+    let t = options.now.unwrap_or_else(now);
+    let total = fleet.orgs.len();
+    let next = AtomicUsize::new(0);
+    let done = Mutex::new((vec![None; total], 0usize, 0usize));
+    std::thread::scope(|s| {
+        for _ in 0..options.concurrency.min(total) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(org) = fleet.orgs.get(i) else {
+                    break;
+                };
+                let report = audit_member(org, fleet.path(), policy, options, t);
+                let failed = report.error.is_some();
+                let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
+                d.0[i] = Some(report);
+                d.1 += 1;
+                d.2 += usize::from(failed);
+                // Under the lock, so the calls come in order: a counter never steps back, and
+                // the last call is the one with `done == total`.
+                if let Some(cb) = &options.on_progress {
+                    cb(Progress {
+                        done: d.1,
+                        total,
+                        errors: d.2,
+                    });
+                }
+            });
+        }
+    });
+    let (reports, _, _) = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    let orgs = reports.into_iter().flatten().collect();
+    Ok(Report::new(policy.clone(), orgs, format_rfc3339(t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn fleet(text: &str) -> Result<Fleet, Error> {
+        Fleet::from_toml_str(text, Path::new("/etc/ddorg"))
+    }
+
+    #[test]
+    fn a_missing_key_is_an_error_of_that_org_only() {
+        let f = fleet(
+            r#"
+            [[orgs]]
+            name = "no-key"
+            public_id = "x"
+            base_url = "http://127.0.0.1:9"
+            api_key_env = "DDORG_AUDIT_TEST_SURELY_UNSET"
+            app_key_file = "/nonexistent/ddorg/app-key"
+            "#,
+        )
+        .unwrap();
+        let r = audit_fleet(&f, &Policy::default(), &FleetOptions::default()).unwrap();
+        let e = r.orgs[0].error.as_ref().unwrap();
+        assert_eq!(e.kind, "config");
+        assert!(
+            e.message
+                .contains("DDORG_AUDIT_TEST_SURELY_UNSET is not set"),
+            "{}",
+            e.message
+        );
+        assert_eq!(r.exit_code(), crate::EXIT_INCOMPLETE);
+    }
+
+    #[test]
+    fn progress_is_reported_once_per_org_in_order() {
+        let mut text = String::new();
+        for i in 0..64 {
+            text.push_str(&format!(
+                "[[orgs]]\npublic_id = \"x{i}\"\napi_key_env = \"DDORG_AUDIT_TEST_SURELY_UNSET\"\n"
+            ));
+        }
+        let f = fleet(&text).unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        let o = FleetOptions {
+            concurrency: 16,
+            on_progress: Some(Arc::new(move |p: Progress| {
+                record.lock().unwrap().push((p.done, p.errors, p.total))
+            })),
+            ..FleetOptions::default()
+        };
+        audit_fleet(&f, &Policy::default(), &o).unwrap();
+        let expected: Vec<_> = (1..=64).map(|n| (n, n, 64)).collect();
+        assert_eq!(*seen.lock().unwrap(), expected);
+    }
+
+    #[test]
+    fn concurrency_out_of_range_is_refused() {
+        let f = fleet("[[orgs]]\npublic_id = \"x\"\n").unwrap();
+        for n in [0, MAX_CONCURRENCY + 1] {
+            let o = FleetOptions {
+                concurrency: n,
+                ..FleetOptions::default()
+            };
+            assert!(audit_fleet(&f, &Policy::default(), &o).is_err());
+        }
+    }
+}
