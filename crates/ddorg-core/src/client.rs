@@ -350,7 +350,7 @@ impl Client {
         let agent = inner.pool.agent();
         let mut response = loop {
             let budget = remaining.saturating_sub(started.elapsed());
-            let (result, pooled) = reuse::on_pooled_connection(|| {
+            let (result, sent) = reuse::on_pooled_connection(|| {
                 agent
                     .get(url)
                     .header("DD-API-KEY", inner.api_key.value())
@@ -363,7 +363,7 @@ impl Client {
             });
             match result {
                 Ok(response) => break response,
-                Err(e) if started.elapsed() < remaining && resend.allowed(pooled, &e) => {
+                Err(e) if started.elapsed() < remaining && resend.allowed(sent, &e) => {
                     *attempts += 1;
                     log::debug!(target: LOG_TARGET, "the server had closed the pooled connection ({}); sending again (attempt {attempts})", crate::text::escape_controls(&e.to_string()));
                 }

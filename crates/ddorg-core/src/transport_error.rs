@@ -61,6 +61,26 @@ pub(crate) fn transport_error(e: ureq::Error, overall: Duration, target: &Target
             ErrorKind::Config,
             format!("invalid request to {target}: {e}"),
         ),
+        // A response that does not parse (a folded header line, a control character in a
+        // header, conflicting framing) is the server's deterministic fault: the same request
+        // gets the same answer, so it is named as such and never retried.
+        ureq::Error::Protocol(p) => {
+            return Error::new(
+                ErrorKind::Network,
+                format!("the server at {target} sent a malformed HTTP response (protocol error: {p}); not retried"),
+            )
+            .permanent()
+            .with_source(e)
+        }
+        ureq::Error::Io(io)
+            if io.kind() == io::ErrorKind::ConnectionReset
+                || (io.kind() == io::ErrorKind::UnexpectedEof && crate::reuse::reset_seen()) =>
+        {
+            (
+                ErrorKind::Network,
+                format!("network error talking to {target}: the connection was reset by peer"),
+            )
+        }
         ureq::Error::HostNotFound => (
             ErrorKind::Network,
             match &target.proxy {
