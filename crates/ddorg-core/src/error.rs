@@ -180,6 +180,8 @@ struct Details {
     deadline: Option<Duration>,
     /// Trying again cannot help (a proxy's 407), whatever the kind's usual rule.
     permanent: bool,
+    /// The response's `Retry-After`, as a wait from when it arrived (see retry_after.rs).
+    retry_after: Option<Duration>,
 }
 
 impl Error {
@@ -208,6 +210,7 @@ impl Error {
                 attempts: 0,
                 deadline: None,
                 permanent: false,
+                retry_after: None,
             }),
             source: None,
         }
@@ -249,6 +252,16 @@ impl Error {
     pub(crate) fn with_rate_limit(mut self, rate_limit: Option<RateLimit>) -> Error {
         self.details.rate_limit = rate_limit;
         self
+    }
+
+    pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Error {
+        self.details.retry_after = wait;
+        self
+    }
+
+    /// The wait the response's `Retry-After` asked for, if it had a valid one.
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        self.details.retry_after
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {
