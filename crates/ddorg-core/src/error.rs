@@ -182,6 +182,8 @@ struct Details {
     permanent: bool,
     /// The response's `Retry-After`, as a wait from when it arrived (see retry_after.rs).
     retry_after: Option<Duration>,
+    /// A timeout that spent only part of the deadline (connecting), so a retry may still fit.
+    retryable_timeout: bool,
 }
 
 impl Error {
@@ -211,6 +213,7 @@ impl Error {
                 deadline: None,
                 permanent: false,
                 retry_after: None,
+                retryable_timeout: false,
             }),
             source: None,
         }
@@ -262,6 +265,16 @@ impl Error {
     /// The wait the response's `Retry-After` asked for, if it had a valid one.
     pub(crate) fn retry_after(&self) -> Option<Duration> {
         self.details.retry_after
+    }
+
+    /// Marks a timeout that did not spend the whole deadline (a connect timeout) as retryable.
+    pub(crate) fn retryable_timeout(mut self) -> Error {
+        self.details.retryable_timeout = true;
+        self
+    }
+
+    pub(crate) fn is_retryable_timeout(&self) -> bool {
+        self.details.retryable_timeout
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {

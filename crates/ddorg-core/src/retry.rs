@@ -101,6 +101,9 @@ impl RetryPolicy {
                 Some(self.backoff(retry))
             }
             ErrorKind::Network => Some(self.backoff(retry)),
+            // A connect timeout spent only the connect budget: the retry loop still checks that
+            // the wait and a new attempt fit in what is left of the deadline.
+            ErrorKind::Timeout if error.is_retryable_timeout() => Some(self.backoff(retry)),
             _ => None,
         }
     }
@@ -241,6 +244,8 @@ mod tests {
         assert!(p
             .delay_after(&Error::new(ErrorKind::Network, "reset"), 0)
             .is_some());
+        let connect = Error::new(ErrorKind::Timeout, "connect timeout").retryable_timeout();
+        assert!(p.delay_after(&connect, 0).is_some());
         let refused = Error::new(ErrorKind::Network, "the proxy said 407").permanent();
         assert_eq!(p.delay_after(&refused, 0), None);
     }

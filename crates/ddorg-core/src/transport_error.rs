@@ -38,6 +38,14 @@ pub(crate) fn transport_error(e: ureq::Error, overall: Duration, target: &Target
         ureq::Error::Timeout(ureq::Timeout::Global) => {
             return Error::deadline_passed(overall, target).with_source(e)
         }
+        ureq::Error::Timeout(ureq::Timeout::Connect) => {
+            return Error::new(
+                ErrorKind::Timeout,
+                format!("the request to {target} timed out (connect timeout)"),
+            )
+            .retryable_timeout()
+            .with_source(e)
+        }
         ureq::Error::Timeout(which) => (
             ErrorKind::Timeout,
             format!("the request to {target} timed out ({which} timeout)"),
@@ -81,13 +89,17 @@ pub(crate) fn transport_error(e: ureq::Error, overall: Duration, target: &Target
                 format!("network error talking to {target}: the connection was reset by peer"),
             )
         }
-        ureq::Error::HostNotFound => (
-            ErrorKind::Network,
-            match &target.proxy {
+        // The resolver already tried its servers; asking it again at once would only repeat
+        // the answer, so the name is reported once and not retried.
+        ureq::Error::HostNotFound => {
+            let message = match &target.proxy {
                 Some(proxy) => format!("could not resolve the proxy host {proxy}"),
-                None => format!("could not resolve the host {}", target.host),
-            },
-        ),
+                None => format!("could not resolve host {}", target.host),
+            };
+            return Error::new(ErrorKind::Network, message)
+                .permanent()
+                .with_source(e);
+        }
         _ => (
             ErrorKind::Network,
             format!("network error talking to {target}: {e}"),
