@@ -1,5 +1,5 @@
 //! [`BaseUrl`]: the checks a base URL must pass (https, or plain http to loopback; no userinfo,
-//! query or fragment), and the one redaction of URLs for messages.
+//! query or fragment, no `.`/`..` path segments), and the one redaction of URLs for messages.
 
 use std::net::IpAddr;
 
@@ -39,6 +39,16 @@ impl BaseUrl {
             return Err(config(
                 "it must not carry credentials (user:password@); keys go in DD_API_KEY and DD_APP_KEY",
             ));
+        }
+        // A `.` or `..` segment (also percent-encoded) would make the path depend on how each
+        // proxy and server resolves it: refused rather than normalised, so the URL used is the
+        // URL written.
+        let dot_segment = rest.split('/').skip(1).any(|seg| {
+            let seg = seg.to_ascii_lowercase().replace("%2e", ".");
+            seg == "." || seg == ".."
+        });
+        if dot_segment {
+            return Err(config("its path must not hold `.` or `..` segments"));
         }
         let host = host_of(authority).ok_or_else(|| config("it has no host"))?;
         let loopback = is_loopback(&host);
@@ -106,6 +116,7 @@ mod tests {
             ("http://127.9.9.9", "http://127.9.9.9", true),
             ("http://localhost:1", "http://localhost:1", true),
             ("http://[::1]:9", "http://[::1]:9", true),
+            ("https://a.com/v1.x/..dd", "https://a.com/v1.x/..dd", false),
         ] {
             let b = BaseUrl::parse(raw).unwrap();
             assert_eq!(b.url, want);
@@ -126,6 +137,10 @@ mod tests {
             "https://a.com/?x=1",
             "https://a.com/#f",
             "https://a.com/\r\nX: y",
+            "https://a.com/dd/../v2",
+            "https://a.com/./x",
+            "https://a.com/x/..",
+            "https://a.com/%2E%2e/x",
         ] {
             let err = BaseUrl::parse(raw).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Config, "{raw}");

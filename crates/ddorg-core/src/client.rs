@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::de::DeserializeOwned;
 
@@ -19,6 +19,7 @@ use crate::resolve::CachingResolver;
 use crate::response::Response;
 use crate::response_body::BodyRules;
 use crate::retry::{RetryPolicy, Sleeper};
+use crate::retry_after;
 use crate::reuse;
 use crate::secret::KeyHeader;
 use crate::site::Site;
@@ -350,7 +351,7 @@ impl Client {
         let agent = inner.pool.agent();
         let mut response = loop {
             let budget = remaining.saturating_sub(started.elapsed());
-            let (result, pooled) = reuse::on_pooled_connection(|| {
+            let (result, sent) = reuse::on_pooled_connection(|| {
                 agent
                     .get(url)
                     .header("DD-API-KEY", inner.api_key.value())
@@ -363,7 +364,7 @@ impl Client {
             });
             match result {
                 Ok(response) => break response,
-                Err(e) if started.elapsed() < remaining && resend.allowed(pooled, &e) => {
+                Err(e) if started.elapsed() < remaining && resend.allowed(sent, &e) => {
                     *attempts += 1;
                     log::debug!(target: LOG_TARGET, "the server had closed the pooled connection ({}); sending again (attempt {attempts})", crate::text::escape_controls(&e.to_string()));
                 }
@@ -377,6 +378,8 @@ impl Client {
         let content_type = header("content-type").map(str::to_owned);
         let location = header("location").map(str::to_owned);
         let content_encoding = header("content-encoding").map(str::to_owned);
+        let retry_after =
+            header("retry-after").and_then(|v| retry_after::parse(v, SystemTime::now()));
 
         let rules = BodyRules {
             max_body_size: inner.max_body_size,
@@ -385,7 +388,9 @@ impl Client {
         };
         if !(200..300).contains(&status) {
             let (location, encoding) = (location.as_deref(), content_encoding.as_deref());
-            return Err(rules.error_of(&mut response, status, rate_limit, location, encoding));
+            return Err(rules
+                .error_of(&mut response, status, rate_limit, location, encoding)
+                .with_retry_after(retry_after));
         }
         let body = rules
             .success_body(&mut response, content_encoding.as_deref())

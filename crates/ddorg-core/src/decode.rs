@@ -196,6 +196,16 @@ mod tests {
     }
 
     #[test]
+    fn numbers_in_unknown_fields_come_back_as_received() {
+        use crate::models::OrganizationResponse;
+        let body = r#"{"org":{"x":[123456789012345678901234567890,-0,1e400,-0.0,0.1,1E+2]}}"#;
+        let org: OrganizationResponse = from_json(body).unwrap();
+        // Every digit and sign is kept; only an exponent is written `e+N` (serde_json's form).
+        let kept = r#"{"org":{"x":[123456789012345678901234567890,-0,1e+400,-0.0,0.1,1e+2]}}"#;
+        assert_eq!(serde_json::to_string(&org).unwrap(), kept);
+    }
+
+    #[test]
     fn error_bodies_in_every_known_shape() {
         assert_eq!(
             error_messages(br#"{"errors":["Forbidden","x"]}"#),

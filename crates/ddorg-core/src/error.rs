@@ -180,6 +180,10 @@ struct Details {
     deadline: Option<Duration>,
     /// Trying again cannot help (a proxy's 407), whatever the kind's usual rule.
     permanent: bool,
+    /// The response's `Retry-After`, as a wait from when it arrived (see retry_after.rs).
+    retry_after: Option<Duration>,
+    /// A timeout that spent only part of the deadline (connecting), so a retry may still fit.
+    retryable_timeout: bool,
 }
 
 impl Error {
@@ -208,6 +212,8 @@ impl Error {
                 attempts: 0,
                 deadline: None,
                 permanent: false,
+                retry_after: None,
+                retryable_timeout: false,
             }),
             source: None,
         }
@@ -249,6 +255,26 @@ impl Error {
     pub(crate) fn with_rate_limit(mut self, rate_limit: Option<RateLimit>) -> Error {
         self.details.rate_limit = rate_limit;
         self
+    }
+
+    pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Error {
+        self.details.retry_after = wait;
+        self
+    }
+
+    /// The wait the response's `Retry-After` asked for, if it had a valid one.
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        self.details.retry_after
+    }
+
+    /// Marks a timeout that did not spend the whole deadline (a connect timeout) as retryable.
+    pub(crate) fn retryable_timeout(mut self) -> Error {
+        self.details.retryable_timeout = true;
+        self
+    }
+
+    pub(crate) fn is_retryable_timeout(&self) -> bool {
+        self.details.retryable_timeout
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {

@@ -70,6 +70,7 @@ mod resolve;
 mod response;
 mod response_body;
 mod retry;
+mod retry_after;
 mod reuse;
 mod secret;
 mod site;

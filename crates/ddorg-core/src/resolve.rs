@@ -64,7 +64,16 @@ impl<R: Resolver> Resolver for CachingResolver<R> {
                 }
             }
         }
-        let addrs = self.inner.resolve(uri, config, timeout)?;
+        // The system resolver's own failure (getaddrinfo's "Name or service not known") is an
+        // I/O error to ureq; it is the host not being found, said once as such (see
+        // transport_error.rs).
+        let addrs = self
+            .inner
+            .resolve(uri, config, timeout)
+            .map_err(|e| match e {
+                ureq::Error::Io(_) => ureq::Error::HostNotFound,
+                other => other,
+            })?;
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         cache.retain(|e| !matches(e));
         if cache.len() >= MAX_ENTRIES {

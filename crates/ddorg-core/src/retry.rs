@@ -9,8 +9,9 @@ use crate::error::{Error, ErrorKind};
 
 /// How failed requests are retried.
 ///
-/// Retried: HTTP 429 (waiting for `x-ratelimit-reset` seconds, capped by
-/// [`max_rate_limit_wait`](RetryPolicy::max_rate_limit_wait)), HTTP 500/502/503/504 and network
+/// Retried: HTTP 429 (waiting for `x-ratelimit-reset` seconds, else for its `Retry-After`, capped
+/// by [`max_rate_limit_wait`](RetryPolicy::max_rate_limit_wait)), HTTP 503 (its `Retry-After`,
+/// likewise capped, when it has one), HTTP 500/502/503/504 and network
 /// failures (exponential backoff with jitter). Never retried: other statuses, decode errors,
 /// TLS failures, a proxy's refusal (such as HTTP 407), timeouts (the deadline is already spent)
 /// and anything past the client's overall timeout.
@@ -85,15 +86,24 @@ impl RetryPolicy {
         match error.kind() {
             ErrorKind::RateLimited => {
                 let reset = error.rate_limit().and_then(|r| r.reset);
-                Some(match reset {
-                    Some(secs) => Duration::from_secs(secs).min(self.max_rate_limit_wait),
+                let wait = reset.map(Duration::from_secs).or(error.retry_after());
+                Some(match wait {
+                    Some(wait) => wait.min(self.max_rate_limit_wait),
                     None => self.backoff(retry),
                 })
+            }
+            // A 503's `Retry-After` says when the service expects to be back (RFC 9110
+            // §10.2.3); Datadog's `x-ratelimit-reset` on it is about the rate window, not the outage.
+            ErrorKind::Server if error.status() == Some(503) && error.retry_after().is_some() => {
+                error.retry_after().map(|w| w.min(self.max_rate_limit_wait))
             }
             ErrorKind::Server if matches!(error.status(), Some(500 | 502 | 503 | 504)) => {
                 Some(self.backoff(retry))
             }
             ErrorKind::Network => Some(self.backoff(retry)),
+            // A connect timeout spent only the connect budget: the retry loop still checks that
+            // the wait and a new attempt fit in what is left of the deadline.
+            ErrorKind::Timeout if error.is_retryable_timeout() => Some(self.backoff(retry)),
             _ => None,
         }
     }
@@ -190,6 +200,19 @@ mod tests {
     }
 
     #[test]
+    fn retry_after_is_honoured_after_the_rate_limit_reset() {
+        let p = RetryPolicy::default().max_rate_limit_wait(Duration::from_secs(10));
+        let after = |e: Error, secs| e.with_retry_after(Some(Duration::from_secs(secs)));
+        let secs = |s| Some(Duration::from_secs(s));
+        assert_eq!(p.delay_after(&after(http(429, None), 2), 0), secs(2));
+        assert_eq!(p.delay_after(&after(http(429, Some(3)), 2), 0), secs(3));
+        assert_eq!(p.delay_after(&after(http(503, None), 4), 0), secs(4));
+        assert_eq!(p.delay_after(&after(http(503, Some(1)), 600), 0), secs(10));
+        let d = p.delay_after(&after(http(500, None), 4), 0).unwrap();
+        assert!(d < Duration::from_secs(1), "{d:?}");
+    }
+
+    #[test]
     fn transient_server_errors_back_off_exponentially_within_bounds() {
         let p = RetryPolicy::default()
             .initial_backoff(Duration::from_millis(100))
@@ -221,6 +244,8 @@ mod tests {
         assert!(p
             .delay_after(&Error::new(ErrorKind::Network, "reset"), 0)
             .is_some());
+        let connect = Error::new(ErrorKind::Timeout, "connect timeout").retryable_timeout();
+        assert!(p.delay_after(&connect, 0).is_some());
         let refused = Error::new(ErrorKind::Network, "the proxy said 407").permanent();
         assert_eq!(p.delay_after(&refused, 0), None);
     }

@@ -8,12 +8,14 @@ use rustls::ClientConfig;
 use ureq::unversioned::transport::{Connector, SocksConnector, TcpConnector};
 
 use crate::connect_proxy::{ConnectProxyConnector, ProxyFailure};
+use crate::reuse::NoteResponseBytes;
 use crate::tls::TlsConnector;
 use crate::wipe::WipeSent;
 
 /// The chain, in ureq's order: a SOCKS proxy (ureq's own connector, which bounds its
 /// handshake by the connect budget) or our `CONNECT` tunnel, else a TCP connection; then TLS
-/// for https URLs; last, the wiping of what each connection has sent (wipe.rs). `direct` is the
+/// for https URLs; the wiping of what each connection has sent (wipe.rs); last, the note of
+/// whether an attempt read any byte of a response (reuse.rs). `direct` is the
 /// agent's config without its proxy.
 pub(crate) fn connector(
     tls: Arc<ClientConfig>,
@@ -25,6 +27,7 @@ pub(crate) fn connector(
         .chain(TcpConnector::default())
         .chain(TlsConnector(tls))
         .chain(WipeSent)
+        .chain(NoteResponseBytes)
 }
 
 /// Who a client's calls talk to: `host` as the certificate must name it, `authority` as

@@ -38,6 +38,14 @@ pub(crate) fn transport_error(e: ureq::Error, overall: Duration, target: &Target
         ureq::Error::Timeout(ureq::Timeout::Global) => {
             return Error::deadline_passed(overall, target).with_source(e)
         }
+        ureq::Error::Timeout(ureq::Timeout::Connect) => {
+            return Error::new(
+                ErrorKind::Timeout,
+                format!("the request to {target} timed out (connect timeout)"),
+            )
+            .retryable_timeout()
+            .with_source(e)
+        }
         ureq::Error::Timeout(which) => (
             ErrorKind::Timeout,
             format!("the request to {target} timed out ({which} timeout)"),
@@ -61,13 +69,37 @@ pub(crate) fn transport_error(e: ureq::Error, overall: Duration, target: &Target
             ErrorKind::Config,
             format!("invalid request to {target}: {e}"),
         ),
-        ureq::Error::HostNotFound => (
-            ErrorKind::Network,
-            match &target.proxy {
+        // A response that does not parse (a folded header line, a control character in a
+        // header, conflicting framing) is the server's deterministic fault: the same request
+        // gets the same answer, so it is named as such and never retried.
+        ureq::Error::Protocol(p) => {
+            return Error::new(
+                ErrorKind::Network,
+                format!("the server at {target} sent a malformed HTTP response (protocol error: {p}); not retried"),
+            )
+            .permanent()
+            .with_source(e)
+        }
+        ureq::Error::Io(io)
+            if io.kind() == io::ErrorKind::ConnectionReset
+                || (io.kind() == io::ErrorKind::UnexpectedEof && crate::reuse::reset_seen()) =>
+        {
+            (
+                ErrorKind::Network,
+                format!("network error talking to {target}: the connection was reset by peer"),
+            )
+        }
+        // The resolver already tried its servers; asking it again at once would only repeat
+        // the answer, so the name is reported once and not retried.
+        ureq::Error::HostNotFound => {
+            let message = match &target.proxy {
                 Some(proxy) => format!("could not resolve the proxy host {proxy}"),
-                None => format!("could not resolve the host {}", target.host),
-            },
-        ),
+                None => format!("could not resolve host {}", target.host),
+            };
+            return Error::new(ErrorKind::Network, message)
+                .permanent()
+                .with_source(e);
+        }
         _ => (
             ErrorKind::Network,
             format!("network error talking to {target}: {e}"),

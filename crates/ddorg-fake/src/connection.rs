@@ -50,15 +50,19 @@ pub(crate) fn accept_loop(
         let spawned = thread::Builder::new()
             .name("ddorg-fake-conn".into())
             .spawn(move || {
-                let _ = listen::serve(&conn_shared, kind, stream);
+                let served = listen::serve(&conn_shared, kind, stream);
                 let handle = conn_shared
                     .live
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .remove(&id);
-                if let Some(handle) = handle {
-                    // Our own handles are gone; this sends the FIN now.
-                    let _ = handle.shutdown(Shutdown::Both);
+                match handle {
+                    Some(handle) if is_reset_request(&served) => reset(handle),
+                    Some(handle) => {
+                        // Our own handles are gone; this sends the FIN now.
+                        let _ = handle.shutdown(Shutdown::Both);
+                    }
+                    None => {}
                 }
             });
         if spawned.is_err() {
@@ -70,6 +74,41 @@ pub(crate) fn accept_loop(
             drop(handle);
         }
     }
+}
+
+/// What `write_reply` returns to have the connection reset rather than closed.
+fn reset_request() -> io::Error {
+    io::Error::new(io::ErrorKind::ConnectionReset, "reset_after_headers")
+}
+
+fn is_reset_request(served: &io::Result<()>) -> bool {
+    matches!(served, Err(e) if e.kind() == io::ErrorKind::ConnectionReset && e.to_string() == "reset_after_headers")
+}
+
+/// Closes the last handle of a connection with `SO_LINGER` 0: the kernel then sends a TCP RST
+/// instead of a FIN, which the client reads as "connection reset by peer".
+fn reset(handle: TcpStream) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let linger = libc::linger {
+            l_onoff: 1,
+            l_linger: 0,
+        };
+        // SAFETY: a valid socket descriptor (owned by `handle`) and a correctly sized option.
+        unsafe {
+            libc::setsockopt(
+                handle.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                std::ptr::addr_of!(linger).cast(),
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = handle.shutdown(Shutdown::Both);
+    drop(handle);
 }
 
 /// Serves requests on one plain connection until either side closes it.
@@ -139,6 +178,11 @@ fn write_reply<W: Write>(
         }
         w.write_all(b"\r\n")
     };
+    if p.raw {
+        w.write_all(&p.body)?;
+        w.flush()?;
+        return Ok(false);
+    }
     let body: &[u8] = if head_only { &[] } else { &p.body };
     match p.fault {
         None => {
@@ -164,6 +208,12 @@ fn write_reply<W: Write>(
         Some(Fault::CloseAfterResponse) => {
             write_head(w, false)?;
             w.write_all(body)?;
+        }
+        Some(Fault::CloseAfterStatusLine) => w.write_all(b"HTTP/1.1 200 OK\r\n")?,
+        Some(Fault::ResetAfterHeaders) => {
+            write_head(w, close)?;
+            w.flush()?;
+            return Err(reset_request());
         }
     }
     w.flush()?;

@@ -30,6 +30,12 @@ pub enum Fault {
     /// Write the complete headers (with `content-length` of the full body) and
     /// all of the body except its last 5 bytes, then close.
     TruncatedBody,
+    /// Write only the status line, `HTTP/1.1 200 OK\r\n`, and close: the answer had begun, so
+    /// a client must not send the request again on its own.
+    CloseAfterStatusLine,
+    /// Write the reply's whole status line and headers, then reset the connection (TCP RST,
+    /// through `SO_LINGER` 0) instead of closing it, so the client reads "connection reset".
+    ResetAfterHeaders,
 }
 
 impl Fault {
@@ -40,6 +46,8 @@ impl Fault {
         Fault::ResetMidBody,
         Fault::CloseAfterResponse,
         Fault::TruncatedBody,
+        Fault::CloseAfterStatusLine,
+        Fault::ResetAfterHeaders,
     ];
 
     /// The snake_case name used in the control API's reply JSON: the one place
@@ -51,6 +59,8 @@ impl Fault {
             Fault::ResetMidBody => "reset_mid_body",
             Fault::CloseAfterResponse => "close_after_response",
             Fault::TruncatedBody => "truncated_body",
+            Fault::CloseAfterStatusLine => "close_after_status_line",
+            Fault::ResetAfterHeaders => "reset_after_headers",
         }
     }
 
@@ -99,6 +109,8 @@ pub struct Reply {
     pub(crate) repeat: usize,
     /// Serves what the request would have got without this reply (see [`Reply::passthrough`]).
     pub(crate) passthrough: bool,
+    /// Bytes written verbatim in place of a response (see [`Reply::raw`]).
+    pub(crate) raw: Option<Vec<u8>>,
 }
 
 impl Reply {
@@ -116,6 +128,24 @@ impl Reply {
             fault: None,
             repeat: 1,
             passthrough: false,
+            raw: None,
+        }
+    }
+
+    /// A reply that is these bytes, written verbatim (status line, headers, body, whatever the
+    /// test needs: folded headers, control characters, framing the server must not send), after
+    /// which the connection is closed. Its [`delay`](Reply::delay) and
+    /// [`repeat`](Reply::repeat) apply; everything else is ignored.
+    ///
+    /// ```
+    /// use ddorg_fake::Reply;
+    /// let folded = Reply::raw("HTTP/1.1 200 OK\r\nx-a: 1\r\n 2\r\ncontent-length: 2\r\n\r\n{}");
+    /// # let _ = folded;
+    /// ```
+    pub fn raw(bytes: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            raw: Some(bytes.into()),
+            ..Reply::status(200)
         }
     }
 

@@ -19,6 +19,10 @@ impl Reply {
     ///  "redirect": "http://127.0.0.1:1234/x"}
     /// ```
     ///
+    /// `{"raw": "HTTP/1.1 200 OK\r\n..."}` is a [`Reply::raw`]: the string's characters
+    /// (each at most U+00FF, written as one byte) are the whole response; only `delay_ms` and
+    /// `repeat` may go with it.
+    ///
     /// `status` defaults to 200, or to 302 when `redirect` (which sets
     /// `location`) is given. A reply with no `status`, no body (`body`, `json`,
     /// `body_base64`, `errors`) and no `redirect` is a [`Reply::passthrough`]:
@@ -61,6 +65,7 @@ impl Reply {
             "fault",
             "repeat",
             "redirect",
+            "raw",
         ];
         for key in obj.keys() {
             if !KNOWN.contains(&key.as_str()) {
@@ -71,6 +76,9 @@ impl Reply {
             }
         }
         let get = |k: &str| obj.get(k).filter(|v| !v.is_null());
+        if let Some(raw) = get("raw") {
+            return raw_reply(obj, raw);
+        }
 
         let redirect = match get("redirect") {
             None => None,
@@ -223,6 +231,33 @@ impl Reply {
     }
 }
 
+/// A `{"raw": ...}` reply, with its `delay_ms` and `repeat`.
+fn raw_reply(obj: &serde_json::Map<String, Value>, raw: &Value) -> Result<Reply, String> {
+    if let Some(k) = obj
+        .keys()
+        .find(|k| !["raw", "delay_ms", "repeat"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "{k:?} cannot go with \"raw\" (only delay_ms and repeat can)"
+        ));
+    }
+    let text = raw.as_str().ok_or("\"raw\" must be a string")?;
+    let bytes = text
+        .chars()
+        .map(|c| {
+            u8::try_from(u32::from(c)).map_err(|_| format!("\"raw\" holds {c:?}, above U+00FF"))
+        })
+        .collect::<Result<Vec<u8>, String>>()?;
+    let mut reply = Reply::raw(bytes);
+    if let Some(ms) = obj.get("delay_ms").and_then(Value::as_u64) {
+        reply = reply.delay(Duration::from_millis(ms));
+    }
+    if let Some(n) = obj.get("repeat").and_then(Value::as_u64) {
+        reply = reply.repeat(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    Ok(reply)
+}
+
 /// Refuses CR and LF, which would let a header value start another header.
 fn check_header_text(what: &str, v: &str) -> Result<(), String> {
     if v.contains(['\r', '\n']) {
@@ -252,6 +287,11 @@ mod tests {
         assert_eq!(r.fault, Some(Fault::TruncatedBody));
         assert_eq!(r.repeat, 3);
 
+        let r =
+            Reply::from_json(r#"{"raw":"HTTP/1.1 200 OK\r\n\u0001\u00ff","repeat":2}"#).unwrap();
+        assert_eq!(r.raw.as_deref(), Some(&b"HTTP/1.1 200 OK\r\n\x01\xff"[..]));
+        assert_eq!(r.repeat, 2);
+
         let r = Reply::from_json(r#"{"redirect":"http://x/y"}"#).unwrap();
         assert_eq!(r.status, 302);
         assert_eq!(r.headers, vec![("location".into(), "http://x/y".into())]);
@@ -276,6 +316,8 @@ mod tests {
             r#"{"headers":[["x"]]}"#,
             r#"{"body_base64":"!!"}"#,
             r#"{"unknown":1}"#,
+            r#"{"raw":"x","status":200}"#,
+            r#"{"raw":"\u0100"}"#,
         ] {
             assert!(Reply::from_json(bad).is_err(), "{bad} should be rejected");
         }

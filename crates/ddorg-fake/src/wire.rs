@@ -20,6 +20,9 @@ pub(crate) struct Prepared {
     /// A [`Reply::passthrough`]: `head` holds only its extra header lines, added to the answer
     /// the request gets otherwise (see [`Prepared::pass_through`]).
     pub(crate) passthrough: bool,
+    /// A [`Reply::raw`]: `body` holds the whole response, written verbatim, then the connection
+    /// closes.
+    pub(crate) raw: bool,
 }
 
 impl Prepared {
@@ -35,6 +38,7 @@ impl Prepared {
             fault: self.fault.or(routed.fault),
             close: routed.close,
             passthrough: false,
+            raw: routed.raw,
         }
     }
 }
@@ -42,6 +46,18 @@ impl Prepared {
 impl Reply {
     /// Renders the reply to wire bytes once, so serving it costs only writes.
     pub(crate) fn prepare(&self) -> Prepared {
+        if let Some(raw) = &self.raw {
+            return Prepared {
+                head: Vec::new(),
+                body: raw.clone(),
+                delay: self.delay,
+                body_delay: None,
+                fault: None,
+                close: true,
+                passthrough: false,
+                raw: true,
+            };
+        }
         if self.passthrough {
             let mut extra = Vec::new();
             for (n, v) in &self.headers {
@@ -55,6 +71,7 @@ impl Reply {
                 fault: self.fault,
                 close: false,
                 passthrough: true,
+                raw: false,
             };
         }
         let no_body = matches!(self.status, 100..=199 | 204 | 304);
@@ -100,6 +117,7 @@ impl Reply {
             fault: self.fault,
             close,
             passthrough: false,
+            raw: false,
         }
     }
 }

@@ -46,9 +46,9 @@ fn value_to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, P
         Value::Null => py.None().into_bound(py),
         Value::Bool(b) => b.into_bound_py_any(py)?,
         Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_bound_py_any(py)?,
+            (Some(i), _) if n.to_string() != "-0" => i.into_bound_py_any(py)?,
             (None, Some(u)) => u.into_bound_py_any(py)?,
-            (None, None) => n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py)?,
+            _ => number_to_python(py, &n.to_string())?,
         },
         Value::String(s) => PyString::new(py, s).into_any(),
         Value::Array(items) => {
@@ -66,6 +66,22 @@ fn value_to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, P
             dict.into_any()
         }
     })
+}
+
+/// A number that fits neither i64 nor u64, from its exact JSON text (ddorg-core keeps numbers
+/// as received): an integer of any size is a Python `int`, as `json.loads` gives; `-0` is
+/// `-0.0`, the one Python number that keeps its sign; anything else is the nearest `float`, so
+/// `1e400` is `inf`, as `json.loads` gives. `to_json()` keeps the text itself.
+fn number_to_python<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let integer = text.strip_prefix('-').unwrap_or(text);
+    if text == "-0" || !integer.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse::<f64>()
+            .unwrap_or(f64::NAN)
+            .into_bound_py_any(py);
+    }
+    static INT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    INT.import(py, "builtins", "int")?.call1((text,))
 }
 
 /// Decodes JSON text into a model with the core's decoder (its checks, its messages); a
