@@ -24,7 +24,7 @@ use crate::reuse;
 use crate::secret::KeyHeader;
 use crate::site::Site;
 use crate::transport::{self, Target};
-use crate::transport_error::transport_error;
+use crate::transport_error::{framing_fault, malformed_response, transport_error};
 use crate::LOG_TARGET;
 
 const SALESFORCE_ORGS_PATH: &str = "/api/v2/integration/salesforce-incidents/organizations";
@@ -373,6 +373,9 @@ impl Client {
         };
         let status = response.status().as_u16();
         let headers = response.headers();
+        if let Some(fault) = framing_fault(headers) {
+            return Err(malformed_response(&inner.target, fault));
+        }
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let rate_limit = RateLimit::from_headers(header);
         let content_type = header("content-type").map(str::to_owned);

@@ -19,6 +19,41 @@ pub(crate) fn is_timeout(e: &ureq::Error) -> bool {
     }
 }
 
+/// A response that does not parse or frames its body in a way ddorg cannot read: the server's deterministic
+/// fault (the same request gets the same answer), so it is named as such and never retried.
+pub(crate) fn malformed_response(target: &Target, detail: &str) -> Error {
+    Error::new(
+        ErrorKind::Network,
+        format!("the server at {target} sent a malformed HTTP response (protocol error: {detail}); not retried"),
+    )
+    .permanent()
+}
+
+/// What is wrong with a response's body framing (RFC 9112 §6.1, §6.3), if anything: `chunked`
+/// followed by another coding, which ddorg never asked for (it sends no `TE`) and could not undo.
+/// A `Transfer-Encoding` whose codings do not include `chunked` is read until the server closes,
+/// as §6.3 says; with `Content-Length` as well, `Transfer-Encoding` wins (the `chunked_body`
+/// fault row), so neither needs a check here.
+pub(crate) fn framing_fault(headers: &ureq::http::HeaderMap) -> Option<&'static str> {
+    let mut codings = headers
+        .get_all("transfer-encoding")
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or("?").split(','))
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .peekable();
+    codings.peek()?;
+    let codings: Vec<&str> = codings.collect();
+    let last = codings.len() - 1;
+    if codings[..last]
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case("chunked"))
+    {
+        return Some("a transfer coding after chunked");
+    }
+    None
+}
+
 /// Maps a ureq failure to our kinds and one sentence naming the host (and proxy). `overall` is
 /// the call's deadline: each attempt's global timeout is what is left of it.
 pub(crate) fn transport_error(e: ureq::Error, overall: Duration, target: &Target) -> Error {
@@ -73,12 +108,7 @@ pub(crate) fn transport_error(e: ureq::Error, overall: Duration, target: &Target
         // header, conflicting framing) is the server's deterministic fault: the same request
         // gets the same answer, so it is named as such and never retried.
         ureq::Error::Protocol(p) => {
-            return Error::new(
-                ErrorKind::Network,
-                format!("the server at {target} sent a malformed HTTP response (protocol error: {p}); not retried"),
-            )
-            .permanent()
-            .with_source(e)
+            return malformed_response(target, &p.to_string()).with_source(e)
         }
         ureq::Error::Io(io)
             if io.kind() == io::ErrorKind::ConnectionReset
@@ -106,4 +136,48 @@ pub(crate) fn transport_error(e: ureq::Error, overall: Duration, target: &Target
         ),
     };
     Error::new(kind, message).with_source(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::framing_fault;
+    use ureq::http::HeaderMap;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.append(*name, value.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn chunked_before_another_coding_is_a_framing_fault() {
+        for te in ["chunked, gzip", "CHUNKED,identity"] {
+            let h = headers(&[("transfer-encoding", te)]);
+            assert_eq!(
+                framing_fault(&h),
+                Some("a transfer coding after chunked"),
+                "{te}"
+            );
+        }
+        let split = headers(&[
+            ("transfer-encoding", "chunked"),
+            ("transfer-encoding", "gzip"),
+        ]);
+        assert_eq!(
+            framing_fault(&split),
+            Some("a transfer coding after chunked")
+        );
+        for ok in [
+            headers(&[("content-length", "5")]),
+            headers(&[("transfer-encoding", "chunked")]),
+            headers(&[("transfer-encoding", "chunked"), ("content-length", "5")]),
+            headers(&[("transfer-encoding", "gzip, chunked")]),
+            headers(&[("transfer-encoding", "identity")]),
+            headers(&[]),
+        ] {
+            assert_eq!(framing_fault(&ok), None, "{ok:?}");
+        }
+    }
 }
