@@ -1,108 +1,16 @@
-//! [`ClientBuilder`]: every option a [`Client`](crate::Client) has, with its default.
+//! The setters of [`ClientBuilder`]: one per option, each saying its default.
 
-use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::base_url::BaseUrl;
+use super::{ClientBuilder, ProxySetting, ENV_API_KEY, ENV_APP_KEY, ENV_BASE_URL, ENV_SITE};
 use crate::client::Client;
-use crate::error::{Error, ErrorKind};
-use crate::limits::{self, TimeoutKind};
-pub(crate) use crate::proxy::ProxySetting;
-use crate::retry::{RetryPolicy, Sleeper, SleeperDebug, ThreadSleeper};
-use crate::secret::{KeyHeader, Secret};
+use crate::error::Error;
+use crate::retry::{RetryPolicy, Sleeper};
+use crate::secret::Secret;
 use crate::site::Site;
-use crate::transport::Target;
-use crate::trust::{TlsRoots, TrustSetting};
-
-/// Environment variable holding the API key.
-pub const ENV_API_KEY: &str = "DD_API_KEY";
-/// Environment variable holding the application key.
-pub const ENV_APP_KEY: &str = "DD_APP_KEY";
-/// Environment variable naming the site, e.g. `datadoghq.eu`.
-pub const ENV_SITE: &str = "DD_SITE";
-/// Environment variable holding a custom base URL (wins over the site).
-pub const ENV_BASE_URL: &str = "DDORG_BASE_URL";
-
-/// The default user agent: `ddorg/<version>`.
-pub const DEFAULT_USER_AGENT: &str = concat!("ddorg/", env!("CARGO_PKG_VERSION"));
-
-/// Builds a [`Client`]. Every setter is infallible; [`build`](ClientBuilder::build) validates
-/// everything at once and returns a [`ErrorKind::Config`] error naming the first problem.
-///
-/// ```
-/// use std::time::Duration;
-/// use ddorg_core::{Client, Site};
-/// let client = Client::builder()
-///     .api_key("my-api-key")
-///     .app_key("my-app-key")
-///     .site(Site::Eu1)
-///     .timeout(Duration::from_secs(20))
-///     .max_retries(5)
-///     .build()
-///     .unwrap();
-/// assert_eq!(client.base_url(), "https://api.datadoghq.eu");
-/// assert!(!format!("{client:?}").contains("my-api-key"));
-/// ```
-#[derive(Clone)]
-pub struct ClientBuilder {
-    pub(crate) api_key: Option<Secret>,
-    pub(crate) app_key: Option<Secret>,
-    pub(crate) site: Option<Site>,
-    pub(crate) base_url: Option<String>,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) timeout: Duration,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) max_body_size: u64,
-    pub(crate) user_agent: String,
-    pub(crate) proxy: ProxySetting,
-    pub(crate) trust: TrustSetting,
-    pub(crate) sleeper: Arc<dyn Sleeper>,
-    /// An unparseable `DD_SITE`, reported by `build` unless a site or base URL set afterwards
-    /// makes it irrelevant.
-    pub(crate) bad_env_site: Option<String>,
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        ClientBuilder {
-            api_key: None,
-            app_key: None,
-            site: None,
-            base_url: None,
-            connect_timeout: limits::DEFAULT_CONNECT_TIMEOUT,
-            timeout: limits::DEFAULT_TIMEOUT,
-            retry: RetryPolicy::default(),
-            max_body_size: limits::DEFAULT_MAX_BODY_SIZE,
-            user_agent: DEFAULT_USER_AGENT.to_string(),
-            proxy: ProxySetting::default(),
-            trust: TrustSetting::default(),
-            sleeper: Arc::new(ThreadSleeper),
-            bad_env_site: None,
-        }
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key)
-            .field("app_key", &self.app_key)
-            .field("site", &self.site)
-            .field("base_url", &self.base_url)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("max_body_size", &self.max_body_size)
-            .field("user_agent", &self.user_agent)
-            .field("proxy", &self.proxy.redacted())
-            .field("ca_bundle", &self.trust.ca_bundle)
-            .field("tls_roots", &self.trust.roots)
-            .field("sleeper", &SleeperDebug)
-            .finish()
-    }
-}
+use crate::trust::TlsRoots;
 
 impl ClientBuilder {
     /// A builder with every option at its default and nothing read from the environment.
@@ -227,8 +135,8 @@ impl ClientBuilder {
     }
 
     /// The longest wait to establish a connection (DNS, TCP, TLS). Defaults to 10 s
-    /// ([`limits::DEFAULT_CONNECT_TIMEOUT`]); must be more than zero and at most
-    /// [`limits::MAX_TIMEOUT`] (365 days), checked by [`build`](Self::build).
+    /// ([`limits::DEFAULT_CONNECT_TIMEOUT`](crate::limits::DEFAULT_CONNECT_TIMEOUT)); must be more than zero and at most
+    /// [`limits::MAX_TIMEOUT`](crate::limits::MAX_TIMEOUT) (365 days), checked by [`build`](Self::build).
     ///
     /// ```
     /// use std::time::Duration;
@@ -248,7 +156,7 @@ impl ClientBuilder {
     }
 
     /// The overall deadline of one call, retries and their waits included. Defaults to 60 s
-    /// ([`limits::DEFAULT_TIMEOUT`]); must be more than zero and at most [`limits::MAX_TIMEOUT`]
+    /// ([`limits::DEFAULT_TIMEOUT`](crate::limits::DEFAULT_TIMEOUT)); must be more than zero and at most [`limits::MAX_TIMEOUT`](crate::limits::MAX_TIMEOUT)
     /// (365 days), checked by [`build`](Self::build).
     ///
     /// ```
@@ -300,9 +208,9 @@ impl ClientBuilder {
     }
 
     /// The largest response body accepted, after decompression; a larger one is a
-    /// [`ErrorKind::ResponseTooLarge`] error and is never held in memory whole. Defaults to 16 MiB
-    /// ([`limits::DEFAULT_MAX_BODY_SIZE`]); `0` would refuse every response, so
-    /// [`build`](Self::build) reports it as a [`ErrorKind::Config`] error.
+    /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) error and is never held in memory whole. Defaults to 16 MiB
+    /// ([`limits::DEFAULT_MAX_BODY_SIZE`](crate::limits::DEFAULT_MAX_BODY_SIZE)); `0` would refuse every response, so
+    /// [`build`](Self::build) reports it as a [`ErrorKind::Config`](crate::ErrorKind::Config) error.
     ///
     /// ```
     /// use ddorg_core::{Client, ErrorKind};
@@ -324,7 +232,7 @@ impl ClientBuilder {
     }
 
     /// Replaces the whole user agent, tokens appended before included. Defaults to
-    /// `ddorg/<version>` ([`DEFAULT_USER_AGENT`]; each binding names itself, e.g.
+    /// `ddorg/<version>` ([`DEFAULT_USER_AGENT`](super::DEFAULT_USER_AGENT); each binding names itself, e.g.
     /// `ddorg-python/<version>`). Must be printable ASCII, checked by [`build`](Self::build).
     /// `user_agent` means this in every language; appending is [`append_user_agent`](Self::append_user_agent).
     ///
@@ -363,7 +271,7 @@ impl ClientBuilder {
     /// (`[user:password@]host[:port]`, http when the scheme is left out). Defaults to the first
     /// of `HTTPS_PROXY`, `https_proxy`, `ALL_PROXY`, `all_proxy`, honoring `NO_PROXY`; loopback
     /// base URLs never use a proxy. [`build`](Self::build) refuses a URL that does not parse or
-    /// has another scheme (a [`ErrorKind::Config`] error naming the option or variable, never
+    /// has another scheme (a [`ErrorKind::Config`](crate::ErrorKind::Config) error naming the option or variable, never
     /// its password) rather than connect directly.
     ///
     /// Through an http(s) proxy, the connection, the proxy's answer to `CONNECT` and the TLS
@@ -402,7 +310,7 @@ impl ClientBuilder {
     /// curl's `--cacert` does): the CA of a TLS-inspecting proxy, or a private CA. Defaults to
     /// `DDORG_CA_BUNDLE`, then `SSL_CERT_FILE`, then the roots chosen by
     /// [`tls_roots`](Self::tls_roots). [`build`](Self::build) reads the file: one that cannot be
-    /// read or holds no certificate is a [`ErrorKind::Config`] error naming the path.
+    /// read or holds no certificate is a [`ErrorKind::Config`](crate::ErrorKind::Config) error naming the path.
     pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
         self.trust.ca_bundle = Some(path.into());
         self
@@ -467,138 +375,5 @@ impl ClientBuilder {
     /// ```
     pub fn build(self) -> Result<Client, Error> {
         Client::from_builder(self)
-    }
-
-    /// Checks every option, in one place, and resolves what needs resolving (the base URL, the
-    /// proxy). The first problem is a [`ErrorKind::Config`] error naming it. The keys are moved
-    /// out of the builder (which `build` consumes), so building makes no copy of them.
-    pub(crate) fn validate(&mut self) -> Result<Validated, Error> {
-        if let (Some(message), None) = (&self.bad_env_site, &self.base_url) {
-            return Err(Error::new(ErrorKind::Config, message.clone()));
-        }
-        let base = self.resolved_base_url()?;
-        let api_key = ClientBuilder::checked_key(self.api_key.take(), "API key", ENV_API_KEY)?;
-        let app_key =
-            ClientBuilder::checked_key(self.app_key.take(), "application key", ENV_APP_KEY)?;
-        limits::check_timeout(TimeoutKind::Overall, self.timeout)?;
-        limits::check_timeout(TimeoutKind::Connect, self.connect_timeout)?;
-        limits::check_max_body_size(self.max_body_size)?;
-        limits::check_user_agent(&self.user_agent)?;
-        let target = Target::of(&base.url);
-        let proxy = crate::proxy::choose(&self.proxy, &target.host, base.loopback)?;
-        let (tls, trust) = crate::trust::tls_config(&self.trust)?;
-        log::debug!(target: crate::LOG_TARGET, "trusted roots: {trust:?}; proxy: {:?}", proxy.as_ref().map(|p| &p.shown));
-        Ok(Validated {
-            base,
-            api_key,
-            app_key,
-            target: target.with_proxy(proxy.as_ref().map(|p| p.shown.clone())),
-            proxy: proxy.map(|p| p.proxy),
-            tls,
-        })
-    }
-
-    /// The base URL this builder resolves to, validated.
-    pub(crate) fn resolved_base_url(&self) -> Result<BaseUrl, Error> {
-        match &self.base_url {
-            Some(url) => BaseUrl::parse(url),
-            None => Ok(BaseUrl {
-                url: self.site.unwrap_or_default().api_base_url(),
-                loopback: false,
-            }),
-        }
-    }
-
-    /// Checks a key: present, non-empty, printable ASCII only (a header cannot carry more, and a
-    /// CR/LF could smuggle a second header), and turns it, without copying, into the client's
-    /// one copy: the header value every request shares. The message names the variable, never
-    /// the value.
-    pub(crate) fn checked_key(
-        key: Option<Secret>,
-        what: &str,
-        env: &str,
-    ) -> Result<KeyHeader, Error> {
-        let config = |msg: String| Error::new(ErrorKind::Config, msg);
-        match key {
-            None => Err(config(format!(
-                "{what} is missing: set {env} or pass it to the client"
-            ))),
-            Some(k) if k.expose().trim().is_empty() => {
-                Err(config(format!("{what} is empty: check {env}")))
-            }
-            Some(k) if k.expose().bytes().any(|b| b.is_ascii_control()) => Err(config(format!(
-                "{what} contains a control character (such as CR or LF): check {env}"
-            ))),
-            Some(k) if !k.expose().is_ascii() => Err(config(format!(
-                "{what} contains a non-ASCII character: check {env}"
-            ))),
-            Some(k) => k
-                .into_header()
-                .map_err(|_| config(format!("{what} cannot be sent in a header: check {env}"))),
-        }
-    }
-}
-
-/// What [`ClientBuilder::validate`] found valid and resolved.
-pub(crate) struct Validated {
-    pub(crate) base: BaseUrl,
-    pub(crate) api_key: KeyHeader,
-    pub(crate) app_key: KeyHeader,
-    pub(crate) proxy: Option<ureq::Proxy>,
-    /// Who calls talk to (the API host and the proxy), for messages.
-    pub(crate) target: Target,
-    /// The TLS setup for the trusted roots, shared by the process's clients that trust them.
-    pub(crate) tls: Arc<rustls::ClientConfig>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::base_url::redact_userinfo;
-
-    #[test]
-    fn keys_are_checked_without_showing_them() {
-        let check = |k: Option<&str>| {
-            ClientBuilder::checked_key(k.map(Secret::from), "API key", ENV_API_KEY).map(|_| ())
-        };
-        assert!(check(Some("abc123")).is_ok());
-        for bad in [
-            None,
-            Some(""),
-            Some("  "),
-            Some("ab\r\nX-Evil: 1"),
-            Some("key\0"),
-            Some("clé"),
-        ] {
-            let err = check(bad).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::Config);
-            assert!(err.to_string().contains("DD_API_KEY"));
-            assert!(!err.to_string().contains("X-Evil"));
-        }
-    }
-
-    #[test]
-    fn debug_never_shows_keys_or_proxy_passwords() {
-        let b = ClientBuilder::new()
-            .api_key("sekrit-api")
-            .app_key("sekrit-app")
-            .proxy("http://bob:pw123@proxy:3128");
-        let dbg = format!("{b:?}");
-        assert!(!dbg.contains("sekrit"), "{dbg}");
-        assert!(!dbg.contains("pw123"), "{dbg}");
-        assert!(dbg.contains("http://***@proxy:3128"), "{dbg}");
-    }
-
-    #[test]
-    fn redaction_leaves_an_at_sign_in_the_path_alone() {
-        let b = ClientBuilder::new().proxy("http://proxy:3128/p@th");
-        assert!(
-            format!("{b:?}").contains("\"http://proxy:3128/p@th\""),
-            "{b:?}"
-        );
-        assert_eq!(
-            redact_userinfo("https://u:pw@host/a@b"),
-            "https://***@host/a@b"
-        );
     }
 }
