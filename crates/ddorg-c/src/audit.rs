@@ -10,9 +10,9 @@ use std::sync::Arc;
 use ddorg_audit::{self as audit, FleetOptions, Format, Policy, Report};
 use ddorg_core::{Error, ErrorKind};
 
-use crate::client::ddorg_client;
+use crate::client::{ddorg_client, org_call};
 use crate::error::ddorg_error;
-use crate::ffi::{arg_out, arg_ref, arg_str, fallible, free, getter, into_handle};
+use crate::ffi::{arg_ref, arg_str, fallible_out, free, getter};
 use crate::status::ddorg_status;
 use crate::strings::{data_cstring, opt_ptr, owned, text_cstring, version};
 
@@ -117,17 +117,19 @@ pub unsafe extern "C" fn ddorg_audit(
     err: *mut *mut ddorg_error,
 ) -> ddorg_status {
     unsafe {
-        fallible(err, || {
-            let out = arg_out(out, "out")?;
-            let client = arg_ref(client, "client")?;
-            let public_id = arg_str(public_id, "public_id")?;
+        fallible_out(out, err, || {
+            let (client, public_id) = org_call(client, public_id)?;
+            // Checked here, not left to the core's request, so that an empty ID is this
+            // function's DDORG_ERR_INVALID_ARGUMENT rather than an org error inside the report.
             if public_id.is_empty() {
-                return Err(Error::new(ErrorKind::InvalidArgument, "public_id is empty"));
+                return Err(Error::new(
+                    ErrorKind::InvalidArgument,
+                    "public_id must not be empty",
+                ));
             }
             let policy = policy_arg(policy_toml)?;
-            let report = audit::audit_org(client.core(), public_id, &policy);
-            *out = into_handle(ddorg_audit_report::new(report));
-            Ok(())
+            let report = audit::audit_org(client, public_id, &policy);
+            Ok(ddorg_audit_report::new(report))
         })
     }
 }
@@ -146,8 +148,7 @@ pub unsafe extern "C" fn ddorg_audit_fleet(
     err: *mut *mut ddorg_error,
 ) -> ddorg_status {
     unsafe {
-        fallible(err, || {
-            let out = arg_out(out, "out")?;
+        fallible_out(out, err, || {
             let path = arg_str(fleet_path, "fleet_path")?;
             let policy = policy_arg(policy_toml)?;
             let fleet = audit::Fleet::from_file(Path::new(path))?;
@@ -159,8 +160,7 @@ pub unsafe extern "C" fn ddorg_audit_fleet(
                 b.user_agent(format!("ddorg-c/{}", version()))
             }));
             let report = audit::audit_fleet(&fleet, &policy, &options)?;
-            *out = into_handle(ddorg_audit_report::new(report));
-            Ok(())
+            Ok(ddorg_audit_report::new(report))
         })
     }
 }
@@ -178,14 +178,12 @@ pub unsafe extern "C" fn ddorg_audit_report_compare(
     err: *mut *mut ddorg_error,
 ) -> ddorg_status {
     unsafe {
-        fallible(err, || {
-            let out = arg_out(out, "out")?;
+        fallible_out(out, err, || {
             let report = arg_ref(report, "report")?;
             let baseline = audit::Baseline::from_json(arg_str(baseline_json, "baseline_json")?)?;
             let mut compared = report.report.clone();
             audit::apply_baseline(&mut compared, &baseline);
-            *out = into_handle(ddorg_audit_report::new(compared));
-            Ok(())
+            Ok(ddorg_audit_report::new(compared))
         })
     }
 }

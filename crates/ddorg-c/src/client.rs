@@ -3,10 +3,10 @@
 use std::ffi::{c_char, CString};
 use std::ptr;
 
-use ddorg_core::Client;
+use ddorg_core::{Client, Error};
 
 use crate::error::ddorg_error;
-use crate::ffi::{arg_out, arg_ref, arg_str, fallible, free, getter, into_handle};
+use crate::ffi::{arg_ref, arg_str, fallible_out, free, getter};
 use crate::options::ddorg_options;
 use crate::org::ddorg_org_response;
 use crate::salesforce::ddorg_salesforce_orgs;
@@ -22,10 +22,18 @@ pub struct ddorg_client {
     user_agent: CString,
 }
 
-impl ddorg_client {
-    /// The core client, for the audit functions.
-    pub(crate) fn core(&self) -> &Client {
-        &self.client
+/// The arguments of every call about one org ([`ddorg_get_org`], `ddorg_audit`): the client's
+/// core and the public ID, each checked (NULL, not UTF-8) the same way.
+///
+/// # Safety
+/// `client` is NULL or a live client; `public_id` is NULL or a NUL-terminated string.
+pub(crate) unsafe fn org_call<'a>(
+    client: *const ddorg_client,
+    public_id: *const c_char,
+) -> Result<(&'a Client, &'a str), Error> {
+    unsafe {
+        let client = arg_ref(client, "client")?;
+        Ok((&client.client, arg_str(public_id, "public_id")?))
     }
 }
 
@@ -41,17 +49,15 @@ pub unsafe extern "C" fn ddorg_client_new(
     err: *mut *mut ddorg_error,
 ) -> ddorg_status {
     unsafe {
-        fallible(err, || {
-            let out = arg_out(out, "out")?;
+        fallible_out(out, err, || {
             // SAFETY: the caller's contract: NULL or live options.
             let opts = opts.as_ref();
             let client = ddorg_options::builder(opts).build()?;
-            *out = into_handle(ddorg_client {
+            Ok(ddorg_client {
                 base_url: text_cstring(client.base_url()),
                 user_agent: text_cstring(client.user_agent()),
                 client,
-            });
-            Ok(())
+            })
         })
     }
 }
@@ -90,13 +96,10 @@ pub unsafe extern "C" fn ddorg_get_org(
     err: *mut *mut ddorg_error,
 ) -> ddorg_status {
     unsafe {
-        fallible(err, || {
-            let out = arg_out(out, "out")?;
-            let client = arg_ref(client, "client")?;
-            let public_id = arg_str(public_id, "public_id")?;
-            let response = client.client.get_org(public_id)?;
-            *out = into_handle(ddorg_org_response::new(response));
-            Ok(())
+        fallible_out(out, err, || {
+            let (client, public_id) = org_call(client, public_id)?;
+            let response = client.get_org(public_id)?;
+            Ok(ddorg_org_response::new(response))
         })
     }
 }
@@ -112,12 +115,10 @@ pub unsafe extern "C" fn ddorg_list_salesforce_orgs(
     err: *mut *mut ddorg_error,
 ) -> ddorg_status {
     unsafe {
-        fallible(err, || {
-            let out = arg_out(out, "out")?;
+        fallible_out(out, err, || {
             let client = arg_ref(client, "client")?;
             let response = client.client.list_salesforce_organizations()?;
-            *out = into_handle(ddorg_salesforce_orgs::new(response));
-            Ok(())
+            Ok(ddorg_salesforce_orgs::new(response))
         })
     }
 }

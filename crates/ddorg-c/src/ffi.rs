@@ -45,6 +45,26 @@ pub(crate) unsafe fn fallible(
     })
 }
 
+/// The body of every function that makes a handle: [`fallible`] with the out-pointer checked
+/// first and set to NULL at once (so that it is NULL on every failure), then set to the handle
+/// made of `f`'s value.
+///
+/// # Safety
+/// `out` and `err` are NULL or valid for writes.
+pub(crate) unsafe fn fallible_out<T>(
+    out: *mut *mut T,
+    err: *mut *mut ddorg_error,
+    f: impl FnOnce() -> Result<T, Error>,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let out = arg_out(out, "out")?;
+            *out = into_handle(f()?);
+            Ok(())
+        })
+    }
+}
+
 /// The body of every getter: `f` applied to the handle, or `default` when the handle is NULL or
 /// `f` panicked.
 ///
@@ -174,6 +194,21 @@ mod tests {
         let status = unsafe { fallible(&mut err, || Ok(())) };
         assert_eq!(status, ddorg_status::DDORG_OK);
         assert!(err.is_null());
+    }
+
+    #[test]
+    fn fallible_out_sets_out_to_the_handle_only_on_success() {
+        let mut out = ptr::dangling_mut::<u8>();
+        let failed =
+            unsafe { fallible_out(&mut out, ptr::null_mut(), || Err(invalid("no".into()))) };
+        assert_eq!(failed, ddorg_status::DDORG_ERR_INVALID_ARGUMENT);
+        assert!(out.is_null());
+        let made = unsafe { fallible_out(&mut out, ptr::null_mut(), || Ok(7u8)) };
+        assert_eq!(made, ddorg_status::DDORG_OK);
+        assert_eq!(unsafe { *out }, 7);
+        unsafe { free(out) };
+        let no_out = unsafe { fallible_out(ptr::null_mut(), ptr::null_mut(), || Ok(7u8)) };
+        assert_eq!(no_out, ddorg_status::DDORG_ERR_INVALID_ARGUMENT);
     }
 
     #[test]

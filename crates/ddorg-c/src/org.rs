@@ -8,7 +8,7 @@ use ddorg_core::{
 };
 
 use crate::error::ddorg_error;
-use crate::ffi::{arg_out, arg_str, fallible, free, getter, into_handle};
+use crate::ffi::{arg_str, fallible_out, free, getter};
 use crate::rate_limit::{ddorg_rate_limit, fill, fill_absent, RateLimitC};
 use crate::status::ddorg_status;
 use crate::strings::{data_cstring, json_of, opt_ptr, tristate};
@@ -324,14 +324,12 @@ pub unsafe extern "C" fn ddorg_org_response_from_json(
     err: *mut *mut ddorg_error,
 ) -> ddorg_status {
     unsafe {
-        fallible(err, || {
-            let out = arg_out(out, "out")?;
+        fallible_out(out, err, || {
             let body: OrganizationResponse = ddorg_core::from_json(arg_str(json, "json")?)?;
-            *out = into_handle(ddorg_org_response::new(Response::from_parts(
+            Ok(ddorg_org_response::new(Response::from_parts(
                 body,
                 local_meta(),
-            )));
-            Ok(())
+            )))
         })
     }
 }

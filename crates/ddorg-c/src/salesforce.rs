@@ -7,7 +7,7 @@ use std::ptr;
 use ddorg_core::{Response, SalesforceIncidentsOrganizationsResponse};
 
 use crate::error::ddorg_error;
-use crate::ffi::{arg_out, arg_str, fallible, free, getter, into_handle};
+use crate::ffi::{arg_str, fallible_out, free, getter};
 use crate::org::local_meta;
 use crate::rate_limit::{ddorg_rate_limit, fill, fill_absent, RateLimitC};
 use crate::status::ddorg_status;
@@ -183,15 +183,13 @@ pub unsafe extern "C" fn ddorg_salesforce_orgs_from_json(
     err: *mut *mut ddorg_error,
 ) -> ddorg_status {
     unsafe {
-        fallible(err, || {
-            let out = arg_out(out, "out")?;
+        fallible_out(out, err, || {
             let body: SalesforceIncidentsOrganizationsResponse =
                 ddorg_core::from_json(arg_str(json, "json")?)?;
-            *out = into_handle(ddorg_salesforce_orgs::new(Response::from_parts(
+            Ok(ddorg_salesforce_orgs::new(Response::from_parts(
                 body,
                 local_meta(),
-            )));
-            Ok(())
+            )))
         })
     }
 }

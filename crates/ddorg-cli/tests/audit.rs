@@ -2,37 +2,34 @@
 //! them, every format, drift, exit codes, and keys never in any report.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use ddorg_fake::{Behavior, FakeServer, Fleet, Reply};
 use serde_json::{json, Value};
 
 mod common;
 
-use common::{code, ddorg, stderr, stdout, with_test_keys, Scratch, API_KEY};
+use common::{
+    assert_stderr_has, assert_stdout_has, audit_fleet, code, ddorg, jit_admin_settings,
+    json_stderr, json_stdout, org_reply, serve_fleet, stderr, stdout, with_test_keys, Scratch,
+    API_KEY,
+};
 
 const RULE_COUNT: usize = ddorg_audit::RULES.len();
 
-fn json_of(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+/// SAML-004, SAML-005 and SHARE-001 (public dashboards), no metadata expiry date.
+fn wide_open_settings() -> Value {
+    let mut settings = jit_admin_settings();
+    settings["private_widget_share"] = json!(true);
+    settings
+        .as_object_mut()
+        .unwrap()
+        .remove("saml_idp_metadata_valid_until");
+    settings
 }
 
 fn wide_open_org() -> Reply {
-    Reply::json(200, &wide_open_body().to_string())
-}
-
-fn wide_open_body() -> Value {
-    json!({"org": {"public_id": "abc", "settings": {
-        "private_widget_share": true,
-        "saml": {"enabled": true},
-        "saml_autocreate_access_role": "adm",
-        "saml_autocreate_users_domains": {"domains": ["gmail.com"], "enabled": true},
-        "saml_can_be_enabled": true,
-        "saml_idp_endpoint": "https://idp.example.com",
-        "saml_idp_initiated_login": {"enabled": false},
-        "saml_idp_metadata_uploaded": true,
-        "saml_strict_mode": {"enabled": true}
-    }}})
+    org_reply(None, wide_open_settings())
 }
 
 #[test]
@@ -63,7 +60,7 @@ fn findings_at_or_above_fail_on_exit_1_and_never_disables_it() {
     fake.set_org("abc", wide_open_org());
     let o = ddorg(Some(&fake), &["audit", "abc", "--format", "json"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let r = json_of(&o);
+    let r = json_stdout(&o);
     assert_eq!(r["ddorg_audit"], 1);
     let rules: Vec<&str> = r["orgs"][0]["findings"]
         .as_array()
@@ -99,7 +96,7 @@ fn findings_at_or_above_fail_on_exit_1_and_never_disables_it() {
     );
     assert_eq!(code(&o), 0);
     assert_eq!(
-        json_of(&o)["policy"]["fail_on"],
+        json_stdout(&o)["policy"]["fail_on"],
         "never",
         "the effective policy is recorded"
     );
@@ -111,22 +108,11 @@ fn an_org_that_cannot_be_audited_exits_9_with_a_report() {
     fake.set_org("gone", Reply::errors(404, &["Organization not found"]));
     let o = ddorg(Some(&fake), &["audit", "gone", "--format", "json"]);
     assert_eq!(code(&o), 9);
-    let r = json_of(&o);
+    let r = json_stdout(&o);
     assert_eq!(r["orgs"][0]["status"], "error");
     assert_eq!(r["orgs"][0]["error"]["kind"], "not_found");
     assert_eq!(r["orgs"][0]["error"]["status"], 404);
-    assert!(
-        stderr(&o).contains("1 of 1 org(s) could not be audited"),
-        "{}",
-        stderr(&o)
-    );
-}
-
-/// The one JSON object a `--json` run printed on stderr.
-fn json_error(o: &Output) -> Value {
-    let err = stderr(o);
-    assert_eq!(err.lines().count(), 1, "one JSON object on stderr: {err}");
-    serde_json::from_str(&err).unwrap_or_else(|e| panic!("{e}: {err}"))
+    assert_stderr_has(&o, "1 of 1 org(s) could not be audited");
 }
 
 #[test]
@@ -142,7 +128,7 @@ fn json_flag_prints_the_json_report_as_format_json_does() {
         let o = ddorg(Some(&fake), args);
         assert_eq!(code(&o), code(&by_format), "{args:?}: {}", stderr(&o));
         assert_eq!(code(&o), 1, "the wide-open org has high findings");
-        let (mut r, mut expected) = (json_of(&o), json_of(&by_format));
+        let (mut r, mut expected) = (json_stdout(&o), json_stdout(&by_format));
         // Only the time of the audit may differ between two runs.
         for v in [&mut r, &mut expected] {
             v.as_object_mut().unwrap().remove("generated_at");
@@ -163,7 +149,7 @@ fn json_flag_with_another_format_is_a_usage_error_naming_both() {
             let o = ddorg(Some(&fake), &args);
             assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
             assert!(stdout(&o).is_empty(), "no report on a usage error");
-            let e = json_error(&o);
+            let e = json_stderr(&o);
             assert_eq!(e["kind"], "usage");
             let message = e["message"].as_str().unwrap();
             assert!(
@@ -189,12 +175,12 @@ fn json_flag_keeps_errors_json_on_stderr_with_the_same_exit_codes() {
     );
     assert_eq!(code(&o), 2);
     assert!(stdout(&o).is_empty());
-    let e = json_error(&o);
+    let e = json_stderr(&o);
     assert_eq!(e["kind"], "config");
     assert!(e["message"].as_str().unwrap().contains("fail_onn"), "{e}");
     let o = ddorg(Some(&fake), &["--json", "audit"]);
     assert_eq!(code(&o), 2);
-    assert_eq!(json_error(&o)["kind"], "usage");
+    assert_eq!(json_stderr(&o)["kind"], "usage");
     let o = ddorg(
         Some(&fake),
         &[
@@ -206,7 +192,7 @@ fn json_flag_keeps_errors_json_on_stderr_with_the_same_exit_codes() {
         ],
     );
     assert_eq!(code(&o), 2);
-    let e = json_error(&o);
+    let e = json_stderr(&o);
     assert_eq!(e["kind"], "config");
     assert!(
         e["message"]
@@ -219,7 +205,7 @@ fn json_flag_keeps_errors_json_on_stderr_with_the_same_exit_codes() {
     fake.set_org("gone", Reply::errors(404, &["Organization not found"]));
     let o = ddorg(Some(&fake), &["audit", "gone", "--json"]);
     assert_eq!(code(&o), 9);
-    assert_eq!(json_of(&o)["orgs"][0]["error"]["kind"], "not_found");
+    assert_eq!(json_stdout(&o)["orgs"][0]["error"]["kind"], "not_found");
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
 
@@ -320,18 +306,18 @@ fn drift_against_a_baseline_counts_only_new_findings() {
     // Same posture: the critical and high findings are known, so nothing new fails.
     let o = against_baseline();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(json_of(&o)["summary"]["findings"]["critical"], 1);
-    assert_eq!(json_of(&o)["summary"]["findings"]["high"], 1);
+    assert_eq!(json_stdout(&o)["summary"]["findings"]["critical"], 1);
+    assert_eq!(json_stdout(&o)["summary"]["findings"]["high"], 1);
 
     // Sharing fixed, strict mode turned off, a setting gone to null.
-    let mut body = wide_open_body();
-    body["org"]["settings"]["private_widget_share"] = json!(false);
-    body["org"]["settings"]["saml_strict_mode"]["enabled"] = json!(false);
-    body["org"]["settings"]["saml_idp_metadata_valid_until"] = Value::Null;
-    fake.set_org("abc", Reply::json(200, &body.to_string()));
+    let mut settings = wide_open_settings();
+    settings["private_widget_share"] = json!(false);
+    settings["saml_strict_mode"]["enabled"] = json!(false);
+    settings["saml_idp_metadata_valid_until"] = Value::Null;
+    fake.set_org("abc", org_reply(None, settings));
     let o = against_baseline();
     assert_eq!(code(&o), 1, "the new high finding fails");
-    let d = &json_of(&o)["orgs"][0]["drift"];
+    let d = &json_stdout(&o)["orgs"][0]["drift"];
     assert_eq!(d["new_findings"][0]["rule"], "DDORG-SAML-002");
     assert_eq!(d["resolved_findings"][0]["rule"], "DDORG-SHARE-001");
     let changed = d["changed_settings"].as_array().unwrap();
@@ -349,11 +335,7 @@ fn drift_against_a_baseline_counts_only_new_findings() {
         Some(&fake),
         &["audit", "abc", "--baseline", old.to_str().unwrap()],
     );
-    assert!(
-        stdout(&text).contains("drift: 1 new, 1 resolved, 3 setting(s) changed"),
-        "{}",
-        stdout(&text)
-    );
+    assert_stdout_has(&text, "drift: 1 new, 1 resolved, 3 setting(s) changed");
 }
 
 fn rule_results(report: &Value) -> (Vec<String>, Vec<String>, Vec<String>) {
@@ -376,27 +358,21 @@ fn rule_results(report: &Value) -> (Vec<String>, Vec<String>, Vec<String>) {
     (fired, passed, skipped)
 }
 
+/// A fake serving 240 orgs with faults among them, and the fleet file for it in `dir`.
 fn fleet_scenario(dir: &Path) -> (FakeServer, Fleet, PathBuf) {
-    let fake = FakeServer::start().unwrap();
     let fleet = Fleet::generate(240).with_faults();
-    fake.set_fleet(&fleet);
     let path = dir.join("fleet.toml");
-    fleet.write_fleet_file(&path, &fake.base_url()).unwrap();
-    (fake, fleet, path)
+    (serve_fleet(&fleet, &path), fleet, path)
 }
 
 #[test]
 fn a_fleet_of_240_orgs_with_a_403_a_404_a_429_burst_and_a_timeout() {
     let scratch = Scratch::new("fleet");
     let (fake, fleet, path) = fleet_scenario(&scratch.0);
-    let path = path.to_str().unwrap();
     let out = scratch.path("report.json");
-    let o = ddorg(
-        None,
+    let o = audit_fleet(
+        &path,
         &[
-            "audit",
-            "--fleet",
-            path,
             "--concurrency",
             "16",
             "--format",
@@ -579,18 +555,7 @@ fn no_format_of_a_fleet_report_holds_a_key() {
     let scratch = Scratch::new("keys");
     let (_fake, fleet, path) = fleet_scenario(&scratch.0);
     for format in ["text", "json", "sarif", "markdown"] {
-        let o = ddorg(
-            None,
-            &[
-                "audit",
-                "--fleet",
-                path.to_str().unwrap(),
-                "--format",
-                format,
-                "--concurrency",
-                "32",
-            ],
-        );
+        let o = audit_fleet(&path, &["--format", format, "--concurrency", "32"]);
         assert_eq!(code(&o), 9, "{format}: {}", stderr(&o));
         let all = format!("{}{}", stdout(&o), stderr(&o));
         for org in fleet.orgs() {
@@ -602,7 +567,7 @@ fn no_format_of_a_fleet_report_holds_a_key() {
         }
         match format {
             "sarif" => {
-                let v = json_of(&o);
+                let v = json_stdout(&o);
                 assert_eq!(v["version"], "2.1.0");
                 assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
             }
@@ -610,7 +575,7 @@ fn no_format_of_a_fleet_report_holds_a_key() {
             "text" => {
                 assert!(stdout(&o).contains("could not be audited: org-0008, org-0012, org-0018"))
             }
-            _ => assert_eq!(json_of(&o)["ddorg_audit"], 1),
+            _ => assert_eq!(json_stdout(&o)["ddorg_audit"], 1),
         }
     }
 }
@@ -623,18 +588,9 @@ fn a_key_variable_not_set_fails_that_org_only() {
         "[defaults]\nbase_url = \"{}\"\n\n[[orgs]]\nname = \"ok\"\npublic_id = \"abc\"\n\n[[orgs]]\nname = \"unset\"\npublic_id = \"def\"\napi_key_env = \"DDORG_TEST_UNSET_KEY\"\n",
         fake.base_url()
     ));
-    let o = ddorg(
-        None,
-        &[
-            "audit",
-            "--fleet",
-            fleet.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
+    let o = audit_fleet(&fleet, &["--format", "json"]);
     assert_eq!(code(&o), 9);
-    let r = json_of(&o);
+    let r = json_stdout(&o);
     assert_eq!(
         r["orgs"][0]["status"], "audited",
         "keys default to DD_API_KEY / DD_APP_KEY"

@@ -9,23 +9,20 @@ use ddorg_fake::{FakeServer, Fleet};
 
 mod common;
 
-use common::{code, ddorg, keyless, stderr, stdout, Scratch};
+use common::{
+    assert_stdout_has, audit_fleet, code, ddorg, json_stdout, keyless, serve_fleet, stderr, stdout,
+    Scratch,
+};
 
 /// A fake serving a 6-org fleet and its fleet file (keys in files, mode 0600).
 fn ready_fleet(dir: &Path) -> (FakeServer, Fleet, PathBuf) {
-    let fake = FakeServer::start().unwrap();
     let fleet = Fleet::generate(6);
-    fake.set_fleet(&fleet);
     let path = dir.join("fleet.toml");
-    fleet.write_fleet_file(&path, &fake.base_url()).unwrap();
-    (fake, fleet, path)
+    (serve_fleet(&fleet, &path), fleet, path)
 }
 
 fn check(path: &Path) -> std::process::Output {
-    ddorg(
-        None,
-        &["audit", "--fleet", path.to_str().unwrap(), "--check"],
-    )
+    audit_fleet(path, &["--check"])
 }
 
 #[test]
@@ -43,7 +40,7 @@ fn check_of_a_ready_fleet_exits_0_says_what_it_checked_and_sends_nothing() {
     assert!(out.contains("ready to audit; no request was sent"), "{out}");
     assert_eq!(fake.request_count(), 0, "--check sends nothing");
     // The same fleet audited for real does send: the counter counts.
-    let o = ddorg(None, &["audit", "--fleet", path.to_str().unwrap()]);
+    let o = audit_fleet(&path, &[]);
     assert_ne!(code(&o), 2, "{}", stderr(&o));
     assert!(fake.request_count() > 0);
 }
@@ -58,18 +55,9 @@ fn check_refuses_a_key_file_others_can_read_naming_the_line_and_the_chmod_fix() 
         .join("fleet-keys")
         .join(format!("{}.app_key", org.name));
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let o = ddorg(
-        None,
-        &[
-            "--json",
-            "audit",
-            "--fleet",
-            path.to_str().unwrap(),
-            "--check",
-        ],
-    );
+    let o = audit_fleet(&path, &["--check", "--json"]);
     assert_eq!(code(&o), 2, "{}", stdout(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = json_stdout(&o);
     assert_eq!(v["ok"], false);
     let problems = v["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1, "{v}");
@@ -89,16 +77,7 @@ fn check_refuses_a_key_file_others_can_read_naming_the_line_and_the_chmod_fix() 
     );
     assert_eq!(fake.request_count(), 0);
     // The audit itself refuses that org's key the same way (an error of that org only).
-    let o = ddorg(
-        None,
-        &[
-            "audit",
-            "--fleet",
-            path.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
+    let o = audit_fleet(&path, &["--format", "json"]);
     assert_eq!(code(&o), 9);
     assert!(stdout(&o).contains("chmod 600"));
 }
@@ -134,11 +113,7 @@ fn check_of_one_org_reads_its_keys_and_options_and_sends_nothing() {
     assert_eq!(fake.request_count(), 0);
     let o = keyless(&["audit", "abc", "--check", "--site", "us3"]);
     assert_eq!(code(&o), 2);
-    assert!(
-        stdout(&o).contains("set the DD_API_KEY environment variable"),
-        "{}",
-        stdout(&o)
-    );
+    assert_stdout_has(&o, "set the DD_API_KEY environment variable");
 }
 
 #[test]

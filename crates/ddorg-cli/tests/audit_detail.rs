@@ -3,17 +3,15 @@
 
 mod common;
 
-use common::{code, ddorg, stderr, stdout, Scratch};
+use std::path::{Path, PathBuf};
+
+use common::{assert_stderr_has, audit_fleet, code, ddorg, serve_fleet, stderr, stdout, Scratch};
 use ddorg_fake::{FakeServer, Fleet};
 
 /// A fake serving a 12-org fleet (the fake's postures twice) and the fleet file for it.
-fn fleet(scratch: &Scratch) -> (FakeServer, String) {
-    let fake = FakeServer::start().unwrap();
-    let fleet = Fleet::generate(12);
-    fake.set_fleet(&fleet);
+fn fleet(scratch: &Scratch) -> (FakeServer, PathBuf) {
     let path = scratch.path("fleet.toml");
-    fleet.write_fleet_file(&path, &fake.base_url()).unwrap();
-    (fake, path.to_str().unwrap().to_string())
+    (serve_fleet(&Fleet::generate(12), &path), path)
 }
 
 /// No org's key in `report`.
@@ -27,10 +25,8 @@ fn no_key_in(report: &str) {
     }
 }
 
-fn audit(path: &str, more: &[&str]) -> String {
-    let mut args = vec!["audit", "--fleet", path];
-    args.extend_from_slice(more);
-    let o = ddorg(None, &args);
+fn audit(path: &Path, more: &[&str]) -> String {
+    let o = audit_fleet(path, more);
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     stdout(&o)
 }
@@ -89,13 +85,9 @@ fn detail_flags_are_refused_with_the_formats_they_do_not_shape() {
         }
         let o = ddorg(None, &args);
         assert_eq!(code(&o), 2, "{}", stderr(&o));
-        assert!(
-            stderr(&o).contains(&format!("{flag} shapes the text and markdown")),
-            "{}",
-            stderr(&o)
-        );
+        assert_stderr_has(&o, &format!("{flag} shapes the text and markdown"));
     }
     let o = ddorg(None, &["audit", "abc", "--detail", "everything"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("summary or full"), "{}", stderr(&o));
+    assert_stderr_has(&o, "summary or full");
 }

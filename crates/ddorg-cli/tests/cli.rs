@@ -6,7 +6,10 @@ use ddorg_fake::{FakeServer, Listen, Reply, TlsCert};
 
 mod common;
 
-use common::{code, command, ddorg, keyless, keyless_command, stderr, stdout, Scratch, API_KEY};
+use common::{
+    assert_stderr_has, assert_stdout_has, code, command, ddorg, json_stderr, keyless,
+    keyless_command, stderr, stdout, Scratch, API_KEY,
+};
 
 #[test]
 fn org_get_prints_a_readable_summary_and_exits_0() {
@@ -17,7 +20,7 @@ fn org_get_prints_a_readable_summary_and_exits_0() {
     assert!(out.contains("New child org"), "{out}");
     assert!(out.contains("SAML enabled"), "{out}");
     assert!(out.contains("ro (read-only)"), "{out}");
-    assert!(stderr(&o).contains("999 of 1000"), "{}", stderr(&o));
+    assert_stderr_has(&o, "999 of 1000");
     assert_eq!(fake.requests()[0].path, "/api/v1/org/abcdef12345");
     assert!(fake.requests()[0]
         .header("user-agent")
@@ -150,7 +153,7 @@ fn usage_and_config_errors_exit_2() {
     }
     let o = keyless(&["salesforce", "list"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("DD_API_KEY"), "{}", stderr(&o));
+    assert_stderr_has(&o, "DD_API_KEY");
     assert_eq!(fake.request_count(), 0);
 }
 
@@ -195,7 +198,7 @@ fn oversized_bodies_exit_7_and_network_failures_and_timeouts_exit_6() {
     );
     let o = ddorg(Some(&fake), &["--timeout", "0.3", "org", "get", "abc"]);
     assert_eq!(code(&o), 6, "{}", stderr(&o));
-    assert!(stderr(&o).contains("timeout"), "{}", stderr(&o));
+    assert_stderr_has(&o, "timeout");
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -215,7 +218,7 @@ fn oversized_bodies_exit_7_and_network_failures_and_timeouts_exit_6() {
         ],
     );
     assert_eq!(code(&o), 6, "{}", stderr(&o));
-    assert!(stderr(&o).contains("network"), "{}", stderr(&o));
+    assert_stderr_has(&o, "network");
 }
 
 #[test]
@@ -228,7 +231,7 @@ fn retries_then_rate_limited_reports_attempts() {
     );
     let o = ddorg(Some(&fake), &["--max-retries", "2", "org", "get", "abc"]);
     assert_eq!(code(&o), 4);
-    assert!(stderr(&o).contains(", 3 attempts"), "{}", stderr(&o));
+    assert_stderr_has(&o, ", 3 attempts");
     assert_eq!(fake.request_count(), 3);
 }
 
@@ -263,12 +266,8 @@ fn bare_ddorg_prints_usage_to_stderr_and_exits_2() {
     let o = ddorg(None, &[]);
     assert_eq!(code(&o), 2);
     assert!(stdout(&o).is_empty());
-    assert!(stderr(&o).contains("Usage: ddorg"), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("org get [OPTIONS] <PUBLIC_ID>"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "Usage: ddorg");
+    assert_stderr_has(&o, "org get [OPTIONS] <PUBLIC_ID>");
 }
 
 #[test]
@@ -331,27 +330,15 @@ fn a_missing_or_extra_word_is_named_with_that_commands_usage() {
     assert!(err.contains("ddorg org get --help"), "{err}");
 
     let o = ddorg(None, &["org", "get"]);
-    assert!(
-        stderr(&o).contains("`ddorg org get` needs PUBLIC_ID"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "`ddorg org get` needs PUBLIC_ID");
 
     let o = ddorg(None, &["salesforce", "list", "extra"]);
     assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("`ddorg salesforce list` takes no arguments"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "`ddorg salesforce list` takes no arguments");
 
     let o = ddorg(None, &["org", "get", "x", "--public-id", "y"]);
     assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("--public-id does not go with `ddorg org get`"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "--public-id does not go with `ddorg org get`");
 }
 
 #[test]
@@ -368,7 +355,7 @@ fn with_json_an_error_is_one_json_object_on_stderr_with_the_same_exit_code() {
     );
     assert_eq!(code(&o), 4);
     assert!(stdout(&o).is_empty());
-    let v: serde_json::Value = serde_json::from_str(stderr(&o).trim()).expect("one JSON object");
+    let v = json_stderr(&o);
     assert_eq!(v["kind"], "rate_limited");
     assert_eq!(v["status"], 429);
     assert_eq!(v["errors"], serde_json::json!(["Too many requests"]));
@@ -380,13 +367,13 @@ fn with_json_an_error_is_one_json_object_on_stderr_with_the_same_exit_code() {
     // A config error and a usage error keep their exit code and come out the same way.
     let o = keyless(&["--json", "salesforce", "list"]);
     assert_eq!(code(&o), 2);
-    let v: serde_json::Value = serde_json::from_str(stderr(&o).trim()).unwrap();
+    let v = json_stderr(&o);
     assert_eq!(v["kind"], "config");
     assert_eq!(v["attempts"], 0);
     assert!(v["status"].is_null() && v["rate_limit"].is_null());
     let o = ddorg(None, &["org", "get", "--json"]);
     assert_eq!(code(&o), 2);
-    let v: serde_json::Value = serde_json::from_str(stderr(&o).trim()).unwrap();
+    let v = json_stderr(&o);
     assert_eq!(v["kind"], "usage");
     assert!(v["message"].as_str().unwrap().contains("PUBLIC_ID"), "{v}");
 }
@@ -406,11 +393,7 @@ fn a_missing_key_names_its_environment_variable() {
     );
     assert!(!err.contains("pass it to the client"), "{err}");
     let o = keyless(&["org", "get", "abc"]);
-    assert!(
-        stderr(&o).contains("DD_API_KEY environment variable"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "DD_API_KEY environment variable");
 }
 
 #[test]
@@ -533,18 +516,14 @@ fn completions_complete_commands_subcommands_options_and_values_in_bash() {
     }
     let o = ddorg(None, &["completions", "tcsh"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("bash, zsh, fish"), "{}", stderr(&o));
+    assert_stderr_has(&o, "bash, zsh, fish");
 }
 
 #[test]
 fn demo_fake_uses_the_embedded_fake_even_with_keys_set() {
     let o = ddorg(None, &["demo", "--fake"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("against an embedded fake Datadog"),
-        "{}",
-        stdout(&o)
-    );
+    assert_stdout_has(&o, "against an embedded fake Datadog");
     assert!(stdout(&o).contains("succeeded after 2 attempts"));
 }
 
@@ -565,11 +544,7 @@ fn demo_exits_with_the_code_of_its_first_failed_call() {
     fake.set_org("ddorg-demo-no-such-org", Reply::errors(404, &["Not Found"]));
     let o = ddorg(Some(&fake), &["demo"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert!(
-        stdout(&o).contains("not found (HTTP 404)"),
-        "{}",
-        stdout(&o)
-    );
+    assert_stdout_has(&o, "not found (HTTP 404)");
     assert!(!stdout(&o).contains("Some calls failed"), "{}", stdout(&o));
 }
 
@@ -656,7 +631,7 @@ fn tls_roots_system_is_used_and_bad_trust_options_exit_2() {
         ],
     );
     assert_eq!(code(&o), 6, "{}", stderr(&o));
-    assert!(stderr(&o).contains("error (tls)"), "{}", stderr(&o));
+    assert_stderr_has(&o, "error (tls)");
 
     let scratch = Scratch::new("bad");
     let ca = ca_file(&fake, &scratch);
@@ -671,7 +646,7 @@ fn tls_roots_system_is_used_and_bad_trust_options_exit_2() {
         all.extend(["org", "get", "abc"]);
         let o = ddorg(None, &all);
         assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains("error (config)"), "{}", stderr(&o));
+        assert_stderr_has(&o, "error (config)");
     }
     assert!(stderr(&ddorg(
         None,

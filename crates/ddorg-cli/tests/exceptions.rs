@@ -3,30 +3,13 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ddorg_fake::{FakeServer, Reply};
-use serde_json::{json, Value};
+use ddorg_fake::FakeServer;
 
 mod common;
 
-use common::{code, ddorg, stderr, Scratch};
-
-/// SAML-004 (critical) and SAML-005 (high): exit 1 under the default `fail_on = "high"`.
-fn admin_jit_org() -> Reply {
-    let body = json!({"org": {"public_id": "abc", "settings": {
-        "private_widget_share": false,
-        "saml": {"enabled": true},
-        "saml_autocreate_access_role": "adm",
-        "saml_autocreate_users_domains": {"domains": ["gmail.com"], "enabled": true},
-        "saml_can_be_enabled": true,
-        "saml_idp_endpoint": "https://idp.example.com",
-        "saml_idp_initiated_login": {"enabled": false},
-        "saml_idp_metadata_uploaded": true,
-        "saml_login_url": "https://app.datadoghq.com/account/saml/login",
-        "saml_strict_mode": {"enabled": true},
-        "saml_idp_metadata_valid_until": "2099-01-01T00:00:00Z"
-    }}});
-    Reply::json(200, &body.to_string())
-}
+use common::{
+    assert_stderr_has, code, ddorg, jit_admin_settings, json_stdout, org_reply, stderr, Scratch,
+};
 
 fn exception(rule: &str, expires: &str) -> String {
     format!(
@@ -39,7 +22,8 @@ fn audit_with(policy: &str, extra: &[&str]) -> std::process::Output {
     // Tests run in parallel in one process: each audit has its own scratch directory.
     static RUNS: AtomicUsize = AtomicUsize::new(0);
     let fake = FakeServer::start().unwrap();
-    fake.set_org("abc", admin_jit_org());
+    // SAML-004 (critical) and SAML-005 (high): exit 1 under the default `fail_on = "high"`.
+    fake.set_org("abc", org_reply(None, jit_admin_settings()));
     let scratch = Scratch::new(&format!(
         "exceptions-{}",
         RUNS.fetch_add(1, Ordering::Relaxed)
@@ -59,7 +43,7 @@ fn excepted_findings_do_not_fail_the_audit() {
     );
     let o = audit_with(&both, &["--format", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = json_stdout(&o);
     assert_eq!(r["summary"]["excepted"], 2);
     assert_eq!(r["summary"]["failing_findings"], 0);
     let f = &r["orgs"][0]["findings"][0];
@@ -92,26 +76,17 @@ fn an_expired_exception_fails_again_and_warns_on_stderr() {
     let o = audit_with(&expired, &["--json"]);
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
-    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = json_stdout(&o);
     assert_eq!(r["expired_exceptions"][0]["rule"], "DDORG-SAML-004");
 }
 
 #[test]
 fn an_exception_without_reason_or_expires_is_a_usage_error_naming_it() {
-    let no_reason = exception("DDORG-SAML-004", "2099-12-31").replace("reason = ", "# ");
-    let o = audit_with(&no_reason, &[]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("`reason` is required"),
-        "{}",
-        stderr(&o)
-    );
-    let no_expiry = exception("DDORG-SAML-004", "2099-12-31").replace("expires = ", "# ");
-    let o = audit_with(&no_expiry, &[]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("`expires` is required"),
-        "{}",
-        stderr(&o)
-    );
+    for field in ["reason", "expires"] {
+        let policy =
+            exception("DDORG-SAML-004", "2099-12-31").replace(&format!("{field} = "), "# ");
+        let o = audit_with(&policy, &[]);
+        assert_eq!(code(&o), 2);
+        assert_stderr_has(&o, &format!("`{field}` is required"));
+    }
 }

@@ -2,23 +2,16 @@
 
 mod common;
 
-use common::{code, ddorg, stderr, stdout};
+use common::{code, ddorg, jit_admin_settings, json_stdout, org_reply, stderr, stdout};
 use ddorg_fake::{FakeServer, Reply};
-use serde_json::{json, Value};
+use serde_json::json;
 
+/// SAML-004, SAML-005 and SHARE-001, with a name Terraform must escape and two JIT domains.
 fn open_org() -> Reply {
-    let body = json!({"org": {"name": "Acme \"prod\" ${x}", "public_id": "abc", "settings": {
-        "private_widget_share": true,
-        "saml": {"enabled": true},
-        "saml_autocreate_access_role": "adm",
-        "saml_autocreate_users_domains": {"domains": ["acme.com", "gmail.com"], "enabled": true},
-        "saml_can_be_enabled": true,
-        "saml_idp_endpoint": "https://idp.example.com",
-        "saml_idp_initiated_login": {"enabled": false},
-        "saml_idp_metadata_uploaded": true,
-        "saml_strict_mode": {"enabled": true}
-    }}});
-    Reply::json(200, &body.to_string())
+    let mut settings = jit_admin_settings();
+    settings["private_widget_share"] = json!(true);
+    settings["saml_autocreate_users_domains"]["domains"] = json!(["acme.com", "gmail.com"]);
+    org_reply(Some("Acme \"prod\" ${x}"), settings)
 }
 
 /// The HCL lines that are neither blank nor comments.
@@ -82,8 +75,7 @@ fn audit_terraform_is_org_get_terraform_with_only_the_fixes_changed() {
 fn the_json_report_carries_the_same_block() {
     let fake = FakeServer::start().unwrap();
     fake.set_org("abc", open_org());
-    let json = ddorg(Some(&fake), &["audit", "abc", "--format", "json"]);
-    let report: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let report = json_stdout(&ddorg(Some(&fake), &["audit", "abc", "--format", "json"]));
     fake.set_org("abc", open_org());
     let tf = stdout(&ddorg(
         Some(&fake),

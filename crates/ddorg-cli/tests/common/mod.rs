@@ -5,10 +5,11 @@
     reason = "each test file is its own crate and uses only part of this"
 )]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use ddorg_fake::FakeServer;
+use ddorg_fake::{FakeServer, Fleet, Reply};
+use serde_json::{json, Value};
 
 pub const API_KEY: &str = "cli-test-api-key-0123456789";
 pub const APP_KEY: &str = "cli-test-app-key-9876543210";
@@ -77,6 +78,80 @@ pub fn ddorg(fake: Option<&FakeServer>, args: &[&str]) -> Output {
 /// Runs `ddorg args` with no keys and none of the machine's settings.
 pub fn keyless(args: &[&str]) -> Output {
     keyless_command().args(args).output().expect("ddorg runs")
+}
+
+/// Runs `ddorg audit --fleet FILE more...` with the test keys (the fleet file names the base URL).
+pub fn audit_fleet(file: &Path, more: &[&str]) -> Output {
+    let mut args = vec!["audit", "--fleet", file.to_str().expect("a UTF-8 path")];
+    args.extend_from_slice(more);
+    ddorg(None, &args)
+}
+
+/// A fake serving `fleet`, whose fleet file (keys in files, mode 0600) is written at `file`.
+pub fn serve_fleet(fleet: &Fleet, file: &Path) -> FakeServer {
+    let fake = FakeServer::start().unwrap();
+    fake.set_fleet(fleet);
+    fleet.write_fleet_file(file, &fake.base_url()).unwrap();
+    fake
+}
+
+/// `org.settings` with SAML on and strict whose just-in-time users from gmail.com get the admin
+/// role: SAML-004 (critical) and SAML-005 (high) fire, every other org rule passes.
+///
+/// Alike but not shared with ddorg-fake's fleet postures, ddorg-audit's test settings or the
+/// Python suite's: each pins its own tests' findings and exit codes to the body it spells out,
+/// and a change to one posture must not move the others' expectations.
+pub fn jit_admin_settings() -> Value {
+    json!({
+        "private_widget_share": false,
+        "saml": {"enabled": true},
+        "saml_autocreate_access_role": "adm",
+        "saml_autocreate_users_domains": {"domains": ["gmail.com"], "enabled": true},
+        "saml_can_be_enabled": true,
+        "saml_idp_endpoint": "https://idp.example.com",
+        "saml_idp_initiated_login": {"enabled": false},
+        "saml_idp_metadata_uploaded": true,
+        "saml_login_url": "https://app.datadoghq.com/account/saml/login",
+        "saml_strict_mode": {"enabled": true},
+        "saml_idp_metadata_valid_until": "2099-01-01T00:00:00Z"
+    })
+}
+
+/// A 200 answer to `GET /api/v1/org/abc`: the org `abc` with these `settings` (and `name`).
+pub fn org_reply(name: Option<&str>, settings: Value) -> Reply {
+    let mut org = json!({"public_id": "abc", "settings": settings});
+    if let Some(name) = name {
+        org["name"] = json!(name);
+    }
+    Reply::json(200, &json!({ "org": org }).to_string())
+}
+
+/// The JSON `o` printed on stdout (a report).
+#[track_caller]
+pub fn json_stdout(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+}
+
+/// The one JSON object a `--json` run printed on stderr (an error).
+#[track_caller]
+pub fn json_stderr(o: &Output) -> Value {
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "one JSON object on stderr: {err}");
+    serde_json::from_str(&err).unwrap_or_else(|e| panic!("{e}: {err}"))
+}
+
+/// Asserts that `o` printed `needle` on stderr, showing its stderr if not.
+#[track_caller]
+pub fn assert_stderr_has(o: &Output, needle: &str) {
+    let err = stderr(o);
+    assert!(err.contains(needle), "{needle:?} not in stderr: {err}");
+}
+
+/// Asserts that `o` printed `needle` on stdout, showing its stdout if not.
+#[track_caller]
+pub fn assert_stdout_has(o: &Output, needle: &str) {
+    let out = stdout(o);
+    assert!(out.contains(needle), "{needle:?} not in stdout: {out}");
 }
 
 pub fn code(o: &Output) -> i32 {
