@@ -21,7 +21,8 @@
 //! proxies do, and ones that trickle, never answer or want credentials.
 //! Fleet mode ([`FakeServer::set_fleet`], `ddorg-fake --fleet N`) serves many simulated orgs at
 //! once, each with its own key pair, posture and behaviour ([`Fleet`]), and writes the fleet file
-//! that audits them.
+//! that audits them. Its first org is a parent: that key pair lists every fleet org on
+//! `GET /api/v1/org` and reads any of them, while every other key lists only its own org.
 //!
 //! It is built on `std::net` alone: one thread per connection, HTTP/1.1
 //! keep-alive, `TCP_NODELAY`, buffered I/O and replies rendered to bytes once,
