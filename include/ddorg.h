@@ -190,6 +190,15 @@ typedef struct ddorg_error ddorg_error;
 typedef struct ddorg_options ddorg_options;
 
 /**
+ * The managed organizations `ddorg_list_orgs` returned, indexed from 0 to
+ * `ddorg_org_list_len() - 1`, in the order Datadog listed them (the key's own organization and,
+ * with a parent organization's keys, every child). Immutable; entries are converted once, so
+ * `ddorg_org_list_get` is O(1) and the organization it returns stays valid until
+ * `ddorg_org_list_free`.
+ */
+typedef struct ddorg_org_list ddorg_org_list;
+
+/**
  * The organization `ddorg_get_org` returned. Immutable; every string is converted once, when the
  * response arrives, so getters are O(1) and their `const char *` results stay valid until
  * `ddorg_org_response_free`. Fields Datadog did not send (or sent as null) read as NULL, or -1
@@ -479,6 +488,13 @@ ddorg_status ddorg_get_org(const ddorg_client *client,
                            ddorg_error **err);
 
 /**
+ * `GET /api/v1/org`: the managed organizations, the key's own and, with a parent organization's
+ * keys, every child organization. Blocks until the answer, the retries allowed or the timeout.
+ * On success `*out` is a list to free with `ddorg_org_list_free`.
+ */
+ddorg_status ddorg_list_orgs(const ddorg_client *client, ddorg_org_list **out, ddorg_error **err);
+
+/**
  * `GET /api/v2/integration/salesforce-incidents/organizations`: every Salesforce organization
  * connected through the Salesforce integration (the keys need `integrations_read`). Blocks
  * until the answer, the retries allowed or the timeout. On success `*out` is a list to free with
@@ -636,6 +652,59 @@ ddorg_status ddorg_org_response_from_json(const char *json,
  * Frees a response and every string borrowed from it. NULL is a no-op.
  */
 void ddorg_org_response_free(ddorg_org_response *r);
+
+/**
+ * How many organizations the list holds (0 if `l` is NULL, or when `orgs` was absent or null).
+ */
+size_t ddorg_org_list_len(const ddorg_org_list *l);
+
+/**
+ * `orgs[i]`, read with the `ddorg_org_response_*` getters (its `ddorg_org_response_to_json` is
+ * `{"org": orgs[i]}`; its HTTP status, attempts and rate limit are the list's). Borrowed: valid
+ * until `ddorg_org_list_free(l)`, and never passed to `ddorg_org_response_free`. NULL if `l` is
+ * NULL or `i` is out of range.
+ */
+const ddorg_org_response *ddorg_org_list_get(const ddorg_org_list *l, size_t i);
+
+/**
+ * The whole response body as compact JSON, as received: fields this version does not know and
+ * `null`s included.
+ * Owned: free it with `ddorg_string_free`. NULL if `l` is NULL.
+ */
+char *ddorg_org_list_to_json(const ddorg_org_list *l);
+
+/**
+ * The HTTP status of the response (a 2xx); 0 if `l` is NULL or came from
+ * `ddorg_org_list_from_json`.
+ */
+int ddorg_org_list_http_status(const ddorg_org_list *l);
+
+/**
+ * How many HTTP attempts the call took (1 when no retry was needed); 0 if `l` is NULL or came
+ * from `ddorg_org_list_from_json`.
+ */
+uint32_t ddorg_org_list_attempts(const ddorg_org_list *l);
+
+/**
+ * Fills `*out` with the response's rate-limit headers (see `ddorg_rate_limit`). Returns 1 if it
+ * had any, 0 if not, -1 if `l` or `out` is NULL.
+ */
+int ddorg_org_list_rate_limit(const ddorg_org_list *l, ddorg_rate_limit *out);
+
+/**
+ * Decodes a managed-organizations list from JSON text (a cached body, a test fixture) with the
+ * same decoder and checks as a response from Datadog: `DDORG_ERR_DECODE`, with a message naming
+ * the JSON path (e.g. `orgs[1]`), when it does not fit the schema. Its HTTP status and attempt
+ * count are 0 and it has no rate limit. On success `*out` is a list to free with
+ * `ddorg_org_list_free`.
+ */
+ddorg_status ddorg_org_list_from_json(const char *json, ddorg_org_list **out, ddorg_error **err);
+
+/**
+ * Frees the list, every organization `ddorg_org_list_get` returned from it and every string
+ * borrowed from those. NULL is a no-op.
+ */
+void ddorg_org_list_free(ddorg_org_list *l);
 
 /**
  * How many Salesforce organizations there are (0 if `l` is NULL).

@@ -14,7 +14,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from ._ddorg import Client, OrganizationResponse, SalesforceIncidentsOrganizationsResponse
+from ._ddorg import (
+    Client,
+    OrganizationListResponse,
+    OrganizationResponse,
+    SalesforceIncidentsOrganizationsResponse,
+)
 from ._errors import ConfigError
 
 TYPE_CHECKING = False
@@ -93,6 +98,11 @@ class AsyncClient:
         """``GET /api/v1/org/{public_id}``: the organization's name, settings (SAML and more)
         and plan."""
         return await self._run(self._client.get_org, public_id)
+
+    async def list_orgs(self) -> OrganizationListResponse:
+        """``GET /api/v1/org``: the managed organizations, the key's own and, with a parent
+        organization's keys, every child organization."""
+        return await self._run(self._client.list_orgs)
 
     async def list_salesforce_organizations(self) -> SalesforceIncidentsOrganizationsResponse:
         """``GET /api/v2/integration/salesforce-incidents/organizations``: the Salesforce

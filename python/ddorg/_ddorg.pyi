@@ -12,6 +12,7 @@ __all__ = [
     "Client",
     "RateLimit",
     "OrganizationResponse",
+    "OrganizationListResponse",
     "Organization",
     "OrganizationBilling",
     "OrganizationSubscription",
@@ -104,6 +105,13 @@ class OrganizationResponse(_Response):
 
     @property
     def org(self) -> Optional[Organization]: ...
+
+@final
+class OrganizationListResponse(_Response):
+    """Response with the managed organizations (``GET /api/v1/org``)."""
+
+    @property
+    def orgs(self) -> Optional[list[Organization]]: ...
 
 @final
 class Organization(_Model):
@@ -257,6 +265,8 @@ class Client:
     ) -> Self: ...
     def get_org(self, public_id: str) -> OrganizationResponse:
         """``GET /api/v1/org/{public_id}``."""
+    def list_orgs(self) -> OrganizationListResponse:
+        """``GET /api/v1/org``."""
     def list_salesforce_organizations(self) -> SalesforceIncidentsOrganizationsResponse:
         """``GET /api/v2/integration/salesforce-incidents/organizations``."""
     @property
@@ -295,6 +305,8 @@ class _FakeServer:
     def port(self) -> int: ...
     def enqueue(self, reply_json: str) -> None: ...
     def set_org(self, public_id: str, reply_json: str) -> None: ...
+    def set_org_list(self, reply_json: str) -> None: ...
+    def set_orgs(self, orgs: list[tuple[str, str]]) -> None: ...
     def set_salesforce(self, reply_json: str) -> None: ...
     def require_keys(self, api_key: str, app_key: str) -> None: ...
     def reset(self) -> None: ...
@@ -311,6 +323,7 @@ class _FakeServer:
     def close(self) -> None: ...
 
 _ORG_EXAMPLE: str
+_ORG_LIST_EXAMPLE: str
 _SALESFORCE_EXAMPLE: str
 _FAULTS: tuple[str, ...]
 _TLS_CERTS: tuple[str, ...]

@@ -28,6 +28,7 @@ static void freeing_null(void) {
     ddorg_client_free(NULL);
     ddorg_org_response_free(NULL);
     ddorg_salesforce_orgs_free(NULL);
+    ddorg_org_list_free(NULL);
     ddorg_error_free(NULL);
     ddorg_string_free(NULL);
     /* Nothing to compare: the scenario passes by returning. A crash ends the program (a failed
@@ -68,6 +69,16 @@ static void null_handles_in_getters(void) {
     CHECK_INT(rl.limit, -1);
     CHECK_NULL(rl.name);
     CHECK_INT(ddorg_org_response_rate_limit(NULL, NULL), -1);
+
+    CHECK_INT(ddorg_org_list_len(NULL), 0);
+    CHECK(ddorg_org_list_get(NULL, 0) == NULL);
+    CHECK_NULL(ddorg_org_list_to_json(NULL));
+    CHECK_INT(ddorg_org_list_http_status(NULL), 0);
+    CHECK_INT(ddorg_org_list_attempts(NULL), 0);
+    rl.limit = 3;
+    CHECK_INT(ddorg_org_list_rate_limit(NULL, &rl), -1);
+    CHECK_INT(rl.limit, -1);
+    CHECK_INT(ddorg_org_list_rate_limit(NULL, NULL), -1);
 
     CHECK_INT(ddorg_salesforce_orgs_len(NULL), 0);
     CHECK_NULL(ddorg_salesforce_orgs_id(NULL, 0));
@@ -156,6 +167,7 @@ static void null_out_pointers_and_handles(ddorg_client *client) {
     CHECK_INVALID(ddorg_client_new(opts, NULL, err), "out is NULL");
     CHECK_INVALID(ddorg_get_org(client, "abcdef12345", NULL, err), "out is NULL");
     CHECK_INVALID(ddorg_list_salesforce_orgs(client, NULL, err), "out is NULL");
+    CHECK_INVALID(ddorg_list_orgs(client, NULL, err), "out is NULL");
     ddorg_options_free(opts);
 
     scenario("a NULL client is invalid-argument and the out-pointer is set to NULL");
@@ -165,6 +177,9 @@ static void null_out_pointers_and_handles(ddorg_client *client) {
     ddorg_salesforce_orgs *l = (ddorg_salesforce_orgs *)&l;
     CHECK_INVALID(ddorg_list_salesforce_orgs(NULL, &l, err), "client is NULL");
     CHECK_NULL(l);
+    ddorg_org_list *ol = (ddorg_org_list *)&ol;
+    CHECK_INVALID(ddorg_list_orgs(NULL, &ol, err), "client is NULL");
+    CHECK_NULL(ol);
 
     scenario("a NULL, empty, \".\" or \"..\" public_id is invalid-argument, with no request");
     r = (ddorg_org_response *)&r;

@@ -26,6 +26,9 @@ APP_KEY = "test-app-key-fedcba9876543210"
 # The fake's default bodies, Datadog's documented examples: the very files ddorg-fake serves.
 _EXAMPLES = REPO / "crates" / "ddorg-fake" / "src" / "examples"
 ORG_EXAMPLE: dict[str, Any] = json.loads((_EXAMPLES / "org.json").read_text(encoding="utf-8"))
+ORG_LIST_EXAMPLE: dict[str, Any] = json.loads(
+    (_EXAMPLES / "org_list.json").read_text(encoding="utf-8")
+)
 SALESFORCE_EXAMPLE: dict[str, Any] = json.loads(
     (_EXAMPLES / "salesforce.json").read_text(encoding="utf-8")
 )
@@ -54,6 +57,13 @@ class Fake:
 
     def set_org(self, public_id: str, **reply: Any) -> None:
         self._call("POST", f"/_fake/org/{urllib.parse.quote(public_id, safe='')}", reply)
+
+    def set_org_list(self, **reply: Any) -> None:
+        self._call("POST", "/_fake/org_list", reply)
+
+    def set_orgs(self, orgs: list[dict[str, Any]]) -> None:
+        """Lists these orgs (each object's fields over the example org's) and serves each."""
+        self._call("POST", "/_fake/orgs", orgs)
 
     def set_salesforce(self, **reply: Any) -> None:
         self._call("POST", "/_fake/salesforce", reply)

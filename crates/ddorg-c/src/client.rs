@@ -9,6 +9,7 @@ use crate::error::ddorg_error;
 use crate::ffi::{arg_ref, arg_str, fallible_out, free, getter};
 use crate::options::ddorg_options;
 use crate::org::ddorg_org_response;
+use crate::org_list::ddorg_org_list;
 use crate::salesforce::ddorg_salesforce_orgs;
 use crate::status::ddorg_status;
 use crate::strings::text_cstring;
@@ -100,6 +101,26 @@ pub unsafe extern "C" fn ddorg_get_org(
             let (client, public_id) = org_call(client, public_id)?;
             let response = client.get_org(public_id)?;
             Ok(ddorg_org_response::new(response))
+        })
+    }
+}
+
+/// `GET /api/v1/org`: the managed organizations, the key's own and, with a parent organization's
+/// keys, every child organization. Blocks until the answer, the retries allowed or the timeout.
+/// On success `*out` is a list to free with `ddorg_org_list_free`.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_list_orgs(
+    client: *const ddorg_client,
+    out: *mut *mut ddorg_org_list,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible(err, || {
+            let out = arg_out(out, "out")?;
+            let client = arg_ref(client, "client")?;
+            let response = client.client.list_orgs()?;
+            *out = into_handle(ddorg_org_list::new(response));
+            Ok(())
         })
     }
 }

@@ -43,6 +43,8 @@ mod client;
 
 mod org;
 
+mod org_list;
+
 mod salesforce;
 
 mod audit;
@@ -55,6 +57,7 @@ pub use error::*;
 pub use logging::*;
 pub use options::*;
 pub use org::*;
+pub use org_list::*;
 pub use rate_limit::*;
 pub use salesforce::*;
 pub use status::*;

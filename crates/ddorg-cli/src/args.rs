@@ -286,7 +286,7 @@ mod tests {
     #[test]
     fn missing_and_extra_words_name_the_problem_and_the_command() {
         let e = err(&["org"]);
-        assert_eq!(e.message, "`ddorg org` needs a subcommand: get");
+        assert_eq!(e.message, "`ddorg org` needs a subcommand: get, list");
         assert_eq!(e.topic, ["org"]);
         let e = err(&["org", "get"]);
         assert_eq!(e.message, "`ddorg org get` needs PUBLIC_ID");
@@ -302,9 +302,9 @@ mod tests {
             "{}",
             e.message
         );
-        let e = err(&["org", "list"]);
+        let e = err(&["org", "delete"]);
         assert!(
-            e.message.contains("unknown command `ddorg org list`"),
+            e.message.contains("unknown command `ddorg org delete`"),
             "{}",
             e.message
         );

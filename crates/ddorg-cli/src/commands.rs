@@ -71,6 +71,18 @@ pub fn org_get(inv: &Invocation) -> Result<u8, Failure> {
     Ok(0)
 }
 
+/// `ddorg org list`.
+pub fn org_list(inv: &Invocation) -> Result<u8, Failure> {
+    let resp = client(&inv.opts)?.list_orgs()?;
+    if inv.opts.json {
+        print_json(resp.value());
+    } else {
+        print!("{}", render::org_list(&resp));
+        print_rate_limit(resp.rate_limit());
+    }
+    Ok(0)
+}
+
 /// `ddorg salesforce list`.
 pub fn salesforce_list(inv: &Invocation) -> Result<u8, Failure> {
     let resp = client(&inv.opts)?.list_salesforce_organizations()?;

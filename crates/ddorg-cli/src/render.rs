@@ -1,11 +1,11 @@
-//! Human-readable output for the two responses. Every value from the server passes through
+//! Human-readable output for the three responses. Every value from the server passes through
 //! [`escape_controls`], so a name holding ANSI or OSC sequences or CR/LF cannot restyle the
 //! terminal or forge a line; `--json` prints the data as received instead.
 
 use std::fmt::Write;
 
 use ddorg_core::{
-    escape_controls, AccessRole, OrganizationResponse, RateLimit,
+    escape_controls, AccessRole, OrganizationListResponse, OrganizationResponse, RateLimit,
     SalesforceIncidentsOrganizationsResponse,
 };
 
@@ -115,8 +115,48 @@ pub fn salesforce(resp: &SalesforceIncidentsOrganizationsResponse) -> String {
             ]
         })
         .collect();
+    let mut out = table(&header, &rows);
+    let _ = writeln!(out, "{} connected", rows.len());
+    out
+}
+
+/// The managed organizations (`GET /api/v1/org`) as a table, in the order listed.
+pub fn org_list(resp: &OrganizationListResponse) -> String {
+    let header = ["PUBLIC ID", "NAME", "CREATED", "SAML", "SAML STRICT MODE"];
+    let rows: Vec<[String; 5]> = resp
+        .iter()
+        .map(|o| {
+            let s = o.settings.as_ref();
+            let saml = s.and_then(|s| s.saml.as_ref()).and_then(|x| *x.enabled);
+            let strict = s
+                .and_then(|s| s.saml_strict_mode.as_ref())
+                .and_then(|x| *x.enabled);
+            [
+                escape_controls(text(o.public_id.as_deref())).into_owned(),
+                escape_controls(text(o.name.as_deref())).into_owned(),
+                escape_controls(text(o.created.as_deref())).into_owned(),
+                yes_no(saml).into(),
+                yes_no(strict).into(),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return "The response lists no organizations.\n".into();
+    }
+    let mut out = table(&header, &rows);
+    let _ = writeln!(
+        out,
+        "{} organization{}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    out
+}
+
+/// Left-aligned columns two spaces apart, the last one unpadded; cells already escaped.
+fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
     let mut widths = header.map(|h| h.chars().count());
-    for r in &rows {
+    for r in rows {
         for (w, cell) in widths.iter_mut().zip(r) {
             *w = (*w).max(cell.chars().count());
         }
@@ -134,11 +174,10 @@ pub fn salesforce(resp: &SalesforceIncidentsOrganizationsResponse) -> String {
         out.push_str(l.trim_end());
         out.push('\n');
     };
-    line(&header);
-    for r in &rows {
+    line(header);
+    for r in rows {
         line(&r.iter().map(String::as_str).collect::<Vec<_>>());
     }
-    let _ = writeln!(out, "{} connected", rows.len());
     out
 }
 

@@ -328,6 +328,17 @@ pub static COMMANDS: &[Cmd] = &[
         run: commands::org_get,
     },
     Cmd {
+        path: &["org", "list"],
+        args: &[],
+        options: &[],
+        summary: "the managed organizations: the key's org and its child orgs",
+        about: "GET /api/v1/org (List your managed organizations): the key's organization and, \
+                with a parent organization's keys, every child organization it manages, one \
+                line each (public id, name, created, SAML). With --json, the response as \
+                received, unknown fields included.",
+        run: commands::org_list,
+    },
+    Cmd {
         path: &["salesforce", "list"],
         args: &[],
         options: &[],
@@ -529,6 +540,7 @@ mod tests {
         assert_eq!(find(&["org", "get", "x"]).unwrap().name(), "org get");
         assert!(find(&["org"]).is_none());
         assert_eq!(find(&["demo"]).unwrap().name(), "demo");
-        assert_eq!(commands_under(&["org"]).len(), 1);
+        assert_eq!(commands_under(&["org"]).len(), 2);
+        assert_eq!(find(&["org", "list"]).unwrap().name(), "org list");
     }
 }

@@ -451,7 +451,7 @@ fn completions_complete_commands_subcommands_options_and_values_in_bash() {
         "text json terraform sarif markdown"
     );
     assert_eq!(complete("ddorg o"), "org");
-    assert_eq!(complete("ddorg org "), "get");
+    assert_eq!(complete("ddorg org "), "get list");
     assert_eq!(complete("ddorg --site datadoghq.eu salesforce "), "list");
     assert_eq!(complete("ddorg completions "), "bash zsh fish");
     assert_eq!(complete("ddorg --site datadoghq.e"), "datadoghq.eu");

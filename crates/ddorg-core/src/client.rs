@@ -1,4 +1,4 @@
-//! [`Client`]: the two endpoints, the retry loop and one HTTP exchange (what a transport failure
+//! [`Client`]: the three endpoints, the retry loop and one HTTP exchange (what a transport failure
 //! means is in transport_error.rs).
 
 use std::fmt;
@@ -11,7 +11,9 @@ use crate::config::{ClientBuilder, Validated};
 use crate::decode::decode_body;
 use crate::encoding;
 use crate::error::Error;
-use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
+use crate::models::{
+    OrganizationListResponse, OrganizationResponse, SalesforceIncidentsOrganizationsResponse,
+};
 use crate::path;
 use crate::pool::ProcessPool;
 use crate::rate_limit::RateLimit;
@@ -27,6 +29,7 @@ use crate::transport::{self, Target};
 use crate::transport_error::{framing_fault, malformed_response, transport_error};
 use crate::LOG_TARGET;
 
+const ORG_LIST_PATH: &str = "/api/v1/org";
 const SALESFORCE_ORGS_PATH: &str = "/api/v2/integration/salesforce-incidents/organizations";
 
 /// A client for Datadog's organization endpoints.
@@ -219,6 +222,31 @@ impl Client {
     pub fn get_org(&self, public_id: &str) -> Result<Response<OrganizationResponse>, Error> {
         let segment = path::segment("public_id", public_id)?;
         self.get(&format!("/api/v1/org/{segment}"))
+    }
+
+    /// `GET /api/v1/org`: "List your managed organizations", the key's organization and, for a
+    /// parent organization's key, every child organization it manages (each the same
+    /// [`Organization`](crate::Organization) as [`Client::get_org`] returns).
+    ///
+    /// ```
+    /// use ddorg_core::{Client, ErrorKind};
+    /// use ddorg_fake::Reply;
+    ///
+    /// let fake = ddorg_fake::FakeServer::start()?; // a local stand-in for Datadog
+    /// let client = Client::builder().api_key("k").app_key("k").base_url(fake.base_url()).build()?;
+    ///
+    /// let resp = client.list_orgs()?;
+    /// assert_eq!(resp.public_ids(), vec!["abcdef12345"]);
+    /// for org in resp.value() {
+    ///     assert_eq!(org.name.as_deref(), Some("New child org"));
+    /// }
+    ///
+    /// fake.enqueue(Reply::errors(403, &["Forbidden"]));
+    /// assert_eq!(client.list_orgs().unwrap_err().kind(), ErrorKind::Forbidden);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn list_orgs(&self) -> Result<Response<OrganizationListResponse>, Error> {
+        self.get(ORG_LIST_PATH)
     }
 
     /// `GET /api/v2/integration/salesforce-incidents/organizations`: every Salesforce organization

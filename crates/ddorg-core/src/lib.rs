@@ -1,6 +1,8 @@
 //! A small, fast, dependable client for Datadog's organization endpoints.
 //!
 //! - [`Client::get_org`]: `GET /api/v1/org/{public_id}` → [`OrganizationResponse`]
+//! - [`Client::list_orgs`]: `GET /api/v1/org` → [`OrganizationListResponse`] (the managed
+//!   organizations)
 //! - [`Client::list_salesforce_organizations`]:
 //!   `GET /api/v2/integration/salesforce-incidents/organizations` →
 //!   [`SalesforceIncidentsOrganizationsResponse`]

@@ -186,3 +186,64 @@ fn gzip_encoded_bodies_are_decoded() {
         Some("New child org")
     );
 }
+
+#[test]
+fn list_orgs_decodes_the_default_org_and_sends_both_keys() {
+    let (fake, client, _) = setup();
+    let resp = client.list_orgs().unwrap();
+    assert_eq!(resp.status(), 200);
+    let orgs = resp.orgs.as_deref().unwrap();
+    assert_eq!(orgs.len(), 1);
+    assert_eq!(orgs[0].name.as_deref(), Some("New child org"));
+    assert_eq!(
+        orgs[0]
+            .settings
+            .as_ref()
+            .unwrap()
+            .saml_autocreate_access_role,
+        Some(AccessRole::ReadOnly)
+    );
+    assert_eq!(
+        resp.rate_limit().and_then(|r| r.name.clone()).as_deref(),
+        Some("org_list")
+    );
+    let r = &fake.requests()[0];
+    assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/api/v1/org"));
+    assert_eq!(r.header("dd-api-key"), Some(API_KEY));
+    assert_eq!(r.header("dd-application-key"), Some(APP_KEY));
+}
+
+#[test]
+fn list_orgs_returns_every_managed_org_in_order() {
+    let (fake, client, _) = setup();
+    fake.set_orgs(&[
+        ("parent1", "Parent"),
+        ("child01", "One"),
+        ("child02", "Two"),
+    ]);
+    let resp = client.list_orgs().unwrap();
+    assert_eq!(resp.public_ids(), ["parent1", "child01", "child02"]);
+    let names: Vec<_> = resp.iter().map(|o| o.name.as_deref().unwrap()).collect();
+    assert_eq!(names, ["Parent", "One", "Two"]);
+    // Each listed org is the one get_org returns.
+    let child = client.get_org("child02").unwrap();
+    assert_eq!(child.org.as_ref(), resp.iter().nth(2));
+}
+
+#[test]
+fn list_orgs_errors_and_retries_like_the_other_calls() {
+    let (fake, client, waits) = setup();
+    fake.enqueue(Reply::errors(429, &["Too many requests"]).rate_limit(1000, 60, 0, 2, "org_list"));
+    let resp = client.list_orgs().unwrap();
+    assert_eq!(resp.attempts(), 2);
+    assert_eq!(waits.all().len(), 1);
+    fake.enqueue(Reply::errors(403, &["Forbidden"]));
+    let err = client.list_orgs().unwrap_err();
+    assert_eq!(
+        (err.kind(), err.status()),
+        (ErrorKind::Forbidden, Some(403))
+    );
+    assert!(!err.to_string().contains(API_KEY));
+    fake.enqueue(Reply::json(200, r#"{"orgs":{"not":"a list"}}"#));
+    assert_eq!(client.list_orgs().unwrap_err().kind(), ErrorKind::Decode);
+}

@@ -6,7 +6,9 @@ mod common;
 use std::fs;
 use std::path::PathBuf;
 
-use ddorg_core::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
+use ddorg_core::{
+    OrganizationListResponse, OrganizationResponse, SalesforceIncidentsOrganizationsResponse,
+};
 use ddorg_fake::Reply;
 use serde_json::Value;
 
@@ -52,6 +54,41 @@ fn every_org_fixture_serializes_back_to_the_json_received() {
         let again: OrganizationResponse = serde_json::from_str(&text).unwrap();
         assert_eq!(&again, resp.value(), "{name}");
     }
+}
+
+#[test]
+fn every_org_fixture_listed_serializes_back_to_the_json_received() {
+    let (fake, client, _) = common::setup();
+    // Every fixture's org in one list, plus list-level nulls and unknown fields.
+    let orgs: Vec<Value> = fixtures("org")
+        .iter()
+        .map(|(_, text)| serde_json::from_str::<Value>(text).unwrap()["org"].clone())
+        .filter(|org| !org.is_null())
+        .collect();
+    let bodies = [
+        serde_json::json!({ "orgs": orgs, "paging": {"total": 7} }).to_string(),
+        r#"{"orgs":null}"#.to_string(),
+        r#"{"orgs":[]}"#.to_string(),
+        "{}".to_string(),
+        ddorg_fake::ORG_LIST_EXAMPLE.to_string(),
+    ];
+    for text in bodies {
+        fake.enqueue(Reply::json(200, &text));
+        let resp = client.list_orgs().unwrap_or_else(|e| panic!("{text}: {e}"));
+        let received: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            serde_json::to_value(resp.value()).unwrap(),
+            received,
+            "{text}"
+        );
+        let again: OrganizationListResponse = serde_json::from_str(&text).unwrap();
+        assert_eq!(&again, resp.value(), "{text}");
+    }
+    // A null in the list is not an organization: a decode error naming where it is.
+    fake.enqueue(Reply::json(200, r#"{"orgs":[{"name":"a"},null]}"#));
+    let err = client.list_orgs().unwrap_err();
+    assert_eq!(err.kind(), ddorg_core::ErrorKind::Decode);
+    assert!(err.message().contains("orgs[1]"), "{}", err.message());
 }
 
 #[test]

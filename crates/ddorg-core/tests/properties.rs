@@ -2,7 +2,9 @@
 //! panics; and every valid document, unknown fields and enum values included, survives
 //! decode → encode → decode unchanged.
 
-use ddorg_core::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
+use ddorg_core::{
+    OrganizationListResponse, OrganizationResponse, SalesforceIncidentsOrganizationsResponse,
+};
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -181,6 +183,32 @@ fn valid_org_response() -> BoxedStrategy<Value> {
     object(vec![("org", org)])
 }
 
+/// `{"orgs": [...]}` of valid organizations (the `org` objects of valid org responses), with the
+/// list absent, null or empty at times, and unknown fields beside it.
+fn valid_org_list_response() -> BoxedStrategy<Value> {
+    let orgs = prop::collection::vec(valid_org_response(), 0..4).prop_map(|docs| {
+        let orgs: Vec<Value> = docs
+            .into_iter()
+            .filter_map(|d| d.get("org").filter(|o| o.is_object()).cloned())
+            .collect();
+        Value::Array(orgs)
+    });
+    let orgs = prop_oneof![1 => Just(None), 1 => Just(Some(Value::Null)), 6 => orgs.prop_map(Some)];
+    (orgs, object(vec![]))
+        .prop_map(|(orgs, extra)| {
+            let mut map = match extra {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            };
+            map.remove("orgs");
+            if let Some(orgs) = orgs {
+                map.insert("orgs".into(), orgs);
+            }
+            Value::Object(map)
+        })
+        .boxed()
+}
+
 fn valid_salesforce_response() -> BoxedStrategy<Value> {
     let attributes = object(vec![
         ("instance_url", string()),
@@ -241,6 +269,12 @@ proptest! {
     }
 
     #[test]
+    fn any_json_never_panics_the_org_list_decoder(doc in arb_json()) {
+        decodes_without_panic::<OrganizationListResponse>(&doc)?;
+        decodes_without_panic::<OrganizationListResponse>(&serde_json::json!({"orgs": [doc]}))?;
+    }
+
+    #[test]
     fn any_json_never_panics_the_salesforce_decoder(doc in arb_json()) {
         decodes_without_panic::<SalesforceIncidentsOrganizationsResponse>(&doc)?;
     }
@@ -279,6 +313,11 @@ proptest! {
     #[test]
     fn valid_org_documents_round_trip(doc in valid_org_response()) {
         round_trips::<OrganizationResponse>(&doc)?;
+    }
+
+    #[test]
+    fn valid_org_list_documents_round_trip(doc in valid_org_list_response()) {
+        round_trips::<OrganizationListResponse>(&doc)?;
     }
 
     #[test]

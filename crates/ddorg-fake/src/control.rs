@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::http::{self, Request};
 use crate::listen::Listen;
+use crate::org_list;
 use crate::reply::Reply;
 use crate::routes::defaults;
 use crate::state::{Shared, State};
@@ -37,7 +38,9 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
     let get = req.method == "GET";
     let parse_reply = || body_json(body).and_then(|v| Reply::from_value(&v));
     match rest {
-        "enqueue" | "salesforce" | "require_keys" | "reset" | "listen" if !post => {
+        "enqueue" | "salesforce" | "org_list" | "orgs" | "require_keys" | "reset" | "listen"
+            if !post =>
+        {
             Arc::clone(&d.method_not_allowed)
         }
         "requests" | "stats" | "ca" | "proxy_requests" if !get => Arc::clone(&d.method_not_allowed),
@@ -69,6 +72,20 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
             Ok(reply) => {
                 let item = State::queued(reply);
                 shared.state().queue.push_back(item);
+                Arc::clone(&d.no_content)
+            }
+            Err(e) => bad_request(&e),
+        },
+        "org_list" => match parse_reply() {
+            Ok(reply) => {
+                shared.state().org_list = Some(Arc::new(reply.prepare()));
+                Arc::clone(&d.no_content)
+            }
+            Err(e) => bad_request(&e),
+        },
+        "orgs" => match body_json(body).and_then(|v| org_list::orgs_from_value(&v)) {
+            Ok(orgs) => {
+                org_list::install(shared, orgs);
                 Arc::clone(&d.no_content)
             }
             Err(e) => bad_request(&e),

@@ -6,16 +6,24 @@
 //! absent fields, a refused Salesforce call). [`Fleet::with_faults`] adds the failures a real
 //! fleet has: revoked keys (403), an org that does not exist (404), a burst of 429s, an org too
 //! slow to answer, and a key without `integrations_read`.
+//!
+//! The first org is the parent of a multi-org account: its key pair lists every fleet org on
+//! `GET /api/v1/org` (itself first) and reads any of them on `GET /api/v1/org/{public_id}` (with
+//! that org's posture, slowness and 404; the revoked keys and 429 bursts are the key holder's).
+//! Every other org's key pair lists only its own org, as a child org's key does on Datadog.
+//! Salesforce lists are the key's own org's.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
+use crate::org_list::with_rate_limit;
 use crate::reply::Reply;
 use crate::wire::Prepared;
 
@@ -67,6 +75,7 @@ pub struct FleetOrg {
 }
 
 /// A simulated fleet, installed with [`FakeServer::set_fleet`](crate::FakeServer::set_fleet).
+/// Its first org is the parent: its keys list and read every org (see the module docs).
 ///
 /// ```
 /// use ddorg_fake::{FakeServer, Fleet};
@@ -301,19 +310,26 @@ fn salesforce(posture: &str, i: usize) -> Value {
     json!({ "data": data })
 }
 
-/// One installed org: its replies, rendered once.
+/// One installed org: its replies, rendered once (its one-org list when first asked for).
 struct Member {
     public_id: String,
     app_key: String,
     behavior: Behavior,
+    /// The `org` object of its `GET /api/v1/org/{public_id}` body, as text.
+    org_object: String,
     org: Arc<Prepared>,
     salesforce: Arc<Prepared>,
+    own_list: OnceLock<Arc<Prepared>>,
     calls: AtomicUsize,
 }
 
-/// A fleet as the server serves it.
+/// A fleet as the server serves it. The first org is the parent (see [`Fleet`]).
 pub(crate) struct FleetState {
-    by_api_key: std::collections::HashMap<String, Member>,
+    members: Vec<Member>,
+    by_api_key: HashMap<String, usize>,
+    by_public_id: HashMap<String, usize>,
+    /// The parent's list of every org, rendered when first asked for.
+    parent_list: OnceLock<Arc<Prepared>>,
     forbidden: Arc<Prepared>,
     not_found: Arc<Prepared>,
     rate_limited: Arc<Prepared>,
@@ -322,26 +338,41 @@ pub(crate) struct FleetState {
 /// Which fleet endpoint a request is for.
 pub(crate) enum FleetRoute<'a> {
     Org(&'a str),
+    OrgList,
     Salesforce,
+}
+
+/// A `GET /api/v1/org` reply listing these `org` objects (JSON texts).
+fn list_reply<'a>(objects: impl Iterator<Item = &'a str>) -> Arc<Prepared> {
+    let mut body = String::from(r#"{"orgs":["#);
+    for (i, o) in objects.enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(o);
+    }
+    body.push_str("]}");
+    Arc::new(with_rate_limit(Reply::json(200, &body)).prepare())
 }
 
 impl FleetState {
     pub(crate) fn new(fleet: &Fleet) -> FleetState {
         let p = |r: Reply| Arc::new(r.prepare());
-        let by_api_key =
+        let members: Vec<Member> =
             fleet
                 .orgs
                 .iter()
                 .enumerate()
                 .map(|(i, o)| {
-                    let org_body = json!({"org": {
+                    let org_object = json!({
                         "name": o.name,
                         "public_id": o.public_id,
                         "created": "2024-05-01T12:00:00Z",
                         "description": format!("fake fleet org, posture {}", o.posture),
                         "settings": settings(o.posture),
-                    }});
-                    let mut org = Reply::json(200, &org_body.to_string())
+                    })
+                    .to_string();
+                    let mut org = Reply::json(200, &format!(r#"{{"org":{org_object}}}"#))
                         .rate_limit(1000, 60, 999, 42, "org_get");
                     if let Behavior::Slow(d) = o.behavior {
                         org = org.delay(d);
@@ -352,19 +383,35 @@ impl FleetState {
                             _ => Reply::json(200, &salesforce(o.posture, i).to_string())
                                 .rate_limit(1000, 60, 999, 42, "salesforce_orgs"),
                         };
-                    let member = Member {
+                    Member {
                         public_id: o.public_id.clone(),
                         app_key: o.app_key.clone(),
                         behavior: o.behavior,
+                        org_object,
                         org: p(org),
                         salesforce: p(sf),
+                        own_list: OnceLock::new(),
                         calls: AtomicUsize::new(0),
-                    };
-                    (o.api_key.clone(), member)
+                    }
                 })
                 .collect();
+        let by_api_key = fleet
+            .orgs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.api_key.clone(), i))
+            .collect();
+        let by_public_id = fleet
+            .orgs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.public_id.clone(), i))
+            .collect();
         FleetState {
+            members,
             by_api_key,
+            by_public_id,
+            parent_list: OnceLock::new(),
             forbidden: p(Reply::errors(403, &["Forbidden"])),
             not_found: p(Reply::errors(404, &["Organization not found"])),
             rate_limited: p(
@@ -380,24 +427,44 @@ impl FleetState {
         app_key: &str,
         route: FleetRoute<'_>,
     ) -> Arc<Prepared> {
-        let Some(m) = self
+        let Some(&index) = self
             .by_api_key
             .get(api_key)
-            .filter(|m| m.app_key == app_key)
+            .filter(|&&i| self.members[i].app_key == app_key)
         else {
             return Arc::clone(&self.forbidden);
         };
+        let m = &self.members[index];
         let call = m.calls.fetch_add(1, Ordering::Relaxed);
-        match (m.behavior, &route) {
-            (Behavior::Forbidden, _) => return Arc::clone(&self.forbidden),
-            (Behavior::RateLimitBurst(n), _) if call < n => return Arc::clone(&self.rate_limited),
-            (Behavior::NotFound, FleetRoute::Org(_)) => return Arc::clone(&self.not_found),
+        match m.behavior {
+            Behavior::Forbidden => return Arc::clone(&self.forbidden),
+            Behavior::RateLimitBurst(n) if call < n => return Arc::clone(&self.rate_limited),
             _ => {}
         }
         match route {
-            FleetRoute::Org(id) if id == m.public_id => Arc::clone(&m.org),
-            // Another org's ID with this org's keys: Datadog answers 404 too.
-            FleetRoute::Org(_) => Arc::clone(&self.not_found),
+            FleetRoute::Org(id) => {
+                let target = if id == m.public_id {
+                    Some(m)
+                } else if index == 0 {
+                    // The parent's keys read every managed org.
+                    self.by_public_id.get(id).map(|&i| &self.members[i])
+                } else {
+                    // Another org's ID with a child's keys: Datadog answers 404 too.
+                    None
+                };
+                match target {
+                    Some(t) if t.behavior != Behavior::NotFound => Arc::clone(&t.org),
+                    _ => Arc::clone(&self.not_found),
+                }
+            }
+            FleetRoute::OrgList if index == 0 => Arc::clone(
+                self.parent_list
+                    .get_or_init(|| list_reply(self.members.iter().map(|m| m.org_object.as_str()))),
+            ),
+            FleetRoute::OrgList => Arc::clone(
+                m.own_list
+                    .get_or_init(|| list_reply(std::iter::once(m.org_object.as_str()))),
+            ),
             FleetRoute::Salesforce => Arc::clone(&m.salesforce),
         }
     }

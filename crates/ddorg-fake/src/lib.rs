@@ -3,14 +3,15 @@
 //! benchmarking.
 //!
 //! [`FakeServer`] listens on a loopback port and answers
-//! `GET /api/v1/org/<public_id>` and
+//! `GET /api/v1/org/<public_id>`, `GET /api/v1/org` (the managed orgs) and
 //! `GET /api/v2/integration/salesforce-incidents/organizations` with the
-//! documented example bodies ([`ORG_EXAMPLE`], [`SALESFORCE_EXAMPLE`]) and
+//! documented example bodies ([`ORG_EXAMPLE`], [`ORG_LIST_EXAMPLE`],
+//! [`SALESFORCE_EXAMPLE`]) and
 //! Datadog's rate-limit headers, checks the `DD-API-KEY` /
 //! `DD-APPLICATION-KEY` headers, and records every request. Tests script it
 //! with [`Reply`]s: queued one-offs ([`FakeServer::enqueue`]), persistent
-//! per-endpoint replies ([`FakeServer::set_org`],
-//! [`FakeServer::set_salesforce`]), delays, gzip, redirects and transport
+//! per-endpoint replies ([`FakeServer::set_org`], [`FakeServer::set_org_list`],
+//! [`FakeServer::set_orgs`], [`FakeServer::set_salesforce`]), delays, gzip, redirects and transport
 //! [`Fault`]s (connections closed before, during or after a response).
 //!
 //! It also speaks HTTPS ([`FakeServer::start_tls`], or extra listeners from
@@ -20,7 +21,8 @@
 //! proxies do, and ones that trickle, never answer or want credentials.
 //! Fleet mode ([`FakeServer::set_fleet`], `ddorg-fake --fleet N`) serves many simulated orgs at
 //! once, each with its own key pair, posture and behaviour ([`Fleet`]), and writes the fleet file
-//! that audits them.
+//! that audits them. Its first org is a parent: that key pair lists every fleet org on
+//! `GET /api/v1/org` and reads any of them, while every other key lists only its own org.
 //!
 //! It is built on `std::net` alone: one thread per connection, HTTP/1.1
 //! keep-alive, `TCP_NODELAY`, buffered I/O and replies rendered to bytes once,
@@ -61,6 +63,8 @@
 //! |---|---|
 //! | `POST /_fake/enqueue`, body: reply JSON | [`FakeServer::enqueue`]; 204 |
 //! | `POST /_fake/org/<id>`, body: reply JSON | [`FakeServer::set_org`] (id percent-decoded); 204 |
+//! | `POST /_fake/org_list`, body: reply JSON | [`FakeServer::set_org_list`]; 204 |
+//! | `POST /_fake/orgs`, body `[{"public_id":"..","name":".."},..]` | [`FakeServer::set_orgs`] (each object's fields over the example org's); 204 |
 //! | `POST /_fake/salesforce`, body: reply JSON | [`FakeServer::set_salesforce`]; 204 |
 //! | `POST /_fake/require_keys`, body `{"api_key":"..","app_key":".."}` | [`FakeServer::require_keys`]; 204 |
 //! | `POST /_fake/reset` | [`FakeServer::reset`]; 204 |
@@ -82,6 +86,7 @@ mod control;
 mod fleet;
 mod http;
 mod listen;
+mod org_list;
 mod proxy;
 mod reply;
 mod reply_json;
@@ -112,6 +117,12 @@ const _: () = {
 ///
 /// The text is `src/examples/org.json`, which the Python tests read too.
 pub const ORG_EXAMPLE: &str = include_str!("examples/org.json");
+
+/// The 200 body of `GET /api/v1/org` served by default: [`ORG_EXAMPLE`]'s organization
+/// alone, `{"orgs":[{...}]}` (a key of an org that manages no child org).
+///
+/// The text is `src/examples/org_list.json`, which the Python tests read too.
+pub const ORG_LIST_EXAMPLE: &str = include_str!("examples/org_list.json");
 
 /// The documented 200 example body of
 /// `GET /api/v2/integration/salesforce-incidents/organizations`, served by

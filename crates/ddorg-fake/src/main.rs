@@ -28,7 +28,10 @@ options:
                                   (default: any non-empty keys)
   --no-record                     do not keep a request log (for benchmarks)
   --fleet N                       serve N simulated orgs, each with its own key pair
-                                  and posture (see the crate docs' fleet mode)
+                                  and posture (see the crate docs' fleet mode); the
+                                  first org's keys are the parent's: GET /api/v1/org
+                                  lists every org and GET /api/v1/org/ID reads any of
+                                  them; every other key lists only its own org
   --fleet-faults                  with --fleet: one org each with revoked keys (403),
                                   a deleted org (404), a 429 burst, a slow answer and
                                   a key without integrations_read

@@ -6,17 +6,20 @@ use std::sync::{Arc, OnceLock};
 
 use crate::fleet::FleetRoute;
 use crate::http::{self, Request};
+use crate::org_list::with_rate_limit;
 use crate::reply::Reply;
 use crate::state::{RecordedRequest, Shared};
 use crate::wire::Prepared;
-use crate::{ORG_EXAMPLE, SALESFORCE_EXAMPLE};
+use crate::{ORG_EXAMPLE, ORG_LIST_EXAMPLE, SALESFORCE_EXAMPLE};
 
 const ORG_PREFIX: &str = "/api/v1/org/";
+const ORG_LIST_PATH: &str = "/api/v1/org";
 const SALESFORCE_PATH: &str = "/api/v2/integration/salesforce-incidents/organizations";
 
 /// The replies served when nothing was scripted, rendered once per process.
 pub(crate) struct Defaults {
     pub(crate) org: Arc<Prepared>,
+    pub(crate) org_list: Arc<Prepared>,
     pub(crate) salesforce: Arc<Prepared>,
     pub(crate) forbidden: Arc<Prepared>,
     pub(crate) not_found: Arc<Prepared>,
@@ -30,6 +33,7 @@ pub(crate) fn defaults() -> &'static Defaults {
         let p = |r: Reply| Arc::new(r.prepare());
         Defaults {
             org: p(Reply::json(200, ORG_EXAMPLE).rate_limit(1000, 60, 999, 42, "org_get")),
+            org_list: p(with_rate_limit(Reply::json(200, ORG_LIST_EXAMPLE))),
             salesforce: p(Reply::json(200, SALESFORCE_EXAMPLE).rate_limit(
                 1000,
                 60,
@@ -49,6 +53,8 @@ pub(crate) fn defaults() -> &'static Defaults {
 enum Route {
     /// `GET /api/v1/org/<public_id>`, the id percent-decoded.
     Org(String),
+    /// `GET /api/v1/org`: the managed orgs.
+    OrgList,
     /// `GET /api/v2/integration/salesforce-incidents/organizations`.
     Salesforce,
     /// Anything else: 404.
@@ -61,6 +67,8 @@ fn route(path: &str) -> Route {
         if !raw_id.is_empty() && !raw_id.contains('/') {
             return Route::Org(http::percent_decode(raw_id));
         }
+    } else if path == ORG_LIST_PATH {
+        return Route::OrgList;
     } else if path == SALESFORCE_PATH {
         return Route::Salesforce;
     }
@@ -103,6 +111,7 @@ pub(crate) fn handle_api(shared: &Shared, req: Request) -> Arc<Prepared> {
             (route, Some(fleet)) => {
                 let fleet_route = match route {
                     Route::Org(id) => FleetRoute::Org(id),
+                    Route::OrgList => FleetRoute::OrgList,
                     _ => FleetRoute::Salesforce,
                 };
                 fleet.reply(
@@ -118,6 +127,7 @@ pub(crate) fn handle_api(shared: &Shared, req: Request) -> Arc<Prepared> {
             Route::Other => Arc::clone(&d.not_found),
             _ if req.method != "GET" => Arc::clone(&d.method_not_allowed),
             Route::Org(id) => Arc::clone(st.orgs.get(&id).unwrap_or(&d.org)),
+            Route::OrgList => Arc::clone(st.org_list.as_ref().unwrap_or(&d.org_list)),
             Route::Salesforce => Arc::clone(st.salesforce.as_ref().unwrap_or(&d.salesforce)),
         },
     };

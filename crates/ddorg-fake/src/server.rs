@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::connection::accept_loop;
 use crate::fleet::{Fleet, FleetState};
 use crate::listen::{self, Kind, Listen, Listening};
+use crate::org_list;
 use crate::reply::Reply;
 use crate::routes::defaults;
 use crate::state::{RecordedRequest, Shared, State};
@@ -28,10 +29,11 @@ use crate::tls::TlsCert;
 /// 2. the key check: `DD-API-KEY` and `DD-APPLICATION-KEY` must be present and
 ///    non-empty (and equal to [`FakeServer::require_keys`]' if set), else 403
 ///    `{"errors":["Forbidden"]}`;
-/// 3. non-GET on the two API paths: 405 `{"errors":["Method Not Allowed"]}`;
-/// 4. the persistent reply from [`FakeServer::set_org`] /
-///    [`FakeServer::set_salesforce`];
+/// 3. non-GET on the three API paths: 405 `{"errors":["Method Not Allowed"]}`;
+/// 4. the persistent reply from [`FakeServer::set_org`] / [`FakeServer::set_org_list`] /
+///    [`FakeServer::set_orgs`] / [`FakeServer::set_salesforce`];
 /// 5. the defaults: [`ORG_EXAMPLE`](crate::ORG_EXAMPLE) for `GET /api/v1/org/<id>`,
+///    [`ORG_LIST_EXAMPLE`](crate::ORG_LIST_EXAMPLE) for `GET /api/v1/org` (name `org_list`),
 ///    [`SALESFORCE_EXAMPLE`](crate::SALESFORCE_EXAMPLE) for
 ///    `GET /api/v2/integration/salesforce-incidents/organizations` (both with
 ///    `x-ratelimit-*` headers: limit 1000, period 60, remaining 999, reset 42,
@@ -167,6 +169,38 @@ impl FakeServer {
             .insert(public_id.to_string(), prepared);
     }
 
+    /// Sets the reply for every `GET /api/v1/org` (replacing
+    /// [`ORG_LIST_EXAMPLE`](crate::ORG_LIST_EXAMPLE)), sent verbatim, until
+    /// [`FakeServer::reset`]. Requests still have to pass the key check first.
+    pub fn set_org_list(&self, reply: Reply) {
+        let prepared = Arc::new(reply.prepare());
+        self.shared.state().org_list = Some(prepared);
+    }
+
+    /// The managed orgs, as `(public_id, name)` pairs, in order (the key's own org first, as
+    /// Datadog lists it): `GET /api/v1/org` lists each as [`ORG_EXAMPLE`](crate::ORG_EXAMPLE)'s
+    /// organization with that `public_id` and `name`, and `GET /api/v1/org/<public_id>`
+    /// answers with that same organization (replacing earlier [`FakeServer::set_org`] replies
+    /// for those ids), until [`FakeServer::reset`]. Requests still have to pass the key check.
+    ///
+    /// ```
+    /// let server = ddorg_fake::FakeServer::start()?;
+    /// server.set_orgs(&[("parent1", "Parent"), ("child01", "Child one")]);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn set_orgs(&self, orgs: &[(&str, &str)]) {
+        let orgs = orgs
+            .iter()
+            .map(|(id, name)| {
+                let mut fields = serde_json::Map::new();
+                fields.insert("public_id".into(), (*id).into());
+                fields.insert("name".into(), (*name).into());
+                org_list::example_org(&fields)
+            })
+            .collect();
+        org_list::install(&self.shared, orgs);
+    }
+
     /// Sets the reply for every
     /// `GET /api/v2/integration/salesforce-incidents/organizations` (replacing
     /// [`SALESFORCE_EXAMPLE`](crate::SALESFORCE_EXAMPLE)) until [`FakeServer::reset`]. Requests still
@@ -213,7 +247,8 @@ impl FakeServer {
     }
 
     /// Forgets all scripting and history: clears the reply queue, the
-    /// [`set_org`](FakeServer::set_org) / [`set_salesforce`](FakeServer::set_salesforce)
+    /// [`set_org`](FakeServer::set_org) / [`set_org_list`](FakeServer::set_org_list) /
+    /// [`set_orgs`](FakeServer::set_orgs) / [`set_salesforce`](FakeServer::set_salesforce)
     /// replies, the request logs and count, and the key requirement, and closes the
     /// listeners opened with [`FakeServer::listen`]. Leaves the connection count, the CA and
     /// the recording switch alone.

@@ -44,6 +44,7 @@ pub(crate) struct State {
     pub(crate) queue: VecDeque<(Arc<Prepared>, usize)>,
     pub(crate) orgs: HashMap<String, Arc<Prepared>>,
     pub(crate) salesforce: Option<Arc<Prepared>>,
+    pub(crate) org_list: Option<Arc<Prepared>>,
     pub(crate) keys: Option<(String, String)>,
     pub(crate) log: Vec<RecordedRequest>,
     /// Every `CONNECT` the proxy listeners received.
@@ -77,6 +78,7 @@ impl State {
         self.queue.clear();
         self.orgs.clear();
         self.salesforce = None;
+        self.org_list = None;
         self.keys = None;
         self.log = Vec::new();
         self.proxy_log = Vec::new();
@@ -140,6 +142,7 @@ impl Shared {
                 queue: VecDeque::new(),
                 orgs: HashMap::new(),
                 salesforce: None,
+                org_list: None,
                 keys: None,
                 log: Vec::new(),
                 proxy_log: Vec::new(),

@@ -130,8 +130,8 @@ fn unknown_paths_404_and_wrong_methods_405() {
     let mut c = Client::connect(s.port());
     for path in [
         "/",
-        "/api/v1/org",
         "/api/v1/org/",
+        "/api/v1/orgs",
         "/api/v1/org/abc/def",
         "/api/v1/org/abc/",
         "/api/v2/integration/salesforce-incidents/organizations/",
@@ -147,6 +147,7 @@ fn unknown_paths_404_and_wrong_methods_405() {
         ("DELETE", ORG_PATH),
         ("PUT", SALESFORCE_PATH),
         ("POST", SALESFORCE_PATH),
+        ("POST", "/api/v1/org"),
     ] {
         let r = c.request(method, path, KEYS, b"{\"a\":1}");
         assert_eq!(r.status, 405, "{method} {path}");

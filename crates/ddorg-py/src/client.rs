@@ -13,7 +13,9 @@ use pyo3::types::{PyBool, PyString, PyTuple};
 use ddorg_core::{self as core, limits, ClientBuilder, Secret, Site, Sleeper};
 
 use crate::errors::{config_error, to_pyerr};
-use crate::models::{OrganizationResponse, SalesforceIncidentsOrganizationsResponse};
+use crate::models::{
+    OrganizationListResponse, OrganizationResponse, SalesforceIncidentsOrganizationsResponse,
+};
 use crate::{interrupt, logging, VERSION};
 
 thread_local! {
@@ -285,6 +287,13 @@ impl Client {
             .into_owned();
         let (value, meta) = self.call(py, move |c| c.get_org(&public_id))?.into_parts();
         Ok(OrganizationResponse::with_meta(value, meta))
+    }
+
+    /// `GET /api/v1/org`: the managed organizations, the key's own and, with a parent
+    /// organization's keys, every child organization.
+    fn list_orgs(&self, py: Python<'_>) -> PyResult<OrganizationListResponse> {
+        let (value, meta) = self.call(py, |c| c.list_orgs())?.into_parts();
+        Ok(OrganizationListResponse::with_meta(value, meta))
     }
 
     /// `GET /api/v2/integration/salesforce-incidents/organizations`: the Salesforce organizations

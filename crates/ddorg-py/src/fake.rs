@@ -109,6 +109,16 @@ impl FakeServer {
         self.with(|s| s.set_org(public_id, r))
     }
 
+    fn set_org_list(&self, reply_json: &str) -> PyResult<()> {
+        let r = reply(reply_json)?;
+        self.with(|s| s.set_org_list(r))
+    }
+
+    fn set_orgs(&self, orgs: Vec<(String, String)>) -> PyResult<()> {
+        let pairs: Vec<(&str, &str)> = orgs.iter().map(|(i, n)| (i.as_str(), n.as_str())).collect();
+        self.with(|s| s.set_orgs(&pairs))
+    }
+
     fn set_salesforce(&self, reply_json: &str) -> PyResult<()> {
         let r = reply(reply_json)?;
         self.with(|s| s.set_salesforce(r))
@@ -185,6 +195,7 @@ pub(crate) fn add(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.setattr("_FakeServer", py.get_type::<FakeServer>())?;
     m.setattr("_ORG_EXAMPLE", ddorg_fake::ORG_EXAMPLE)?;
+    m.setattr("_ORG_LIST_EXAMPLE", ddorg_fake::ORG_LIST_EXAMPLE)?;
     m.setattr("_SALESFORCE_EXAMPLE", ddorg_fake::SALESFORCE_EXAMPLE)?;
     m.setattr("_FAULTS", names(py, Fault::ALL, Fault::name)?)?;
     m.setattr("_TLS_CERTS", names(py, TlsCert::ALL, TlsCert::name)?)?;

@@ -62,7 +62,7 @@ impl<T: ToPy> ToPy for Vec<T> {
     }
 }
 
-/// What the HTTP exchange said about a response body; only the two response classes have it.
+/// What the HTTP exchange said about a response body; only the response classes have it.
 pub(crate) type Meta = core::ResponseMeta;
 
 /// `Name(field=value, ...)` with the fields that are set, then the unknown ones if any.

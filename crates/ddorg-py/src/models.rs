@@ -21,6 +21,15 @@ model! {
 }
 
 model! {
+    /// Response with the list of organizations (`GET /api/v1/org`): the key's organization and,
+    /// for a parent organization, every child organization it manages.
+    response "OrganizationListResponse" => OrganizationListResponse(core::OrganizationListResponse) {
+        /// The organizations (`list[Organization]`), or `None` when the response has none.
+        orgs => orgs,
+    }
+}
+
+model! {
     /// An organization: name, settings (SAML and more) and plan.
     part "Organization" => Organization(core::Organization) {
         /// Deprecated by Datadog: the billing type (`OrganizationBilling`), or `None`.
@@ -163,6 +172,7 @@ model! {
 /// Adds every model class to the module.
 pub(crate) fn add_classes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<OrganizationResponse>()?;
+    m.add_class::<OrganizationListResponse>()?;
     m.add_class::<Organization>()?;
     m.add_class::<OrganizationBilling>()?;
     m.add_class::<OrganizationSubscription>()?;

@@ -12,8 +12,8 @@
             assert fake.requests[0].path == "/api/v1/org/abc"
 
 The server is the ``ddorg-fake`` library compiled into ddorg's extension: no binary, no network,
-nothing to install. It answers both endpoints with Datadog's documented examples
-(:data:`ORG_EXAMPLE`, :data:`SALESFORCE_EXAMPLE`) until told otherwise, accepts any non-empty
+nothing to install. It answers the three endpoints with Datadog's documented examples
+(:data:`ORG_EXAMPLE`, :data:`ORG_LIST_EXAMPLE`, :data:`SALESFORCE_EXAMPLE`) until told otherwise, accepts any non-empty
 keys (or only :meth:`FakeServer.require_keys`'), and plays back scripted replies: any status,
 headers, body, delay or transport fault.
 
@@ -80,6 +80,7 @@ __all__ = [
     "API_KEY",
     "APP_KEY",
     "ORG_EXAMPLE",
+    "ORG_LIST_EXAMPLE",
     "SALESFORCE_EXAMPLE",
 ]
 
@@ -118,6 +119,8 @@ ProxyModeName = Union[
 
 #: What ``GET /api/v1/org/{public_id}`` answers by default: Datadog's documented example.
 ORG_EXAMPLE: dict[str, Any] = _json.loads(_ddorg._ORG_EXAMPLE)
+#: What ``GET /api/v1/org`` answers by default: :data:`ORG_EXAMPLE`'s organization alone.
+ORG_LIST_EXAMPLE: dict[str, Any] = _json.loads(_ddorg._ORG_LIST_EXAMPLE)
 #: What the Salesforce organizations endpoint answers by default.
 SALESFORCE_EXAMPLE: dict[str, Any] = _json.loads(_ddorg._SALESFORCE_EXAMPLE)
 
@@ -256,7 +259,8 @@ class FakeServer:
 
     Use it as a context manager (or call :meth:`close`). Every API request is answered, in order,
     by: the oldest :meth:`enqueue`\\ d reply (whatever the path); 403 when a key is missing (or not
-    the :meth:`require_keys` pair); the :meth:`set_org` / :meth:`set_salesforce` reply; Datadog's
+    the :meth:`require_keys` pair); the :meth:`set_org` / :meth:`set_org_list` /
+    :meth:`set_orgs` / :meth:`set_salesforce` reply; Datadog's
     documented example for the endpoint; 404 for any other path. The extra listeners of
     :meth:`listen` (HTTPS, and the API inside an inspecting proxy's tunnel) share this scripting
     and history.
@@ -362,6 +366,19 @@ class FakeServer:
         keep the example."""
         self._server.set_org(public_id, _json.dumps(_reply_json(status, **reply)))
 
+    def set_org_list(self, status: Optional[int] = None, **reply: Unpack[ReplyOptions]) -> None:
+        """Answers every ``GET /api/v1/org`` (the managed organizations) with this reply
+        (arguments as in :meth:`enqueue`, without ``repeat`` and ``redirect``) until
+        :meth:`reset`, instead of :data:`ORG_LIST_EXAMPLE`."""
+        self._server.set_org_list(_json.dumps(_reply_json(status, **reply)))
+
+    def set_orgs(self, orgs: Iterable[Tuple[str, str]]) -> None:
+        """The managed organizations, as ``(public_id, name)`` pairs in order (the key's own
+        first, as Datadog lists it): ``GET /api/v1/org`` lists each as :data:`ORG_EXAMPLE`'s
+        organization with that ``public_id`` and ``name``, and ``GET /api/v1/org/<public_id>``
+        answers with that same organization, until :meth:`reset`."""
+        self._server.set_orgs([(str(i), str(n)) for i, n in orgs])
+
     def set_salesforce(self, status: Optional[int] = None, **reply: Unpack[ReplyOptions]) -> None:
         """Answers every Salesforce organizations request with this reply (arguments as in
         :meth:`enqueue`, without ``repeat`` and ``redirect``) until :meth:`reset`."""
@@ -373,7 +390,8 @@ class FakeServer:
         self._server.require_keys(api_key, app_key)
 
     def reset(self) -> None:
-        """Forgets the queue, the :meth:`set_org` / :meth:`set_salesforce` replies, the key
+        """Forgets the queue, the :meth:`set_org` / :meth:`set_org_list` / :meth:`set_orgs` /
+        :meth:`set_salesforce` replies, the key
         requirement and the request histories, and closes the :meth:`listen`\\ ers. The port,
         the CA and the connection count stay."""
         self._server.reset()

@@ -21,10 +21,12 @@
 
 mod nullable;
 mod org;
+mod org_list;
 mod salesforce;
 
 pub use nullable::Nullable;
 pub use org::*;
+pub use org_list::*;
 pub use salesforce::*;
 
 /// Defines a string enum whose unknown values are kept in an `Unknown(String)` variant.
