@@ -115,12 +115,10 @@ pub unsafe extern "C" fn ddorg_list_orgs(
     err: *mut *mut ddorg_error,
 ) -> ddorg_status {
     unsafe {
-        fallible(err, || {
-            let out = arg_out(out, "out")?;
+        fallible_out(out, err, || {
             let client = arg_ref(client, "client")?;
             let response = client.client.list_orgs()?;
-            *out = into_handle(ddorg_org_list::new(response));
-            Ok(())
+            Ok(ddorg_org_list::new(response))
         })
     }
 }
