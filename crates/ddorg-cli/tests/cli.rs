@@ -7,8 +7,8 @@ use ddorg_fake::{FakeServer, Listen, Reply, TlsCert};
 mod common;
 
 use common::{
-    assert_stderr_has, assert_stdout_has, code, command, ddorg, json_stderr, keyless,
-    keyless_command, stderr, stdout, Scratch, API_KEY,
+    assert_hostile_text_escaped, assert_stderr_has, assert_stdout_has, code, command, ddorg,
+    json_stderr, keyless, keyless_command, stderr, stdout, Scratch, API_KEY, HOSTILE,
 };
 
 #[test]
@@ -65,22 +65,13 @@ fn json_output_equals_the_json_received_for_every_fixture() {
 }
 
 /// Terminal escapes (OSC title, clear screen, colours), CR/LF and a forged success line.
-const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mred\r\nddorg: success";
 
 #[test]
 fn hostile_server_text_is_escaped_in_human_output_and_kept_in_json() {
     let fake = FakeServer::start().unwrap();
     let body = serde_json::json!({"org": {"name": HOSTILE, "settings": {"saml_idp_endpoint": HOSTILE, "saml_autocreate_access_role": HOSTILE}}});
     fake.set_org("abc", Reply::json(200, &body.to_string()));
-    let o = ddorg(Some(&fake), &["org", "get", "abc"]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let out = stdout(&o);
-    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
-    assert!(
-        !out.lines().any(|l| l.starts_with("ddorg: success")),
-        "{out}"
-    );
-    assert!(out.contains(r"\u{1b}]0;pwned\u{7}"), "{out}");
+    assert_hostile_text_escaped(&ddorg(Some(&fake), &["org", "get", "abc"]));
     let o = ddorg(Some(&fake), &["--json", "org", "get", "abc"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v, body, "--json keeps the data exactly");

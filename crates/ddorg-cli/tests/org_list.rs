@@ -4,7 +4,7 @@ use ddorg_fake::{FakeServer, Reply};
 
 mod common;
 
-use common::{code, ddorg, stderr, stdout};
+use common::{assert_hostile_text_escaped, code, ddorg, stderr, stdout, HOSTILE};
 
 #[test]
 fn org_list_prints_one_line_per_managed_org_and_the_rate_limit() {
@@ -29,9 +29,8 @@ fn org_list_prints_one_line_per_managed_org_and_the_rate_limit() {
 #[test]
 fn org_list_json_is_the_body_as_received_and_hostile_text_is_escaped_in_the_table() {
     let fake = FakeServer::start().unwrap();
-    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[31mred\r\nddorg: success";
     let body = serde_json::json!({
-        "orgs": [{"name": hostile, "public_id": "p1", "description": null, "brand_new": [1, null]}],
+        "orgs": [{"name": HOSTILE, "public_id": "p1", "description": null, "brand_new": [1, null]}],
         "extra": {"x": null}
     });
     fake.set_org_list(Reply::json(200, &body.to_string()));
@@ -40,14 +39,7 @@ fn org_list_json_is_the_body_as_received_and_hostile_text_is_escaped_in_the_tabl
     let printed: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(printed, body);
 
-    let o = ddorg(Some(&fake), &["org", "list"]);
-    let out = stdout(&o);
-    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
-    assert!(
-        !out.lines().any(|l| l.starts_with("ddorg: success")),
-        "{out}"
-    );
-    assert!(out.contains(r"\u{1b}]0;pwned\u{7}"), "{out}");
+    assert_hostile_text_escaped(&ddorg(Some(&fake), &["org", "list"]));
 }
 
 #[test]

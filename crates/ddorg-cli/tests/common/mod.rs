@@ -194,3 +194,19 @@ impl Drop for Scratch {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// Server text that would retitle a terminal, clear it, colour it and forge a line, if printed raw.
+pub const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mred\r\nddorg: success";
+
+/// Asserts a successful human-readable output shows [`HOSTILE`] escaped: no raw ESC or CR, no forged
+/// `ddorg: success` line, the sequence printed as `\u{1b}]0;pwned\u{7}`.
+pub fn assert_hostile_text_escaped(o: &Output) {
+    assert_eq!(code(o), 0, "{}", stderr(o));
+    let out = stdout(o);
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+    assert!(
+        !out.lines().any(|l| l.starts_with("ddorg: success")),
+        "{out}"
+    );
+    assert!(out.contains(r"\u{1b}]0;pwned\u{7}"), "{out}");
+}
