@@ -479,7 +479,7 @@ fn completions_complete_commands_subcommands_options_and_values_in_bash() {
         assert!(fish.status.success());
         let script = stdout(&ddorg(None, &["completions", "fish"]));
         for (line, want) in [
-            ("ddorg org ", "get"),
+            ("ddorg org ", "get list"),
             ("ddorg completions ", "bash fish zsh"),
             ("ddorg --site datadoghq.e", "datadoghq.eu"),
         ] {
