@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crate::control::{control, CONTROL_PREFIX};
 use crate::http::{self, ReadError};
+use crate::latency::Delayed;
 use crate::listen::{self, Kind};
 use crate::reply::Fault;
 use crate::routes::handle_api;
@@ -115,7 +116,8 @@ fn reset(handle: TcpStream) {
 pub(crate) fn serve_connection(shared: &Arc<Shared>, stream: TcpStream) -> io::Result<()> {
     stream.set_nodelay(true)?;
     let reader = BufReader::with_capacity(16 * 1024, stream.try_clone()?);
-    let writer = BufWriter::with_capacity(16 * 1024, stream);
+    let delayed = Delayed::new(stream, Arc::clone(&shared.latency));
+    let writer = BufWriter::with_capacity(16 * 1024, delayed);
     serve_http(shared, reader, writer)
 }
 

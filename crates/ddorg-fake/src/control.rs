@@ -2,6 +2,7 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -29,6 +30,17 @@ fn body_json(body: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(body).map_err(|e| format!("body is not valid JSON: {e}"))
 }
 
+/// Reads the body of `POST /_fake/latency`: `{"ms": <milliseconds, 0 or more>}`.
+fn latency_from_value(v: &Value) -> Result<Duration, String> {
+    const EXPECTED: &str = r#"expected {"ms": <milliseconds, 0 or more>}"#;
+    let ms = v.get("ms").and_then(Value::as_f64).ok_or(EXPECTED)?;
+    let obj_len = v.as_object().map_or(0, |o| o.len());
+    if obj_len != 1 || !ms.is_finite() || !(0.0..=3_600_000.0).contains(&ms) {
+        return Err(EXPECTED.into());
+    }
+    Ok(Duration::from_secs_f64(ms / 1000.0))
+}
+
 /// Serves the HTTP control API under `/_fake/` (see the crate docs).
 pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<Prepared> {
     let path = req.target.split('?').next().unwrap_or("");
@@ -39,6 +51,7 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
     let parse_reply = || body_json(body).and_then(|v| Reply::from_value(&v));
     match rest {
         "enqueue" | "salesforce" | "org_list" | "orgs" | "require_keys" | "reset" | "listen"
+        | "latency"
             if !post =>
         {
             Arc::clone(&d.method_not_allowed)
@@ -129,6 +142,13 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
                 Err(e) => bad_request(&e),
             }
         }
+        "latency" => match body_json(body).and_then(|v| latency_from_value(&v)) {
+            Ok(latency) => {
+                shared.latency.set(latency);
+                Arc::clone(&d.no_content)
+            }
+            Err(e) => bad_request(&e),
+        },
         "reset" => {
             shared.state().reset();
             shared.close_extra();

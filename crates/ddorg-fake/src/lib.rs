@@ -67,6 +67,7 @@
 //! | `POST /_fake/orgs`, body `[{"public_id":"..","name":".."},..]` | [`FakeServer::set_orgs`] (each object's fields over the example org's); 204 |
 //! | `POST /_fake/salesforce`, body: reply JSON | [`FakeServer::set_salesforce`]; 204 |
 //! | `POST /_fake/require_keys`, body `{"api_key":"..","app_key":".."}` | [`FakeServer::require_keys`]; 204 |
+//! | `POST /_fake/latency`, body `{"ms":20}` | [`FakeServer::set_latency`] (milliseconds, 0 to 3600000; 0 turns it off); 204 |
 //! | `POST /_fake/reset` | [`FakeServer::reset`]; 204 |
 //! | `GET /_fake/requests` | 200, `[{"method":..,"path":..,"headers":[[name,value],..]},..]` |
 //! | `GET /_fake/stats` | 200, `{"requests":n,"connections":n}` |
@@ -85,6 +86,7 @@ mod connection;
 mod control;
 mod fleet;
 mod http;
+mod latency;
 mod listen;
 mod org_list;
 mod proxy;

@@ -5,12 +5,14 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use std::path::Path;
+use std::time::Duration;
 
 use ddorg_fake::{FakeServer, Fleet, TlsCert};
 
 const USAGE: &str = "\
 usage: ddorg-fake [--port N] [--tls] [--tls-cert CERT] [--tls-ca-out PATH]
-                  [--require-keys API_KEY APP_KEY] [--no-record] [--exit-on-eof]
+                  [--require-keys API_KEY APP_KEY] [--latency MS] [--no-record]
+                  [--exit-on-eof]
                   [--fleet N [--fleet-faults] [--write-fleet PATH]]
 
 Runs a fake Datadog organization API on 127.0.0.1 and prints `PORT <n>`
@@ -26,6 +28,12 @@ options:
   --tls-ca-out PATH               write that CA (PEM) to PATH, for a client's CA bundle
   --require-keys API_KEY APP_KEY  accept only these DD-API-KEY / DD-APPLICATION-KEY
                                   (default: any non-empty keys)
+  --latency MS                    delay every flight the server sends by MS milliseconds,
+                                  one simulated round trip (default 0): a request on a
+                                  kept-alive connection costs MS, a new connection 2 x MS
+                                  (TCP handshake, request), a new TLS connection 3 x MS
+                                  (TCP, TLS handshake, request); each connection waits
+                                  on its own, in parallel with the others
   --no-record                     do not keep a request log (for benchmarks)
   --fleet N                       serve N simulated orgs, each with its own key pair
                                   and posture (see the crate docs' fleet mode); the
@@ -48,6 +56,7 @@ struct Options {
     ca_out: Option<String>,
     keys: Option<(String, String)>,
     record: bool,
+    latency: Duration,
     exit_on_eof: bool,
     fleet: Option<usize>,
     fleet_faults: bool,
@@ -61,6 +70,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         ca_out: None,
         keys: None,
         record: true,
+        latency: Duration::ZERO,
         exit_on_eof: false,
         fleet: None,
         fleet_faults: false,
@@ -92,6 +102,15 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
             }
             "--tls-ca-out" => {
                 opts.ca_out = Some(args.next().ok_or("--tls-ca-out needs a PATH")?);
+            }
+            "--latency" => {
+                let v = args.next().ok_or("--latency needs milliseconds")?;
+                let ms: u64 = v
+                    .parse()
+                    .ok()
+                    .filter(|&ms| ms <= 3_600_000)
+                    .ok_or_else(|| format!("invalid latency {v:?}: 0 to 3600000 milliseconds"))?;
+                opts.latency = Duration::from_millis(ms);
             }
             "--no-record" => opts.record = false,
             "--exit-on-eof" => opts.exit_on_eof = true,
@@ -156,6 +175,7 @@ fn main() -> ExitCode {
         server.require_keys(api, app);
     }
     server.set_recording(opts.record);
+    server.set_latency(opts.latency);
     if let Some(n) = opts.fleet {
         let mut fleet = Fleet::generate(n);
         if opts.fleet_faults {

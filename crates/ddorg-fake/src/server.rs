@@ -257,6 +257,32 @@ impl FakeServer {
         self.shared.close_extra();
     }
 
+    /// Delays every flight the server sends by `latency`, as a network with that round-trip
+    /// time would, on every listener of this server, from the next byte written (connections
+    /// already open included) until changed; `Duration::ZERO` turns it off. Defaults to none.
+    ///
+    /// Every connection has its own delay line, so parallel connections wait at the same
+    /// time. A request on a kept-alive connection costs one `latency`; a new plain connection
+    /// two (the TCP handshake's round trip is charged to its first answer); a new TLS connection
+    /// three (TCP, the TLS handshake, the request). [`Reply::delay`]s add to it. Not cleared by
+    /// [`FakeServer::reset`]. (`ddorg-fake --latency MS`, `POST /_fake/latency`.)
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let server = ddorg_fake::FakeServer::start_tls()?;
+    /// server.set_latency(Duration::from_millis(20));
+    /// assert_eq!(server.latency(), Duration::from_millis(20));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.latency.set(latency);
+    }
+
+    /// The latency set with [`FakeServer::set_latency`] (to the microsecond).
+    pub fn latency(&self) -> Duration {
+        self.shared.latency.get()
+    }
+
     /// Turns recording of requests for [`FakeServer::requests`] on or off.
     /// Benchmarks turn it off so memory stays flat over millions of requests;
     /// [`FakeServer::request_count`] keeps counting. Defaults to on.

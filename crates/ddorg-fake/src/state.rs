@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::fleet::FleetState;
 use crate::http::Request;
+use crate::latency::Latency;
 use crate::listen::{Extra, Listen, Listening};
 use crate::reply::Reply;
 use crate::tls::Authority;
@@ -59,6 +60,8 @@ pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
     pub(crate) connections: AtomicUsize,
     pub(crate) shutdown: AtomicBool,
+    /// The simulated round trip every connection adds (see `latency.rs`); not reset.
+    pub(crate) latency: Arc<Latency>,
     /// A handle on every open connection, so shutdown can unblock its thread.
     pub(crate) live: Mutex<HashMap<usize, TcpStream>>,
     /// The CA, made when first needed (TLS listeners, `/_fake/ca`).
@@ -152,6 +155,7 @@ impl Shared {
             }),
             connections: AtomicUsize::new(0),
             shutdown: AtomicBool::new(false),
+            latency: Arc::new(Latency::default()),
             live: Mutex::new(HashMap::new()),
             authority: Mutex::new(None),
             extra: Mutex::new(Vec::new()),

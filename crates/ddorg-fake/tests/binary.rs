@@ -74,6 +74,17 @@ fn require_keys_and_exit_on_eof() {
 }
 
 #[test]
+fn latency_holds_back_every_answer() {
+    let (_child, port) = spawn(&["--latency", "120"]);
+    let mut c = Client::connect(port);
+    assert_eq!(c.get(ORG_PATH).status, 200);
+    let started = Instant::now();
+    assert_eq!(c.get(ORG_PATH).status, 200);
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(120), "{elapsed:?}");
+}
+
+#[test]
 fn fixed_port() {
     // Find a free port, release it, and ask the binary for it.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -95,6 +106,9 @@ fn help_and_bad_arguments() {
         &["--port"][..],
         &["--port", "x"],
         &["--require-keys", "a"],
+        &["--latency"],
+        &["--latency", "-5"],
+        &["--latency", "3600001"],
         &["--bogus"],
     ] {
         let out = Command::new(BIN)
