@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::http::{self, Request};
+use crate::limits::{self, RateLimitRequest};
 use crate::listen::Listen;
 use crate::org_list;
 use crate::reply::Reply;
@@ -51,7 +52,7 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
     let parse_reply = || body_json(body).and_then(|v| Reply::from_value(&v));
     match rest {
         "enqueue" | "salesforce" | "org_list" | "orgs" | "require_keys" | "reset" | "listen"
-        | "latency"
+        | "latency" | "rate_limit"
             if !post =>
         {
             Arc::clone(&d.method_not_allowed)
@@ -149,6 +150,24 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
             }
             Err(e) => bad_request(&e),
         },
+        "rate_limit" => match body_json(body).and_then(|v| limits::request_from_value(&v)) {
+            Ok(RateLimitRequest::Set {
+                endpoints,
+                limit,
+                period,
+            }) => {
+                let mut st = shared.state();
+                for endpoint in endpoints {
+                    st.limiter.set(endpoint, limit, period);
+                }
+                Arc::clone(&d.no_content)
+            }
+            Ok(RateLimitRequest::Off) => {
+                shared.state().limiter.clear();
+                Arc::clone(&d.no_content)
+            }
+            Err(e) => bad_request(&e),
+        },
         "reset" => {
             shared.state().reset();
             shared.close_extra();
@@ -175,11 +194,18 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
             json_reply(200, &Value::Array(list))
         }
         "stats" => {
-            let requests = shared.state().served;
+            let (requests, rate_limited) = {
+                let st = shared.state();
+                (st.served, st.limiter.rate_limited)
+            };
             let connections = shared.connections.load(Ordering::SeqCst);
             json_reply(
                 200,
-                &json!({ "requests": requests, "connections": connections }),
+                &json!({
+                    "requests": requests,
+                    "connections": connections,
+                    "rate_limited": rate_limited,
+                }),
             )
         }
         _ => Arc::new(Reply::errors(404, &[&format!("unknown control endpoint {path}")]).prepare()),

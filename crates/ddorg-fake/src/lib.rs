@@ -68,9 +68,11 @@
 //! | `POST /_fake/salesforce`, body: reply JSON | [`FakeServer::set_salesforce`]; 204 |
 //! | `POST /_fake/require_keys`, body `{"api_key":"..","app_key":".."}` | [`FakeServer::require_keys`]; 204 |
 //! | `POST /_fake/latency`, body `{"ms":20}` | [`FakeServer::set_latency`] (milliseconds, 0 to 3600000; 0 turns it off); 204 |
+//! | `POST /_fake/rate_limit`, body `{"limit":100,"period":60}`, optionally `"endpoint":"org_get"` | [`FakeServer::set_rate_limit`] (every endpoint), or [`FakeServer::set_endpoint_rate_limit`] (one, by [`Endpoint::name`]); 204 |
+//! | `POST /_fake/rate_limit`, body `{"off":true}` | [`FakeServer::clear_rate_limits`]; 204 |
 //! | `POST /_fake/reset` | [`FakeServer::reset`]; 204 |
 //! | `GET /_fake/requests` | 200, `[{"method":..,"path":..,"headers":[[name,value],..]},..]` |
-//! | `GET /_fake/stats` | 200, `{"requests":n,"connections":n}` |
+//! | `GET /_fake/stats` | 200, `{"requests":n,"connections":n,"rate_limited":n}` ([`FakeServer::request_count`], [`FakeServer::connection_count`], [`FakeServer::rate_limited_count`]) |
 //! | `POST /_fake/listen`, body `{"tls":"expired"}` or `{"proxy":"inspect"}` | [`FakeServer::listen`]; 200, `{"port":n,"url":"..","ca_pem":".."}` |
 //! | `GET /_fake/ca` | 200, the CA certificate (PEM) ([`FakeServer::ca_pem`]) |
 //! | `GET /_fake/proxy_requests` | 200, the `CONNECT`s received ([`FakeServer::proxy_requests`]), as `/_fake/requests` |
@@ -87,6 +89,7 @@ mod control;
 mod fleet;
 mod http;
 mod latency;
+mod limits;
 mod listen;
 mod org_list;
 mod proxy;
@@ -99,6 +102,7 @@ mod tls;
 mod wire;
 
 pub use fleet::{Behavior, Fleet, FleetOrg, POSTURES, SLOW_ORG_TIMEOUT_SECS};
+pub use limits::Endpoint;
 pub use listen::{Listen, Listening};
 pub use proxy::ProxyMode;
 pub use reply::{Fault, Reply};

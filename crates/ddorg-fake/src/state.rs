@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::fleet::FleetState;
 use crate::http::Request;
 use crate::latency::Latency;
+use crate::limits::Limiter;
 use crate::listen::{Extra, Listen, Listening};
 use crate::reply::Reply;
 use crate::tls::Authority;
@@ -54,6 +55,8 @@ pub(crate) struct State {
     pub(crate) recording: bool,
     /// Fleet mode: API requests are answered by the org their key pair belongs to.
     pub(crate) fleet: Option<Arc<FleetState>>,
+    /// The rate limits, every key's windows and the count of 429s they sent.
+    pub(crate) limiter: Limiter,
 }
 
 pub(crate) struct Shared {
@@ -87,6 +90,7 @@ impl State {
         self.proxy_log = Vec::new();
         self.served = 0;
         self.fleet = None;
+        self.limiter = Limiter::default();
     }
 }
 
@@ -152,6 +156,7 @@ impl Shared {
                 served: 0,
                 recording: true,
                 fleet: None,
+                limiter: Limiter::default(),
             }),
             connections: AtomicUsize::new(0),
             shutdown: AtomicBool::new(false),
