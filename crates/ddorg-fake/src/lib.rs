@@ -24,6 +24,13 @@
 //! that audits them. Its first org is a parent: that key pair lists every fleet org on
 //! `GET /api/v1/org` and reads any of them, while every other key lists only its own org.
 //!
+//! It plays a real network and Datadog's limits too: [`FakeServer::set_latency`]
+//! (`ddorg-fake --latency MS`) holds back every flight the server sends, TLS handshake included,
+//! on each connection's own delay line (one latency is one round trip: a kept-alive call costs
+//! one, a new TLS connection three), and [`FakeServer::set_rate_limit`] (`--rate-limit
+//! LIMIT/PERIOD`) limits each API key per [`Endpoint`] in fixed windows, with the
+//! `x-ratelimit-*` headers on every answer and 429 past the limit.
+//!
 //! It is built on `std::net` alone: one thread per connection, HTTP/1.1
 //! keep-alive, `TCP_NODELAY`, buffered I/O and replies rendered to bytes once,
 //! so a single connection serves many thousands of requests per second.

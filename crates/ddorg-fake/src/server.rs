@@ -31,9 +31,12 @@ use crate::tls::TlsCert;
 ///    non-empty (and equal to [`FakeServer::require_keys`]' if set), else 403
 ///    `{"errors":["Forbidden"]}`;
 /// 3. non-GET on the three API paths: 405 `{"errors":["Method Not Allowed"]}`;
-/// 4. the persistent reply from [`FakeServer::set_org`] / [`FakeServer::set_org_list`] /
+/// 4. past a [rate limit](FakeServer::set_rate_limit) of the endpoint: 429
+///    `{"errors":["Too many requests"]}` (while one is set, every answer of the endpoint
+///    carries the limiter's `x-ratelimit-*` headers instead of its own);
+/// 5. the persistent reply from [`FakeServer::set_org`] / [`FakeServer::set_org_list`] /
 ///    [`FakeServer::set_orgs`] / [`FakeServer::set_salesforce`];
-/// 5. the defaults: [`ORG_EXAMPLE`](crate::ORG_EXAMPLE) for `GET /api/v1/org/<id>`,
+/// 6. the defaults: [`ORG_EXAMPLE`](crate::ORG_EXAMPLE) for `GET /api/v1/org/<id>`,
 ///    [`ORG_LIST_EXAMPLE`](crate::ORG_LIST_EXAMPLE) for `GET /api/v1/org` (name `org_list`),
 ///    [`SALESFORCE_EXAMPLE`](crate::SALESFORCE_EXAMPLE) for
 ///    `GET /api/v2/integration/salesforce-incidents/organizations` (both with
