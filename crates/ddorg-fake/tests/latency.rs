@@ -1,7 +1,7 @@
 //! `set_latency` / `--latency` / `POST /_fake/latency`: every server flight is held back.
 //!
-//! Only lower bounds on elapsed time are asserted (a slow machine cannot break them), except in
-//! the parallel test, whose bound has a margin of eight times what it measures.
+//! Only lower bounds on elapsed time are asserted: a slow machine cannot break them. That parallel
+//! connections wait at the same time is a speed, measured by the fleet benchmark, not asserted here.
 
 mod common;
 
@@ -84,7 +84,7 @@ fn a_new_tls_connection_pays_tcp_the_tls_handshake_and_the_request() {
 }
 
 #[test]
-fn parallel_connections_wait_at_the_same_time() {
+fn parallel_connections_are_each_held_back_and_all_answered() {
     const CONNECTIONS: u32 = 16;
     let latency = Duration::from_millis(200);
     let s = FakeServer::start().unwrap();
@@ -99,11 +99,6 @@ fn parallel_connections_wait_at_the_same_time() {
     }
     let elapsed = started.elapsed();
     assert!(elapsed >= latency * 2, "{elapsed:?}");
-    // One after another they would take CONNECTIONS × 2 latencies, 6.4 s; together ~0.4 s.
-    assert!(
-        elapsed < latency * CONNECTIONS / 2,
-        "{CONNECTIONS} connections took {elapsed:?}: their latencies did not overlap"
-    );
     assert_eq!(s.request_count(), CONNECTIONS as usize);
 }
 
