@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use crate::control::{control, CONTROL_PREFIX};
 use crate::http::{self, ReadError};
+use crate::latency::Delayed;
 use crate::listen::{self, Kind};
 use crate::reply::Fault;
-use crate::routes::handle_api;
+use crate::routes::{handle_api, Answer};
 use crate::state::Shared;
 use crate::wire::Prepared;
 
@@ -76,6 +77,11 @@ pub(crate) fn accept_loop(
     }
 }
 
+fn is_rate_limit_header(line: &[u8]) -> bool {
+    const PREFIX: &[u8] = b"x-ratelimit-";
+    line.len() > PREFIX.len() && line[..PREFIX.len()].eq_ignore_ascii_case(PREFIX)
+}
+
 /// What `write_reply` returns to have the connection reset rather than closed.
 fn reset_request() -> io::Error {
     io::Error::new(io::ErrorKind::ConnectionReset, "reset_after_headers")
@@ -115,7 +121,8 @@ fn reset(handle: TcpStream) {
 pub(crate) fn serve_connection(shared: &Arc<Shared>, stream: TcpStream) -> io::Result<()> {
     stream.set_nodelay(true)?;
     let reader = BufReader::with_capacity(16 * 1024, stream.try_clone()?);
-    let writer = BufWriter::with_capacity(16 * 1024, stream);
+    let delayed = Delayed::new(stream, Arc::clone(&shared.latency));
+    let writer = BufWriter::with_capacity(16 * 1024, delayed);
     serve_http(shared, reader, writer)
 }
 
@@ -147,23 +154,28 @@ pub(crate) fn serve_http<R: Read, W: Write>(
         };
         let client_close = req.close;
         let head_only = req.method == "HEAD";
-        let reply = if is_control {
-            control(shared, &req, &body)
+        let Answer { reply, rate_limit } = if is_control {
+            Answer {
+                reply: control(shared, &req, &body),
+                rate_limit: None,
+            }
         } else {
             handle_api(shared, req)
         };
         let close = client_close || reply.close;
-        if !write_reply(&mut writer, &reply, head_only, close)? || close {
+        let rate_limit = rate_limit.as_deref();
+        if !write_reply(&mut writer, &reply, rate_limit, head_only, close)? || close {
             return writer.flush();
         }
     }
 }
 
-/// Writes and flushes one reply (or its fault). Returns whether the
-/// connection may carry on.
+/// Writes and flushes one reply (or its fault), with `rate_limit`'s header lines in place of
+/// its own `x-ratelimit-*` ones when given. Returns whether the connection may carry on.
 fn write_reply<W: Write>(
     w: &mut BufWriter<W>,
     p: &Prepared,
+    rate_limit: Option<&[u8]>,
     head_only: bool,
     close: bool,
 ) -> io::Result<bool> {
@@ -172,7 +184,17 @@ fn write_reply<W: Write>(
         thread::sleep(d);
     }
     let write_head = |w: &mut BufWriter<W>, close: bool| -> io::Result<()> {
-        w.write_all(&p.head)?;
+        match rate_limit {
+            None => w.write_all(&p.head)?,
+            Some(lines) => {
+                for line in p.head.split_inclusive(|&b| b == b'\n') {
+                    if !is_rate_limit_header(line) {
+                        w.write_all(line)?;
+                    }
+                }
+                w.write_all(lines)?;
+            }
+        }
         if close && !p.close {
             w.write_all(b"connection: close\r\n")?;
         }

@@ -2,10 +2,12 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use crate::http::{self, Request};
+use crate::limits::{self, RateLimitRequest};
 use crate::listen::Listen;
 use crate::org_list;
 use crate::reply::Reply;
@@ -29,6 +31,17 @@ fn body_json(body: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(body).map_err(|e| format!("body is not valid JSON: {e}"))
 }
 
+/// Reads the body of `POST /_fake/latency`: `{"ms": <milliseconds, 0 or more>}`.
+fn latency_from_value(v: &Value) -> Result<Duration, String> {
+    const EXPECTED: &str = r#"expected {"ms": <milliseconds, 0 or more>}"#;
+    let ms = v.get("ms").and_then(Value::as_f64).ok_or(EXPECTED)?;
+    let obj_len = v.as_object().map_or(0, |o| o.len());
+    if obj_len != 1 || !ms.is_finite() || !(0.0..=3_600_000.0).contains(&ms) {
+        return Err(EXPECTED.into());
+    }
+    Ok(Duration::from_secs_f64(ms / 1000.0))
+}
+
 /// Serves the HTTP control API under `/_fake/` (see the crate docs).
 pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<Prepared> {
     let path = req.target.split('?').next().unwrap_or("");
@@ -39,6 +52,7 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
     let parse_reply = || body_json(body).and_then(|v| Reply::from_value(&v));
     match rest {
         "enqueue" | "salesforce" | "org_list" | "orgs" | "require_keys" | "reset" | "listen"
+        | "latency" | "rate_limit"
             if !post =>
         {
             Arc::clone(&d.method_not_allowed)
@@ -129,6 +143,31 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
                 Err(e) => bad_request(&e),
             }
         }
+        "latency" => match body_json(body).and_then(|v| latency_from_value(&v)) {
+            Ok(latency) => {
+                shared.latency.set(latency);
+                Arc::clone(&d.no_content)
+            }
+            Err(e) => bad_request(&e),
+        },
+        "rate_limit" => match body_json(body).and_then(|v| limits::request_from_value(&v)) {
+            Ok(RateLimitRequest::Set {
+                endpoints,
+                limit,
+                period,
+            }) => {
+                let mut st = shared.state();
+                for endpoint in endpoints {
+                    st.limiter.set(endpoint, limit, period);
+                }
+                Arc::clone(&d.no_content)
+            }
+            Ok(RateLimitRequest::Off) => {
+                shared.state().limiter.clear();
+                Arc::clone(&d.no_content)
+            }
+            Err(e) => bad_request(&e),
+        },
         "reset" => {
             shared.state().reset();
             shared.close_extra();
@@ -155,11 +194,18 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
             json_reply(200, &Value::Array(list))
         }
         "stats" => {
-            let requests = shared.state().served;
+            let (requests, rate_limited) = {
+                let st = shared.state();
+                (st.served, st.limiter.rate_limited)
+            };
             let connections = shared.connections.load(Ordering::SeqCst);
             json_reply(
                 200,
-                &json!({ "requests": requests, "connections": connections }),
+                &json!({
+                    "requests": requests,
+                    "connections": connections,
+                    "rate_limited": rate_limited,
+                }),
             )
         }
         _ => Arc::new(Reply::errors(404, &[&format!("unknown control endpoint {path}")]).prepare()),

@@ -420,6 +420,14 @@ impl FleetState {
         }
     }
 
+    /// Whether this key pair is a fleet org's (revoked ones included): the requests the rate
+    /// limiter counts.
+    pub(crate) fn knows(&self, api_key: &str, app_key: &str) -> bool {
+        self.by_api_key
+            .get(api_key)
+            .is_some_and(|&i| self.members[i].app_key == app_key)
+    }
+
     /// The reply for a fleet request: by the key pair, then the org's behaviour and posture.
     pub(crate) fn reply(
         &self,

@@ -24,6 +24,13 @@
 //! that audits them. Its first org is a parent: that key pair lists every fleet org on
 //! `GET /api/v1/org` and reads any of them, while every other key lists only its own org.
 //!
+//! It plays a real network and Datadog's limits too: [`FakeServer::set_latency`]
+//! (`ddorg-fake --latency MS`) holds back every flight the server sends, TLS handshake included,
+//! on each connection's own delay line (one latency is one round trip: a kept-alive call costs
+//! one, a new TLS connection three), and [`FakeServer::set_rate_limit`] (`--rate-limit
+//! LIMIT/PERIOD`) limits each API key per [`Endpoint`] in fixed windows, with the
+//! `x-ratelimit-*` headers on every answer and 429 past the limit.
+//!
 //! It is built on `std::net` alone: one thread per connection, HTTP/1.1
 //! keep-alive, `TCP_NODELAY`, buffered I/O and replies rendered to bytes once,
 //! so a single connection serves many thousands of requests per second.
@@ -67,9 +74,12 @@
 //! | `POST /_fake/orgs`, body `[{"public_id":"..","name":".."},..]` | [`FakeServer::set_orgs`] (each object's fields over the example org's); 204 |
 //! | `POST /_fake/salesforce`, body: reply JSON | [`FakeServer::set_salesforce`]; 204 |
 //! | `POST /_fake/require_keys`, body `{"api_key":"..","app_key":".."}` | [`FakeServer::require_keys`]; 204 |
+//! | `POST /_fake/latency`, body `{"ms":20}` | [`FakeServer::set_latency`] (milliseconds, 0 to 3600000; 0 turns it off); 204 |
+//! | `POST /_fake/rate_limit`, body `{"limit":100,"period":60}`, optionally `"endpoint":"org_get"` | [`FakeServer::set_rate_limit`] (every endpoint), or [`FakeServer::set_endpoint_rate_limit`] (one, by [`Endpoint::name`]); 204 |
+//! | `POST /_fake/rate_limit`, body `{"off":true}` | [`FakeServer::clear_rate_limits`]; 204 |
 //! | `POST /_fake/reset` | [`FakeServer::reset`]; 204 |
 //! | `GET /_fake/requests` | 200, `[{"method":..,"path":..,"headers":[[name,value],..]},..]` |
-//! | `GET /_fake/stats` | 200, `{"requests":n,"connections":n}` |
+//! | `GET /_fake/stats` | 200, `{"requests":n,"connections":n,"rate_limited":n}` ([`FakeServer::request_count`], [`FakeServer::connection_count`], [`FakeServer::rate_limited_count`]) |
 //! | `POST /_fake/listen`, body `{"tls":"expired"}` or `{"proxy":"inspect"}` | [`FakeServer::listen`]; 200, `{"port":n,"url":"..","ca_pem":".."}` |
 //! | `GET /_fake/ca` | 200, the CA certificate (PEM) ([`FakeServer::ca_pem`]) |
 //! | `GET /_fake/proxy_requests` | 200, the `CONNECT`s received ([`FakeServer::proxy_requests`]), as `/_fake/requests` |
@@ -85,6 +95,8 @@ mod connection;
 mod control;
 mod fleet;
 mod http;
+mod latency;
+mod limits;
 mod listen;
 mod org_list;
 mod proxy;
@@ -97,6 +109,7 @@ mod tls;
 mod wire;
 
 pub use fleet::{Behavior, Fleet, FleetOrg, POSTURES, SLOW_ORG_TIMEOUT_SECS};
+pub use limits::Endpoint;
 pub use listen::{Listen, Listening};
 pub use proxy::ProxyMode;
 pub use reply::{Fault, Reply};

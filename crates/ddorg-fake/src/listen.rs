@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::connection::{accept_loop, serve_connection, serve_http};
 use crate::http;
+use crate::latency::Delayed;
 use crate::proxy::{self, Outcome, ProxyMode};
 use crate::server::connect_ip;
 use crate::state::Shared;
@@ -133,7 +134,7 @@ fn serve_tls(
     stream: TcpStream,
 ) -> io::Result<()> {
     stream.set_nodelay(true)?;
-    let half = TlsHalf::accept(config, stream)?;
+    let half = TlsHalf::accept(config, Delayed::new(stream, Arc::clone(&shared.latency)))?;
     let result = serve_http(
         shared,
         BufReader::with_capacity(16 * 1024, half.clone()),

@@ -5,12 +5,14 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use std::path::Path;
+use std::time::Duration;
 
-use ddorg_fake::{FakeServer, Fleet, TlsCert};
+use ddorg_fake::{Endpoint, FakeServer, Fleet, TlsCert};
 
 const USAGE: &str = "\
 usage: ddorg-fake [--port N] [--tls] [--tls-cert CERT] [--tls-ca-out PATH]
-                  [--require-keys API_KEY APP_KEY] [--no-record] [--exit-on-eof]
+                  [--require-keys API_KEY APP_KEY] [--latency MS]
+                  [--rate-limit [ENDPOINT=]LIMIT/PERIOD]... [--no-record] [--exit-on-eof]
                   [--fleet N [--fleet-faults] [--write-fleet PATH]]
 
 Runs a fake Datadog organization API on 127.0.0.1 and prints `PORT <n>`
@@ -26,6 +28,20 @@ options:
   --tls-ca-out PATH               write that CA (PEM) to PATH, for a client's CA bundle
   --require-keys API_KEY APP_KEY  accept only these DD-API-KEY / DD-APPLICATION-KEY
                                   (default: any non-empty keys)
+  --latency MS                    delay every flight the server sends by MS milliseconds,
+                                  one simulated round trip (default 0): a request on a
+                                  kept-alive connection costs MS, a new connection 2 x MS
+                                  (TCP handshake, request), a new TLS connection 3 x MS
+                                  (TCP, TLS handshake, request); each connection waits
+                                  on its own, in parallel with the others
+  --rate-limit [ENDPOINT=]LIMIT/PERIOD
+                                  rate-limit like Datadog: per DD-API-KEY, LIMIT requests
+                                  in each window of PERIOD seconds (windows start at
+                                  launch), then 429; every answer carries x-ratelimit-limit,
+                                  -period, -remaining, -reset (seconds until the window
+                                  ends) and -name. For every endpoint, or one: org_get,
+                                  org_list, salesforce_orgs (repeatable; later ones win;
+                                  default: no limit, fixed x-ratelimit-* headers)
   --no-record                     do not keep a request log (for benchmarks)
   --fleet N                       serve N simulated orgs, each with its own key pair
                                   and posture (see the crate docs' fleet mode); the
@@ -48,10 +64,27 @@ struct Options {
     ca_out: Option<String>,
     keys: Option<(String, String)>,
     record: bool,
+    latency: Duration,
+    rate_limits: Vec<RateLimitFlag>,
     exit_on_eof: bool,
     fleet: Option<usize>,
     fleet_faults: bool,
     write_fleet: Option<String>,
+}
+
+/// One `--rate-limit`: which endpoint (`None`: every one), limit, period in seconds.
+type RateLimitFlag = (Option<Endpoint>, u64, u64);
+
+fn parse_rate_limit(v: &str) -> Result<RateLimitFlag, String> {
+    let bad = || format!("invalid rate limit {v:?}: [ENDPOINT=]LIMIT/PERIOD, e.g. 100/60");
+    let (endpoint, rest) = match v.split_once('=') {
+        Some((name, rest)) => (Some(Endpoint::parse(name)?), rest),
+        None => (None, v),
+    };
+    let (limit, period) = rest.split_once('/').ok_or_else(bad)?;
+    let limit: u64 = limit.parse().map_err(|_| bad())?;
+    let period: u64 = period.parse().ok().filter(|&p| p > 0).ok_or_else(bad)?;
+    Ok((endpoint, limit, period))
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
@@ -61,6 +94,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         ca_out: None,
         keys: None,
         record: true,
+        latency: Duration::ZERO,
+        rate_limits: Vec::new(),
         exit_on_eof: false,
         fleet: None,
         fleet_faults: false,
@@ -92,6 +127,21 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
             }
             "--tls-ca-out" => {
                 opts.ca_out = Some(args.next().ok_or("--tls-ca-out needs a PATH")?);
+            }
+            "--latency" => {
+                let v = args.next().ok_or("--latency needs milliseconds")?;
+                let ms: u64 = v
+                    .parse()
+                    .ok()
+                    .filter(|&ms| ms <= 3_600_000)
+                    .ok_or_else(|| format!("invalid latency {v:?}: 0 to 3600000 milliseconds"))?;
+                opts.latency = Duration::from_millis(ms);
+            }
+            "--rate-limit" => {
+                let v = args
+                    .next()
+                    .ok_or("--rate-limit needs [ENDPOINT=]LIMIT/PERIOD")?;
+                opts.rate_limits.push(parse_rate_limit(&v)?);
             }
             "--no-record" => opts.record = false,
             "--exit-on-eof" => opts.exit_on_eof = true,
@@ -156,6 +206,13 @@ fn main() -> ExitCode {
         server.require_keys(api, app);
     }
     server.set_recording(opts.record);
+    server.set_latency(opts.latency);
+    for &(endpoint, limit, period) in &opts.rate_limits {
+        match endpoint {
+            Some(endpoint) => server.set_endpoint_rate_limit(endpoint, limit, period),
+            None => server.set_rate_limit(limit, period),
+        }
+    }
     if let Some(n) = opts.fleet {
         let mut fleet = Fleet::generate(n);
         if opts.fleet_faults {

@@ -6,9 +6,10 @@ use std::sync::{Arc, OnceLock};
 
 use crate::fleet::FleetRoute;
 use crate::http::{self, Request};
+use crate::limits::{Endpoint, Verdict};
 use crate::org_list::with_rate_limit;
 use crate::reply::Reply;
-use crate::state::{RecordedRequest, Shared};
+use crate::state::{RecordedRequest, Shared, State};
 use crate::wire::Prepared;
 use crate::{ORG_EXAMPLE, ORG_LIST_EXAMPLE, SALESFORCE_EXAMPLE};
 
@@ -25,6 +26,8 @@ pub(crate) struct Defaults {
     pub(crate) not_found: Arc<Prepared>,
     pub(crate) method_not_allowed: Arc<Prepared>,
     pub(crate) no_content: Arc<Prepared>,
+    /// What the rate limiter answers past the limit (its headers are added per request).
+    pub(crate) too_many_requests: Arc<Prepared>,
 }
 
 pub(crate) fn defaults() -> &'static Defaults {
@@ -45,6 +48,7 @@ pub(crate) fn defaults() -> &'static Defaults {
             not_found: p(Reply::errors(404, &["Not Found"])),
             method_not_allowed: p(Reply::errors(405, &["Method Not Allowed"])),
             no_content: p(Reply::status(204)),
+            too_many_requests: p(Reply::errors(429, &["Too many requests"])),
         }
     })
 }
@@ -59,6 +63,18 @@ enum Route {
     Salesforce,
     /// Anything else: 404.
     Other,
+}
+
+impl Route {
+    /// The rate-limited endpoint a request to this route counts against.
+    fn limited(&self) -> Option<Endpoint> {
+        match self {
+            Route::Org(_) => Some(Endpoint::OrgGet),
+            Route::OrgList => Some(Endpoint::OrgList),
+            Route::Salesforce => Some(Endpoint::Salesforce),
+            Route::Other => None,
+        }
+    }
 }
 
 /// The endpoint a raw path (before `?`) names: the one routing function.
@@ -87,8 +103,20 @@ fn keys_ok(req: &Request, required: &Option<(String, String)>) -> bool {
     }
 }
 
+/// The answer to an API request: a prepared reply and, from the rate limiter, the
+/// `x-ratelimit-*` header lines that replace the reply's own.
+pub(crate) struct Answer {
+    pub(crate) reply: Arc<Prepared>,
+    pub(crate) rate_limit: Option<Vec<u8>>,
+}
+
 /// Picks the reply for an API request and records it, under one lock.
-pub(crate) fn handle_api(shared: &Shared, req: Request) -> Arc<Prepared> {
+///
+/// The rate limiter counts a request that nothing was enqueued for, with keys that pass the
+/// check (a fleet org's, in fleet mode), to a limited endpoint: past the limit it answers 429,
+/// else the routed reply goes out with the limiter's headers, unless it is itself a 429 (a
+/// scripted throttle, which keeps its own).
+pub(crate) fn handle_api(shared: &Shared, req: Request) -> Answer {
     let route = route(req.target.split('?').next().unwrap_or(""));
     let d = defaults();
     let mut st = shared.state();
@@ -103,13 +131,57 @@ pub(crate) fn handle_api(shared: &Shared, req: Request) -> Arc<Prepared> {
     }
     // A passthrough reply only delays, extends or breaks the answer routed as usual below.
     let passthrough = queued.take_if(|q| q.passthrough);
-    let reply = match queued {
-        Some(reply) => reply,
-        None if st.fleet.is_some() => match (&route, &st.fleet) {
-            (Route::Other, _) => Arc::clone(&d.not_found),
+    let api_key = req.header("dd-api-key").unwrap_or("");
+    let app_key = req.header("dd-application-key").unwrap_or("");
+    let verdict = match route.limited() {
+        Some(endpoint) if queued.is_none() && req.method == "GET" => {
+            let counted = match &st.fleet {
+                Some(fleet) => fleet.knows(api_key, app_key),
+                None => keys_ok(&req, &st.keys),
+            };
+            if counted {
+                st.limiter.check(api_key, endpoint)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    let limited = matches!(verdict, Some(Verdict::Limited(_)));
+    let (reply, mut rate_limit) = match (queued, verdict) {
+        (Some(reply), _) => (reply, None),
+        (None, Some(Verdict::Limited(headers))) => {
+            (Arc::clone(&d.too_many_requests), Some(headers))
+        }
+        (None, Some(Verdict::Admitted(headers))) => (routed(&st, &req, route), Some(headers)),
+        (None, None) => (routed(&st, &req, route), None),
+    };
+    let reply = match passthrough {
+        Some(p) => Arc::new(p.pass_through(&reply)),
+        None => reply,
+    };
+    if reply.status == 429 && !limited {
+        rate_limit = None;
+    }
+    if st.recording {
+        st.log.push(RecordedRequest {
+            method: req.method,
+            path: req.target,
+            headers: req.headers,
+        });
+    }
+    Answer { reply, rate_limit }
+}
+
+/// The reply a request gets from the fleet, the scripted persistent replies or the defaults.
+fn routed(st: &State, req: &Request, route: Route) -> Arc<Prepared> {
+    let d = defaults();
+    if let Some(fleet) = &st.fleet {
+        return match route {
+            Route::Other => Arc::clone(&d.not_found),
             _ if req.method != "GET" => Arc::clone(&d.method_not_allowed),
-            (route, Some(fleet)) => {
-                let fleet_route = match route {
+            route => {
+                let fleet_route = match &route {
                     Route::Org(id) => FleetRoute::Org(id),
                     Route::OrgList => FleetRoute::OrgList,
                     _ => FleetRoute::Salesforce,
@@ -120,27 +192,16 @@ pub(crate) fn handle_api(shared: &Shared, req: Request) -> Arc<Prepared> {
                     fleet_route,
                 )
             }
-            (_, None) => Arc::clone(&d.not_found),
-        },
-        None if !keys_ok(&req, &st.keys) => Arc::clone(&d.forbidden),
-        None => match route {
-            Route::Other => Arc::clone(&d.not_found),
-            _ if req.method != "GET" => Arc::clone(&d.method_not_allowed),
-            Route::Org(id) => Arc::clone(st.orgs.get(&id).unwrap_or(&d.org)),
-            Route::OrgList => Arc::clone(st.org_list.as_ref().unwrap_or(&d.org_list)),
-            Route::Salesforce => Arc::clone(st.salesforce.as_ref().unwrap_or(&d.salesforce)),
-        },
-    };
-    let reply = match passthrough {
-        Some(p) => Arc::new(p.pass_through(&reply)),
-        None => reply,
-    };
-    if st.recording {
-        st.log.push(RecordedRequest {
-            method: req.method,
-            path: req.target,
-            headers: req.headers,
-        });
+        };
     }
-    reply
+    if !keys_ok(req, &st.keys) {
+        return Arc::clone(&d.forbidden);
+    }
+    match route {
+        Route::Other => Arc::clone(&d.not_found),
+        _ if req.method != "GET" => Arc::clone(&d.method_not_allowed),
+        Route::Org(id) => Arc::clone(st.orgs.get(&id).unwrap_or(&d.org)),
+        Route::OrgList => Arc::clone(st.org_list.as_ref().unwrap_or(&d.org_list)),
+        Route::Salesforce => Arc::clone(st.salesforce.as_ref().unwrap_or(&d.salesforce)),
+    }
 }

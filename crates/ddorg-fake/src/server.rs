@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::connection::accept_loop;
 use crate::fleet::{Fleet, FleetState};
+use crate::limits::Endpoint;
 use crate::listen::{self, Kind, Listen, Listening};
 use crate::org_list;
 use crate::reply::Reply;
@@ -30,9 +31,12 @@ use crate::tls::TlsCert;
 ///    non-empty (and equal to [`FakeServer::require_keys`]' if set), else 403
 ///    `{"errors":["Forbidden"]}`;
 /// 3. non-GET on the three API paths: 405 `{"errors":["Method Not Allowed"]}`;
-/// 4. the persistent reply from [`FakeServer::set_org`] / [`FakeServer::set_org_list`] /
+/// 4. past a [rate limit](FakeServer::set_rate_limit) of the endpoint: 429
+///    `{"errors":["Too many requests"]}` (while one is set, every answer of the endpoint
+///    carries the limiter's `x-ratelimit-*` headers instead of its own);
+/// 5. the persistent reply from [`FakeServer::set_org`] / [`FakeServer::set_org_list`] /
 ///    [`FakeServer::set_orgs`] / [`FakeServer::set_salesforce`];
-/// 5. the defaults: [`ORG_EXAMPLE`](crate::ORG_EXAMPLE) for `GET /api/v1/org/<id>`,
+/// 6. the defaults: [`ORG_EXAMPLE`](crate::ORG_EXAMPLE) for `GET /api/v1/org/<id>`,
 ///    [`ORG_LIST_EXAMPLE`](crate::ORG_LIST_EXAMPLE) for `GET /api/v1/org` (name `org_list`),
 ///    [`SALESFORCE_EXAMPLE`](crate::SALESFORCE_EXAMPLE) for
 ///    `GET /api/v2/integration/salesforce-incidents/organizations` (both with
@@ -226,6 +230,56 @@ impl FakeServer {
         self.shared.state().fleet = Some(state);
     }
 
+    /// Rate-limits every limited [`Endpoint`] like Datadog does: per `DD-API-KEY` and per
+    /// endpoint, a fixed window of `period_secs` seconds (at least 1) admits `limit` requests;
+    /// the next ones in that window get 429 `{"errors":["Too many requests"]}`. Every answer of
+    /// a limited endpoint then carries `x-ratelimit-limit`, `x-ratelimit-period`,
+    /// `x-ratelimit-remaining` (after this request), `x-ratelimit-reset` (whole seconds until
+    /// the window ends, rounded up) and `x-ratelimit-name` ([`Endpoint::name`]), in place of
+    /// the fixed ones the default replies carry. Windows start when the limit is set and follow
+    /// each other every period, the same for every key. Until [`FakeServer::reset`] or
+    /// [`FakeServer::clear_rate_limits`]; defaults to no limit.
+    ///
+    /// Counted are requests that nothing was [enqueued](FakeServer::enqueue) for (a queued
+    /// reply wins and is not counted; a [`Reply::passthrough`] is), that pass the key check (in
+    /// fleet mode: a fleet org's key pair, so every org has its own budget), with `GET`. A
+    /// routed reply with status 429 (a fleet org's burst, a scripted `set_org` 429) keeps its
+    /// own headers. (`ddorg-fake --rate-limit LIMIT/PERIOD`, `POST /_fake/rate_limit`.)
+    ///
+    /// ```
+    /// let server = ddorg_fake::FakeServer::start()?;
+    /// server.set_rate_limit(100, 60);
+    /// assert_eq!(server.rate_limited_count(), 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn set_rate_limit(&self, limit: u64, period_secs: u64) {
+        let mut st = self.shared.state();
+        for &endpoint in Endpoint::ALL {
+            st.limiter.set(endpoint, limit, period_secs);
+        }
+    }
+
+    /// [`FakeServer::set_rate_limit`] for one endpoint only (replacing its earlier limit and
+    /// restarting its windows); the other endpoints keep theirs.
+    pub fn set_endpoint_rate_limit(&self, endpoint: Endpoint, limit: u64, period_secs: u64) {
+        self.shared
+            .state()
+            .limiter
+            .set(endpoint, limit, period_secs);
+    }
+
+    /// Removes every rate limit and the keys' counts; the default replies' fixed
+    /// `x-ratelimit-*` headers come back. [`FakeServer::rate_limited_count`] is kept.
+    pub fn clear_rate_limits(&self) {
+        self.shared.state().limiter.clear();
+    }
+
+    /// How many 429s the rate limiter sent (scripted 429 replies not included) since the start
+    /// or [`FakeServer::reset`].
+    pub fn rate_limited_count(&self) -> usize {
+        self.shared.state().limiter.rate_limited
+    }
+
     /// Every API request received so far (control requests under `/_fake/`
     /// excluded), oldest first. Empty while recording is off (see
     /// [`FakeServer::set_recording`]).
@@ -249,12 +303,38 @@ impl FakeServer {
     /// Forgets all scripting and history: clears the reply queue, the
     /// [`set_org`](FakeServer::set_org) / [`set_org_list`](FakeServer::set_org_list) /
     /// [`set_orgs`](FakeServer::set_orgs) / [`set_salesforce`](FakeServer::set_salesforce)
-    /// replies, the request logs and count, and the key requirement, and closes the
-    /// listeners opened with [`FakeServer::listen`]. Leaves the connection count, the CA and
-    /// the recording switch alone.
+    /// replies, the request logs and count, the key requirement, the fleet, the rate limits and
+    /// their count of 429s, and closes the listeners opened with [`FakeServer::listen`]. Leaves
+    /// the connection count, the CA, the latency and the recording switch alone.
     pub fn reset(&self) {
         self.shared.state().reset();
         self.shared.close_extra();
+    }
+
+    /// Delays every flight the server sends by `latency`, as a network with that round-trip
+    /// time would, on every listener of this server, from the next byte written (connections
+    /// already open included) until changed; `Duration::ZERO` turns it off. Defaults to none.
+    ///
+    /// Every connection has its own delay line, so parallel connections wait at the same
+    /// time. A request on a kept-alive connection costs one `latency`; a new plain connection
+    /// two (the TCP handshake's round trip is charged to its first answer); a new TLS connection
+    /// three (TCP, the TLS handshake, the request). [`Reply::delay`]s add to it. Not cleared by
+    /// [`FakeServer::reset`]. (`ddorg-fake --latency MS`, `POST /_fake/latency`.)
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let server = ddorg_fake::FakeServer::start_tls()?;
+    /// server.set_latency(Duration::from_millis(20));
+    /// assert_eq!(server.latency(), Duration::from_millis(20));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.latency.set(latency);
+    }
+
+    /// The latency set with [`FakeServer::set_latency`] (to the microsecond).
+    pub fn latency(&self) -> Duration {
+        self.shared.latency.get()
     }
 
     /// Turns recording of requests for [`FakeServer::requests`] on or off.

@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::fleet::FleetState;
 use crate::http::Request;
+use crate::latency::Latency;
+use crate::limits::Limiter;
 use crate::listen::{Extra, Listen, Listening};
 use crate::reply::Reply;
 use crate::tls::Authority;
@@ -53,12 +55,16 @@ pub(crate) struct State {
     pub(crate) recording: bool,
     /// Fleet mode: API requests are answered by the org their key pair belongs to.
     pub(crate) fleet: Option<Arc<FleetState>>,
+    /// The rate limits, every key's windows and the count of 429s they sent.
+    pub(crate) limiter: Limiter,
 }
 
 pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
     pub(crate) connections: AtomicUsize,
     pub(crate) shutdown: AtomicBool,
+    /// The simulated round trip every connection adds (see `latency.rs`); not reset.
+    pub(crate) latency: Arc<Latency>,
     /// A handle on every open connection, so shutdown can unblock its thread.
     pub(crate) live: Mutex<HashMap<usize, TcpStream>>,
     /// The CA, made when first needed (TLS listeners, `/_fake/ca`).
@@ -84,6 +90,7 @@ impl State {
         self.proxy_log = Vec::new();
         self.served = 0;
         self.fleet = None;
+        self.limiter = Limiter::default();
     }
 }
 
@@ -149,9 +156,11 @@ impl Shared {
                 served: 0,
                 recording: true,
                 fleet: None,
+                limiter: Limiter::default(),
             }),
             connections: AtomicUsize::new(0),
             shutdown: AtomicBool::new(false),
+            latency: Arc::new(Latency::default()),
             live: Mutex::new(HashMap::new()),
             authority: Mutex::new(None),
             extra: Mutex::new(Vec::new()),

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,6 +13,8 @@ use rcgen::{
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
+
+use crate::latency::Delayed;
 
 /// Which certificate an HTTPS listener presents.
 ///
@@ -197,18 +199,18 @@ impl Authority {
 
 /// One TLS connection shared by a connection's buffered reader and writer (both on its thread).
 #[derive(Clone)]
-pub(crate) struct TlsHalf(Arc<Mutex<StreamOwned<ServerConnection, TcpStream>>>);
+pub(crate) struct TlsHalf(Arc<Mutex<StreamOwned<ServerConnection, Delayed>>>);
 
 impl TlsHalf {
     /// Accepts TLS on `stream` with `config`; the handshake happens on first read or write.
-    pub(crate) fn accept(config: Arc<ServerConfig>, stream: TcpStream) -> io::Result<TlsHalf> {
+    pub(crate) fn accept(config: Arc<ServerConfig>, stream: Delayed) -> io::Result<TlsHalf> {
         let conn = ServerConnection::new(config).map_err(io::Error::other)?;
         Ok(TlsHalf(Arc::new(Mutex::new(StreamOwned::new(
             conn, stream,
         )))))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut StreamOwned<ServerConnection, TcpStream>) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut StreamOwned<ServerConnection, Delayed>) -> T) -> T {
         f(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()))
     }
 

@@ -10,6 +10,8 @@ use crate::reply::{Fault, Reply};
 /// the blank line that ends them (so `connection: close` can still be added).
 #[derive(Debug)]
 pub(crate) struct Prepared {
+    /// The status code sent (200 for a raw reply, whatever its bytes say).
+    pub(crate) status: u16,
     pub(crate) head: Vec<u8>,
     pub(crate) body: Vec<u8>,
     pub(crate) delay: Option<Duration>,
@@ -31,6 +33,7 @@ impl Prepared {
         let mut head = routed.head.clone();
         head.extend_from_slice(&self.head);
         Prepared {
+            status: routed.status,
             head,
             body: routed.body.clone(),
             delay: self.delay.or(routed.delay),
@@ -48,6 +51,7 @@ impl Reply {
     pub(crate) fn prepare(&self) -> Prepared {
         if let Some(raw) = &self.raw {
             return Prepared {
+                status: self.status,
                 head: Vec::new(),
                 body: raw.clone(),
                 delay: self.delay,
@@ -64,6 +68,7 @@ impl Reply {
                 let _ = write!(extra, "{n}: {v}\r\n");
             }
             return Prepared {
+                status: self.status,
                 head: extra,
                 body: Vec::new(),
                 delay: self.delay,
@@ -110,6 +115,7 @@ impl Reply {
             let _ = write!(head, "{n}: {v}\r\n");
         }
         Prepared {
+            status: self.status,
             head,
             body,
             delay: self.delay,

@@ -74,6 +74,33 @@ fn require_keys_and_exit_on_eof() {
 }
 
 #[test]
+fn latency_holds_back_every_answer() {
+    let (_child, port) = spawn(&["--latency", "120"]);
+    let mut c = Client::connect(port);
+    assert_eq!(c.get(ORG_PATH).status, 200);
+    let started = Instant::now();
+    assert_eq!(c.get(ORG_PATH).status, 200);
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(120), "{elapsed:?}");
+}
+
+#[test]
+fn rate_limits_for_every_endpoint_or_one() {
+    let (_child, port) = spawn(&["--rate-limit", "2/60", "--rate-limit", "org_list=1/30"]);
+    let mut c = Client::connect(port);
+    let r = c.get(ORG_PATH);
+    assert_eq!(r.header("x-ratelimit-limit"), Some("2"));
+    assert_eq!(r.header("x-ratelimit-remaining"), Some("1"));
+    assert_eq!(c.get(ORG_PATH).status, 200);
+    assert_eq!(c.get(ORG_PATH).status, 429);
+    let r = c.get("/api/v1/org");
+    assert_eq!(r.header("x-ratelimit-period"), Some("30"));
+    assert_eq!(c.get("/api/v1/org").status, 429);
+    let stats = c.request("GET", "/_fake/stats", &[], b"").json();
+    assert_eq!(stats["rate_limited"], 2);
+}
+
+#[test]
 fn fixed_port() {
     // Find a free port, release it, and ask the binary for it.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -95,6 +122,14 @@ fn help_and_bad_arguments() {
         &["--port"][..],
         &["--port", "x"],
         &["--require-keys", "a"],
+        &["--latency"],
+        &["--latency", "-5"],
+        &["--latency", "3600001"],
+        &["--rate-limit"],
+        &["--rate-limit", "10"],
+        &["--rate-limit", "10/0"],
+        &["--rate-limit", "x/60"],
+        &["--rate-limit", "org=10/60"],
         &["--bogus"],
     ] {
         let out = Command::new(BIN)

@@ -164,7 +164,10 @@ fn requests_log_and_stats_as_json() {
     );
     let _other_connection = get(s.port(), ORG_PATH);
     let stats = c.request("GET", "/_fake/stats", &[], b"").json();
-    assert_eq!(stats, json!({"requests": 3, "connections": 2}));
+    assert_eq!(
+        stats,
+        json!({"requests": 3, "connections": 2, "rate_limited": 0})
+    );
 
     assert_eq!(c.request("POST", "/_fake/reset", &[], b"").status, 204);
     assert_eq!(
@@ -173,7 +176,7 @@ fn requests_log_and_stats_as_json() {
     );
     assert_eq!(
         c.request("GET", "/_fake/stats", &[], b"").json(),
-        json!({"requests": 0, "connections": 2})
+        json!({"requests": 0, "connections": 2, "rate_limited": 0})
     );
     assert!(s.requests().is_empty());
 }

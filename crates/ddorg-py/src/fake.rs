@@ -9,7 +9,9 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use ddorg_fake::{Fault, Listen, ProxyMode, Reply, TlsCert};
+use std::time::Duration;
+
+use ddorg_fake::{Endpoint, Fault, Listen, ProxyMode, Reply, TlsCert};
 
 use crate::errors::config_error;
 
@@ -128,6 +130,47 @@ impl FakeServer {
         self.with(|s| s.require_keys(api_key, app_key))
     }
 
+    /// `seconds`: the simulated round trip, 0 or more (0 turns it off).
+    fn set_latency(&self, seconds: f64) -> PyResult<()> {
+        let latency = Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|d| *d <= Duration::from_secs(3600))
+            .ok_or_else(|| {
+                PyValueError::new_err(format!("latency must be 0 to 3600 seconds, got {seconds}"))
+            })?;
+        self.with(|s| s.set_latency(latency))
+    }
+
+    #[getter]
+    fn latency(&self) -> PyResult<f64> {
+        self.with(|s| s.latency().as_secs_f64())
+    }
+
+    /// `endpoint`: `None` for every rate-limited endpoint, else one's name.
+    #[pyo3(signature = (limit, period, endpoint=None))]
+    fn set_rate_limit(&self, limit: u64, period: u64, endpoint: Option<&str>) -> PyResult<()> {
+        if period == 0 {
+            return Err(PyValueError::new_err("period must be at least 1 second"));
+        }
+        let endpoint = endpoint
+            .map(Endpoint::parse)
+            .transpose()
+            .map_err(PyValueError::new_err)?;
+        self.with(|s| match endpoint {
+            Some(endpoint) => s.set_endpoint_rate_limit(endpoint, limit, period),
+            None => s.set_rate_limit(limit, period),
+        })
+    }
+
+    fn clear_rate_limits(&self) -> PyResult<()> {
+        self.with(|s| s.clear_rate_limits())
+    }
+
+    #[getter]
+    fn rate_limited_count(&self) -> PyResult<usize> {
+        self.with(|s| s.rate_limited_count())
+    }
+
     fn reset(&self) -> PyResult<()> {
         self.with(|s| s.reset())
     }
@@ -189,8 +232,8 @@ impl FakeServer {
 }
 
 /// Adds `_FakeServer`, the fake's default bodies (Datadog's documented examples, as JSON text)
-/// and the names of its faults, certificates and proxy modes to the module, as private names:
-/// `setattr`, because `add` would list them in `__all__`.
+/// and the names of its faults, certificates, proxy modes and rate-limited endpoints to the
+/// module, as private names: `setattr`, because `add` would list them in `__all__`.
 pub(crate) fn add(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.setattr("_FakeServer", py.get_type::<FakeServer>())?;
@@ -200,6 +243,10 @@ pub(crate) fn add(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.setattr("_FAULTS", names(py, Fault::ALL, Fault::name)?)?;
     m.setattr("_TLS_CERTS", names(py, TlsCert::ALL, TlsCert::name)?)?;
     m.setattr("_PROXY_MODES", names(py, ProxyMode::ALL, ProxyMode::name)?)?;
+    m.setattr(
+        "_RATE_LIMIT_ENDPOINTS",
+        names(py, Endpoint::ALL, Endpoint::name)?,
+    )?;
     Ok(())
 }
 

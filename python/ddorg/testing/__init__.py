@@ -74,9 +74,11 @@ __all__ = [
     "QueuedReplyOptions",
     "TlsCertName",
     "ProxyModeName",
+    "RateLimitEndpointName",
     "FAULTS",
     "TLS_CERTS",
     "PROXY_MODES",
+    "RATE_LIMIT_ENDPOINTS",
     "API_KEY",
     "APP_KEY",
     "ORG_EXAMPLE",
@@ -106,6 +108,11 @@ TLS_CERTS: Tuple[str, ...] = tuple(_ddorg._TLS_CERTS)
 #: every 100 ms for 10 s), ``"silent"`` (never answers), ``"auth_required"`` (407).
 PROXY_MODES: Tuple[str, ...] = tuple(_ddorg._PROXY_MODES)
 
+#: The endpoints :meth:`FakeServer.set_rate_limit` limits, by their ``x-ratelimit-name``:
+#: ``"org_get"`` (``GET /api/v1/org/{public_id}``), ``"org_list"`` (``GET /api/v1/org``) and
+#: ``"salesforce_orgs"`` (the Salesforce organizations).
+RATE_LIMIT_ENDPOINTS: Tuple[str, ...] = tuple(_ddorg._RATE_LIMIT_ENDPOINTS)
+
 # Unions of one-value Literals, not one Literal of many values: the same type to a type checker,
 # and a Union at runtime too, as stubtest wants of a union alias.
 #: A name from :data:`TLS_CERTS`, for type checkers.
@@ -116,6 +123,8 @@ TlsCertName = Union[
 ProxyModeName = Union[
     Literal["inspect"], Literal["trickle"], Literal["silent"], Literal["auth_required"]
 ]
+#: A name from :data:`RATE_LIMIT_ENDPOINTS`, for type checkers.
+RateLimitEndpointName = Union[Literal["org_get"], Literal["org_list"], Literal["salesforce_orgs"]]
 
 #: What ``GET /api/v1/org/{public_id}`` answers by default: Datadog's documented example.
 ORG_EXAMPLE: dict[str, Any] = _json.loads(_ddorg._ORG_EXAMPLE)
@@ -259,7 +268,8 @@ class FakeServer:
 
     Use it as a context manager (or call :meth:`close`). Every API request is answered, in order,
     by: the oldest :meth:`enqueue`\\ d reply (whatever the path); 403 when a key is missing (or not
-    the :meth:`require_keys` pair); the :meth:`set_org` / :meth:`set_org_list` /
+    the :meth:`require_keys` pair); 429 past a :meth:`set_rate_limit`; the :meth:`set_org` /
+    :meth:`set_org_list` /
     :meth:`set_orgs` / :meth:`set_salesforce` reply; Datadog's
     documented example for the endpoint; 404 for any other path. The extra listeners of
     :meth:`listen` (HTTPS, and the API inside an inspecting proxy's tunnel) share this scripting
@@ -389,11 +399,48 @@ class FakeServer:
         ``{"errors": ["Forbidden"]}``. Defaults to accepting any non-empty keys."""
         self._server.require_keys(api_key, app_key)
 
+    def set_latency(self, seconds: float) -> None:
+        """Holds back every flight the server sends by ``seconds`` (0 to 3600; 0 turns it off),
+        as a network with that round-trip time would, on every listener, open connections
+        included. A call on a kept-alive connection then costs one latency, a new connection
+        two (the TCP handshake's round trip is charged to its first answer), a new HTTPS
+        connection three (TCP, TLS, the request); parallel connections wait at the same time.
+        :meth:`reset` keeps it. Defaults to 0."""
+        self._server.set_latency(seconds)
+
+    @property
+    def latency(self) -> float:
+        """The :meth:`set_latency` round trip, in seconds."""
+        return self._server.latency
+
+    def set_rate_limit(
+        self, limit: int, period: int, *, endpoint: Optional[RateLimitEndpointName] = None
+    ) -> None:
+        """Rate-limits like Datadog: per ``DD-API-KEY``, ``limit`` requests in each window of
+        ``period`` seconds (at least 1; windows start now), then 429
+        ``{"errors": ["Too many requests"]}``, on every endpoint or the one named
+        (:data:`RATE_LIMIT_ENDPOINTS`). Every answer of a limited endpoint carries
+        ``x-ratelimit-limit``, ``-period``, ``-remaining``, ``-reset`` (seconds until the window
+        ends) and ``-name``. Enqueued replies win and are not counted; a scripted 429 keeps its
+        own headers. Until :meth:`reset` or :meth:`clear_rate_limits`; defaults to no limit.
+        An unknown endpoint or a period of 0 raises ``ValueError``."""
+        self._server.set_rate_limit(limit, period, endpoint)
+
+    def clear_rate_limits(self) -> None:
+        """Removes every rate limit and count (:attr:`rate_limited_count` stays)."""
+        self._server.clear_rate_limits()
+
+    @property
+    def rate_limited_count(self) -> int:
+        """How many 429s the rate limits sent since the start (or :meth:`reset`); scripted 429
+        replies are not counted."""
+        return self._server.rate_limited_count
+
     def reset(self) -> None:
         """Forgets the queue, the :meth:`set_org` / :meth:`set_org_list` / :meth:`set_orgs` /
-        :meth:`set_salesforce` replies, the key
-        requirement and the request histories, and closes the :meth:`listen`\\ ers. The port,
-        the CA and the connection count stay."""
+        :meth:`set_salesforce` replies, the key requirement, the rate limits and the request
+        histories, and closes the :meth:`listen`\\ ers. The port, the CA, the latency and the
+        connection count stay."""
         self._server.reset()
 
     @property
