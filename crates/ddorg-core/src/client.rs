@@ -10,10 +10,11 @@ use serde::de::DeserializeOwned;
 use crate::config::{ClientBuilder, Validated};
 use crate::decode::decode_body;
 use crate::encoding;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::models::{
     OrganizationListResponse, OrganizationResponse, SalesforceIncidentsOrganizationsResponse,
 };
+use crate::pacing::{ClientPacing, Wait};
 use crate::path;
 use crate::pool::ProcessPool;
 use crate::rate_limit::RateLimit;
@@ -29,6 +30,7 @@ use crate::transport::{self, Target};
 use crate::transport_error::{framing_fault, malformed_response, transport_error};
 use crate::LOG_TARGET;
 
+const ORG_PATH: &str = "/api/v1/org/{public_id}";
 const ORG_LIST_PATH: &str = "/api/v1/org";
 const SALESFORCE_ORGS_PATH: &str = "/api/v2/integration/salesforce-incidents/organizations";
 
@@ -71,6 +73,8 @@ struct Inner {
     max_body_size: u64,
     user_agent: String,
     sleeper: Arc<dyn Sleeper>,
+    /// The budgets this client's requests draw on (see pacing.rs).
+    pacing: ClientPacing,
     /// Who a call talks to, for messages: the API host and the proxy, if any.
     target: Target,
 }
@@ -165,6 +169,8 @@ impl Client {
         let direct = config(None);
         let agent_config = config(proxy);
         let user_agent = b.user_agent.clone();
+        let pacing =
+            (b.pacer.take().unwrap_or_default()).for_client(api_key.value().as_bytes(), &base.url);
         Ok(Client {
             inner: Arc::new(Inner {
                 // Not `new_with_config`: its resolver spawns a thread on every call (see resolve.rs).
@@ -189,6 +195,7 @@ impl Client {
                 max_body_size: b.max_body_size,
                 user_agent: b.user_agent,
                 sleeper: b.sleeper,
+                pacing,
                 target,
             }),
         })
@@ -221,7 +228,7 @@ impl Client {
     /// ```
     pub fn get_org(&self, public_id: &str) -> Result<Response<OrganizationResponse>, Error> {
         let segment = path::segment("public_id", public_id)?;
-        self.get(&format!("/api/v1/org/{segment}"))
+        self.get(ORG_PATH, &format!("/api/v1/org/{segment}"))
     }
 
     /// `GET /api/v1/org`: "List your managed organizations", the key's organization and, for a
@@ -246,7 +253,7 @@ impl Client {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn list_orgs(&self) -> Result<Response<OrganizationListResponse>, Error> {
-        self.get(ORG_LIST_PATH)
+        self.get(ORG_LIST_PATH, ORG_LIST_PATH)
     }
 
     /// `GET /api/v2/integration/salesforce-incidents/organizations`: every Salesforce organization
@@ -272,7 +279,7 @@ impl Client {
     pub fn list_salesforce_organizations(
         &self,
     ) -> Result<Response<SalesforceIncidentsOrganizationsResponse>, Error> {
-        self.get(SALESFORCE_ORGS_PATH)
+        self.get(SALESFORCE_ORGS_PATH, SALESFORCE_ORGS_PATH)
     }
 
     /// The base URL requests go to, e.g. `https://api.datadoghq.com`.
@@ -315,8 +322,13 @@ impl Client {
         self.inner.max_body_size
     }
 
-    /// Runs one GET with retries, all within the overall deadline.
-    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<Response<T>, Error> {
+    /// Runs one GET of `endpoint` (its path template, which names its rate limit) with retries,
+    /// paced by the rate limit, all within the overall deadline.
+    fn get<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        path: &str,
+    ) -> Result<Response<T>, Error> {
         let inner = &*self.inner;
         let url = format!("{}{path}", inner.base_url);
         let deadline = Instant::now() + inner.timeout;
@@ -325,7 +337,19 @@ impl Client {
         let mut attempts = 0u32;
         let mut retry = 0u32;
         let mut resend = reuse::Resend::default();
+        let mut wait = Wait {
+            deadline,
+            timeout: inner.timeout,
+            max_wait: inner.retry.rate_limit_wait(),
+            sleeper: &*inner.sleeper,
+            after_rate_limit_wait: false,
+            clock: Instant::now(),
+        };
         loop {
+            let slot = inner
+                .pacing
+                .slot(endpoint, &mut wait)
+                .map_err(|e| e.with_attempts(attempts))?;
             attempts += 1;
             let started = Instant::now();
             let remaining = deadline.saturating_duration_since(started);
@@ -337,6 +361,7 @@ impl Client {
             };
             match outcome {
                 Ok((value, status, rate_limit)) => {
+                    slot.finish(rate_limit.as_ref(), true);
                     log::debug!(target: LOG_TARGET, "GET {path}: HTTP {status} in {:.1?}", started.elapsed());
                     return Ok(Response {
                         value,
@@ -346,6 +371,7 @@ impl Client {
                     });
                 }
                 Err(err) => {
+                    slot.finish(err.rate_limit(), err.status().is_some());
                     let err = err.with_attempts(attempts);
                     log::debug!(target: LOG_TARGET, "GET {path}: {err} after {:.1?}", started.elapsed());
                     let Some(delay) = inner.retry.delay_after(&err, retry) else {
@@ -361,6 +387,9 @@ impl Client {
                         log::info!(target: LOG_TARGET, "GET {path}: retry wait interrupted");
                         return Err(err);
                     }
+                    // The 429's wait was the wait for its window: the retry is not held again.
+                    wait.clock = Instant::now().max(wait.clock) + delay;
+                    wait.after_rate_limit_wait = err.kind() == ErrorKind::RateLimited;
                 }
             }
         }

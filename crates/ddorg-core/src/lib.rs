@@ -64,6 +64,7 @@ mod encoding;
 mod error;
 pub mod limits;
 pub mod models;
+mod pacing;
 mod path;
 mod pool;
 mod proxy;
@@ -91,6 +92,7 @@ pub use config::{
 pub use decode::{from_json, from_slice};
 pub use error::{Error, ErrorKind, Result};
 pub use models::*;
+pub use pacing::Pacer;
 pub use rate_limit::RateLimit;
 pub use response::{Response, ResponseMeta};
 pub use retry::{RetryPolicy, Sleeper, ThreadSleeper};

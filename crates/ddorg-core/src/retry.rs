@@ -72,6 +72,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The longest wait for a rate-limit window (see [`RetryPolicy::max_rate_limit_wait`]).
+    pub(crate) fn rate_limit_wait(&self) -> Duration {
+        self.max_rate_limit_wait
+    }
+
     /// The number of retries this policy allows.
     pub fn retries(&self) -> u32 {
         self.max_retries

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use ddorg_core::{ClientBuilder, Error};
+use ddorg_core::{ClientBuilder, Error, Pacer};
 
 use super::{config, Fleet, FleetOrg, MAX_CONCURRENCY};
 use crate::audit::audit_org_at;
@@ -85,9 +85,10 @@ fn audit_member(
     path: Option<&str>,
     policy: &Policy,
     options: &FleetOptions,
+    pacer: &Pacer,
     t: UnixSeconds,
 ) -> OrgReport {
-    let mut report = audit_member_at(org, policy, options, t);
+    let mut report = audit_member_at(org, policy, options, pacer, t);
     if let (Some(path), Some(line)) = (path, org.line) {
         report.source = Some(SourceLocation::new(path, line));
     }
@@ -99,12 +100,14 @@ fn audit_member_at(
     org: &FleetOrg,
     policy: &Policy,
     options: &FleetOptions,
+    pacer: &Pacer,
     t: UnixSeconds,
 ) -> OrgReport {
     let client = if stopped(options.stop.as_ref()) {
         Err(not_started())
     } else {
         org.client(Some(&|b: ClientBuilder| {
+            let b = b.pacer(pacer.clone());
             let b = match &options.stop {
                 Some(stop) => b.sleeper(StopSleeper(Arc::clone(stop))),
                 None => b,
@@ -135,8 +138,11 @@ fn audit_member_at(
 
 /// Audits every org of a fleet, `options.concurrency` at a time, and reports them in fleet order.
 ///
-/// Each org gets its own client, so one org's 429s (and the retry waits they cause) hold only
-/// that org's worker: the others carry on. Memory holds the finished orgs' reports and, per
+/// Each org gets its own client, and the clients share one [`Pacer`]: orgs audited with the
+/// same API key and base URL (a parent's key for its managed orgs, or the same key file or
+/// variable value given to several orgs) draw on one rate-limit budget per endpoint, as Datadog
+/// counts it, so their workers wait for a spent window to reset instead of each being refused
+/// with a 429; orgs with other keys carry on. Memory holds the finished orgs' reports and, per
 /// worker, one org's responses. An org that cannot be audited (a key not set, a call failing)
 /// is an error in the report; the rest are still audited. Only a concurrency of 0 or above
 /// [`MAX_CONCURRENCY`] is an error. [`FleetOptions::stop`] ends it early.
@@ -155,6 +161,7 @@ pub fn audit_fleet(
     let total = fleet.orgs.len();
     let next = AtomicUsize::new(0);
     let done = Mutex::new((vec![None; total], 0usize, 0usize));
+    let pacer = Pacer::new();
     std::thread::scope(|s| {
         for _ in 0..options.concurrency.min(total) {
             s.spawn(|| loop {
@@ -162,7 +169,7 @@ pub fn audit_fleet(
                 let Some(org) = fleet.orgs.get(i) else {
                     break;
                 };
-                let report = audit_member(org, fleet.path(), policy, options, t);
+                let report = audit_member(org, fleet.path(), policy, options, &pacer, t);
                 let failed = report.error.is_some();
                 let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
                 d.0[i] = Some(report);

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::limits;
+use crate::pacing::Pacer;
 pub(crate) use crate::proxy::ProxySetting;
 use crate::retry::{RetryPolicy, Sleeper, SleeperDebug, ThreadSleeper};
 use crate::secret::Secret;
@@ -62,6 +63,7 @@ pub struct ClientBuilder {
     pub(crate) proxy: ProxySetting,
     pub(crate) trust: TrustSetting,
     pub(crate) sleeper: Arc<dyn Sleeper>,
+    pub(crate) pacer: Option<Pacer>,
     /// An unparseable `DD_SITE`, reported by `build` unless a site or base URL set afterwards
     /// makes it irrelevant.
     pub(crate) bad_env_site: Option<String>,
@@ -82,6 +84,7 @@ impl Default for ClientBuilder {
             proxy: ProxySetting::default(),
             trust: TrustSetting::default(),
             sleeper: Arc::new(ThreadSleeper),
+            pacer: None,
             bad_env_site: None,
         }
     }
@@ -103,6 +106,7 @@ impl fmt::Debug for ClientBuilder {
             .field("ca_bundle", &self.trust.ca_bundle)
             .field("tls_roots", &self.trust.roots)
             .field("sleeper", &SleeperDebug)
+            .field("pacer", &self.pacer)
             .finish()
     }
 }

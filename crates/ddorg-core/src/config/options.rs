@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::{ClientBuilder, ProxySetting, ENV_API_KEY, ENV_APP_KEY, ENV_BASE_URL, ENV_SITE};
 use crate::client::Client;
 use crate::error::Error;
+use crate::pacing::Pacer;
 use crate::retry::{RetryPolicy, Sleeper};
 use crate::secret::Secret;
 use crate::site::Site;
@@ -360,6 +361,27 @@ impl ClientBuilder {
     /// ```
     pub fn sleeper(mut self, sleeper: impl Sleeper) -> Self {
         self.sleeper = Arc::new(sleeper);
+        self
+    }
+
+    /// The pacer whose budgets this client's requests draw on: before each request it waits for
+    /// a spent rate-limit window to reset instead of being refused with a 429 (see [`Pacer`]).
+    /// Give one pacer to many clients and those with the same API key and base URL share their
+    /// budgets, as Datadog counts them. Defaults to a pacer of the client's own, shared by its
+    /// clones.
+    ///
+    /// ```
+    /// use ddorg_core::{Client, Pacer};
+    ///
+    /// let pacer = Pacer::new();
+    /// let clients: Vec<Client> = (0..3)
+    ///     .map(|_| Client::builder().api_key("k").app_key("k").pacer(pacer.clone()).build())
+    ///     .collect::<Result<_, _>>()?;
+    /// # let _ = clients;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pacer(mut self, pacer: Pacer) -> Self {
+        self.pacer = Some(pacer);
         self
     }
 
