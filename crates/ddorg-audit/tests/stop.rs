@@ -24,16 +24,22 @@ fn a_stopped_fleet_starts_no_more_orgs_and_ends_its_retry_waits() {
     );
     let dir = std::env::temp_dir().join(format!("ddorg-audit-stop-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("key"), "stop-test-key-0123456789\n").unwrap();
-    // Key files others can read are refused (ddorg_audit::KeySource).
-    std::fs::set_permissions(dir.join("key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    // Every org its own key, so each has its own rate-limit budget and its own 429 to wait out
+    // (orgs sharing a key would wait for the first one's answer instead of sending).
+    for i in 0..ORGS {
+        let key = dir.join(format!("key-{i}"));
+        std::fs::write(&key, format!("stop-test-key-{i:04}-0123456789\n")).unwrap();
+        // Key files others can read are refused (ddorg_audit::KeySource).
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let mut toml = format!(
-        "[defaults]\nbase_url = \"{}\"\napi_key_file = \"key\"\napp_key_file = \"key\"\n\
-         timeout = 120\nmax_retries = 3\n",
+        "[defaults]\nbase_url = \"{}\"\ntimeout = 120\nmax_retries = 3\n",
         fake.base_url()
     );
     for i in 0..ORGS {
-        toml.push_str(&format!("[[orgs]]\npublic_id = \"org-{i}\"\n"));
+        toml.push_str(&format!(
+            "[[orgs]]\npublic_id = \"org-{i}\"\napi_key_file = \"key-{i}\"\napp_key_file = \"key-{i}\"\n"
+        ));
     }
     let fleet = Fleet::from_toml_str(&toml, &dir).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
