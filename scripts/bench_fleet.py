@@ -231,7 +231,8 @@ def official(args: argparse.Namespace) -> None:
 
     def one(org: Dict[str, Any]) -> int:
         config = Configuration(host=base, api_key={"apiKeyAuth": key(org["api_key_file"]),
-                                                   "appKeyAuth": key(org["app_key_file"])})
+                                                   "appKeyAuth": key(org["app_key_file"])},
+                               ssl_ca_cert=args.ca)
         try:
             with ApiClient(config) as client:
                 OrganizationsApi(client).get_org(org["public_id"])
@@ -262,6 +263,7 @@ def main() -> None:
     o = sub.add_parser("official")
     o.add_argument("--fleet", required=True)
     o.add_argument("--threads", type=int, default=OFFICIAL_THREADS)
+    o.add_argument("--ca", help="the CA bundle to verify an HTTPS fake with")
     d = sub.add_parser("ddorg-py")
     d.add_argument("--fleet", required=True)
     d.add_argument("--concurrency", type=int, default=32)

@@ -386,7 +386,8 @@ def audit_fleet(
     path: Union[str, os.PathLike[str]], policy: Optional[Policy] = None, concurrency: int = 8
 ) -> AuditReport:
     """Audits every org of a fleet file (docs/audit.md), ``concurrency`` at a time, each with
-    its own client. An org that cannot be audited is an error in the report, not an exception;
+    its own client; orgs with the same API key and base URL share that key's rate-limit budget
+    and wait for a spent window to reset rather than be refused with 429. An org that cannot be audited is an error in the report, not an exception;
     a bad fleet file raises :class:`ConfigError`. Ctrl-C raises ``KeyboardInterrupt`` at once
     (on the main thread): no further org is started and the orgs in flight end by themselves."""
     return AuditReport(_ddorg._audit_fleet(os.fspath(path), policy, concurrency))

@@ -35,9 +35,11 @@ enum Window {
 }
 
 /// The budget of one key on one endpoint.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Budget {
     window: Window,
+    /// The limit's `x-ratelimit-name`, as the last answer told it.
+    name: Option<String>,
     /// Requests sent and not answered yet: the server may count each against the window, so
     /// they are spent already.
     in_flight: u64,
@@ -47,6 +49,7 @@ impl Default for Budget {
     fn default() -> Self {
         Budget {
             window: Window::Unknown { probing: false },
+            name: None,
             in_flight: 0,
         }
     }
@@ -119,6 +122,9 @@ impl Budget {
             };
             return;
         };
+        if rl.name.is_some() {
+            self.name.clone_from(&rl.name);
+        }
         let ends = now + Duration::from_secs(reset);
         let period = rl.period.map(Duration::from_secs);
         self.window = match self.window {
@@ -263,11 +269,9 @@ mod tests {
         b.finish(later, None, false);
         b.finish(later, None, false);
         assert_eq!(b.admit(later), Decision::Send);
-        assert_eq!(
-            b.rate_limit(later).unwrap().reset,
-            Some(7),
-            "the window of 54..64 s"
-        );
+        let rl = b.rate_limit(later).unwrap();
+        assert_eq!(rl.reset, Some(7), "the window of 54..64 s");
+        assert_eq!(rl.name.as_deref(), Some("org_get"));
     }
 
     #[test]

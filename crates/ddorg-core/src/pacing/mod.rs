@@ -46,18 +46,38 @@ use budget::{Budget, Decision};
 /// two.get_org("abcdef12345")?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Pacer {
     shared: Arc<Shared>,
 }
 
-#[derive(Default)]
 struct Shared {
+    /// The process the budgets are counted in: after `fork()` the child's requests are its own,
+    /// and its copy of the budgets may hold the parent's requests in flight, or a lock taken by
+    /// one of the parent's threads (see pool.rs for the same rule about connections).
+    owner_pid: u32,
     /// Keys each pacer's fingerprints of the API keys.
     hasher: std::collections::hash_map::RandomState,
     budgets: Mutex<HashMap<BudgetKey, Budget>>,
     /// Notified whenever a request gives its slot back.
     answered: Condvar,
+    /// The budgets of the current process when it is not the owner. Only ever locked in such a
+    /// process, so a fork while the owner's threads are busy cannot leave it locked in the child.
+    forked: Mutex<Option<(u32, Pacer)>>,
+}
+
+impl Default for Pacer {
+    fn default() -> Self {
+        Pacer {
+            shared: Arc::new(Shared {
+                owner_pid: std::process::id(),
+                hasher: Default::default(),
+                budgets: Mutex::default(),
+                answered: Condvar::new(),
+                forked: Mutex::new(None),
+            }),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -86,6 +106,24 @@ impl Pacer {
             pacer: self.clone(),
             key: self.shared.hasher.hash_one(api_key),
             base_url: base_url.into(),
+        }
+    }
+
+    /// The pacer whose budgets the calling process counts: this one in the process that made
+    /// it, a fresh one (made once per process) in a forked child.
+    fn here(&self) -> Pacer {
+        let pid = std::process::id();
+        if pid == self.shared.owner_pid {
+            return self.clone();
+        }
+        let mut slot = self.shared.forked.lock().unwrap_or_else(|e| e.into_inner());
+        match &*slot {
+            Some((slot_pid, pacer)) if *slot_pid == pid => pacer.clone(),
+            _ => {
+                let pacer = Pacer::new();
+                *slot = Some((pid, pacer.clone()));
+                pacer
+            }
         }
     }
 
@@ -130,16 +168,17 @@ impl ClientPacing {
             base_url: Arc::clone(&self.base_url),
             endpoint,
         };
-        let mut budgets = self.pacer.budgets();
+        let pacer = self.pacer.here();
+        let mut budgets = pacer.budgets();
         if wait.after_rate_limit_wait {
             budgets.entry(key.clone()).or_default().force();
-            return Ok(self.slot_of(key));
+            return Ok(slot_of(&pacer, key));
         }
         loop {
             let now = Instant::now().max(wait.clock);
             let budget = budgets.entry(key.clone()).or_default();
             match budget.admit(now) {
-                Decision::Send => return Ok(self.slot_of(key)),
+                Decision::Send => return Ok(slot_of(&pacer, key)),
                 Decision::WaitForAnswer => {
                     let left = wait.deadline.saturating_duration_since(Instant::now());
                     if left.is_zero() {
@@ -149,7 +188,7 @@ impl ClientPacing {
                             None,
                         ));
                     }
-                    budgets = match self.pacer.shared.answered.wait_timeout(budgets, left) {
+                    budgets = match pacer.shared.answered.wait_timeout(budgets, left) {
                         Ok((guard, _)) => guard,
                         Err(e) => e.into_inner().0,
                     };
@@ -176,23 +215,23 @@ impl ClientPacing {
                         ));
                     }
                     wait.clock = now + pause;
-                    budgets = self.pacer.budgets();
+                    budgets = pacer.budgets();
                     if pause < full {
                         // Waited as long as the policy allows: the server decides.
                         budgets.entry(key.clone()).or_default().force();
-                        return Ok(self.slot_of(key));
+                        return Ok(slot_of(&pacer, key));
                     }
                 }
             }
         }
     }
+}
 
-    fn slot_of(&self, key: BudgetKey) -> Slot {
-        Slot {
-            pacer: self.pacer.clone(),
-            key,
-            done: false,
-        }
+fn slot_of(pacer: &Pacer, key: BudgetKey) -> Slot {
+    Slot {
+        pacer: pacer.clone(),
+        key,
+        done: false,
     }
 }
 
