@@ -185,7 +185,7 @@ impl Budget {
                         .as_secs_f64()
                         .ceil() as u64,
                 ),
-                name: None,
+                name: self.name.clone(),
             }),
             _ => None,
         }
