@@ -3,7 +3,8 @@ orgs of one `ddorg-fake --fleet N` at concurrency 1, 8 and 32 (and at 1 over HTT
 bundle of the machine's public roots plus the fake's CA, as a company's bundle is), ddorg's Python
 `audit_fleet` at 32, and Datadog's official Python client making the same two calls per org in a
 32-thread pool (an `ApiClient` per org, as every org has its own keys). Wall time, CPU time and
-peak RSS of each process, from start to exit; the size of the fleet's Markdown report.
+peak RSS of each process, from start to exit; the size of the fleet's Markdown report. Then the
+same at a real network's latency and under rate limits (bench_fleet_net.py).
 
     bench_fleet.py official --fleet FILE --threads N      one JSON line
     bench_fleet.py ddorg-py --fleet FILE --concurrency N  one JSON line
@@ -151,11 +152,15 @@ def run(args: argparse.Namespace, quick: bool) -> Dict[str, Any]:
             medians.append(med)
         markdown = work / "report.md"
         measure(cli(fleet, 32, "markdown", markdown))
-        return {"orgs": orgs, "rounds": rounds, "results": medians,
-                "markdown_bytes": markdown.stat().st_size}
+        figures = {"orgs": orgs, "rounds": rounds, "results": medians,
+                   "markdown_bytes": markdown.stat().st_size}
     finally:
         stop_fake(fake)
         stop_fake(tls_fake)
+    import bench_fleet_net  # it builds on this file's helpers
+
+    figures["network"] = bench_fleet_net.run(args, quick)
+    return figures
 
 
 def memory(ours: Dict[str, Any], theirs: Dict[str, Any]) -> str:
@@ -212,6 +217,10 @@ def report_lines(fleet: Dict[str, Any]) -> List[str]:
     out.append("```json")
     out.extend(json.dumps(r) for r in res)
     out.append("```\n")
+    if "network" in fleet:
+        import bench_fleet_net
+
+        out.extend(bench_fleet_net.report_lines(fleet["network"]))
     return out
 
 
@@ -292,6 +301,10 @@ def run_alone(args: argparse.Namespace) -> None:
     text = path.read_text()
     start = text.index("## Fleet audit: ")
     end = text.index("\n## ", start + 1) + 1
+    import bench_fleet_net
+
+    if text.startswith(bench_fleet_net.SECTION, end):  # printed again by report_lines
+        end = text.index("\n## ", end + 1) + 1
     path.write_text(text[:start] + section + text[end:])
     print(f"updated the fleet section of {path}")
 

@@ -228,8 +228,9 @@ def run_alone(args: argparse.Namespace) -> None:
         start = text.index(SECTION)
         end = text.find("\n## ", start + 1)
         text = text[:start] + section + ("" if end < 0 else text[end + 1:])
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
+    else:  # after the fleet section
+        at = text.index("\n## ", text.index("## Fleet audit: ") + 1) + 1
+        text = text[:at] + section + text[at:]
     path.write_text(text)
     print(f"updated the network fleet section of {path}")
 

@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorKind};
 use crate::models::{
     OrganizationListResponse, OrganizationResponse, SalesforceIncidentsOrganizationsResponse,
 };
-use crate::pacing::{ClientPacing, Wait};
+use crate::pacing::{ClientPacing, Pacer, Wait};
 use crate::path;
 use crate::pool::ProcessPool;
 use crate::rate_limit::RateLimit;
@@ -169,8 +169,8 @@ impl Client {
         let direct = config(None);
         let agent_config = config(proxy);
         let user_agent = b.user_agent.clone();
-        let pacing =
-            (b.pacer.take().unwrap_or_default()).for_client(api_key.value().as_bytes(), &base.url);
+        let pacing = (b.pacer.take().unwrap_or_else(Pacer::of_one_client))
+            .for_client(api_key.value().as_bytes(), &base.url);
         Ok(Client {
             inner: Arc::new(Inner {
                 // Not `new_with_config`: its resolver spawns a thread on every call (see resolve.rs).

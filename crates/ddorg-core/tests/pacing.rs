@@ -4,6 +4,7 @@
 mod common;
 
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::{builder, Waits, API_KEY, APP_KEY};
@@ -107,9 +108,11 @@ fn clients_given_one_pacer_share_the_budget_of_their_key_only() {
 #[test]
 fn clones_share_their_clients_pacer_across_threads() {
     let fake = FakeServer::start().unwrap();
-    fake.set_rate_limit(3, PERIOD);
+    fake.set_rate_limit(4, PERIOD);
     let waits = Waits::default();
     let client = sleeping(&fake, &waits, API_KEY).build().unwrap();
+    // The first answer tells the budget: three left in this window.
+    client.get_org("abc").unwrap();
     std::thread::scope(|s| {
         for _ in 0..6 {
             let c = client.clone();
@@ -117,6 +120,59 @@ fn clones_share_their_clients_pacer_across_threads() {
         }
     });
     assert_eq!(fake.rate_limited_count(), 0);
-    assert_eq!(fake.request_count(), 6);
+    assert_eq!(fake.request_count(), 7);
     assert!(!waits.all().is_empty(), "three waited for the next window");
+}
+
+#[test]
+fn a_pacer_for_many_clients_sends_a_keys_first_request_alone() {
+    let fake = FakeServer::start().unwrap();
+    fake.set_rate_limit(2, PERIOD);
+    let pacer = Pacer::new();
+    let waits = Waits::default();
+    let clients: Vec<Client> = (0..6)
+        .map(|_| {
+            sleeping(&fake, &waits, API_KEY)
+                .pacer(pacer.clone())
+                .build()
+                .unwrap()
+        })
+        .collect();
+    std::thread::scope(|s| {
+        for c in &clients {
+            s.spawn(move || c.get_org("abc").unwrap());
+        }
+    });
+    assert_eq!(fake.rate_limited_count(), 0, "no burst into the limit");
+    assert_eq!(fake.request_count(), 6);
+}
+
+#[test]
+fn a_clients_own_pacer_does_not_hold_back_its_first_concurrent_calls() {
+    let fake = FakeServer::start().unwrap();
+    fake.set_org(
+        "slow",
+        ddorg_fake::Reply::json(200, r#"{"org":{}}"#).delay(Duration::from_secs(1)),
+    );
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .app_key(APP_KEY)
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let answered = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            let (c, answered) = (client.clone(), &answered);
+            s.spawn(move || {
+                c.get_org("slow").unwrap();
+                answered.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        while fake.request_count() < 4 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // All four reached the fake before any was answered: none waited for a first answer.
+        assert_eq!(answered.load(Ordering::SeqCst), 0);
+    });
 }

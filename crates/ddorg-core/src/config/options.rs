@@ -367,8 +367,10 @@ impl ClientBuilder {
     /// The pacer whose budgets this client's requests draw on: before each request it waits for
     /// a spent rate-limit window to reset instead of being refused with a 429 (see [`Pacer`]).
     /// Give one pacer to many clients and those with the same API key and base URL share their
-    /// budgets, as Datadog counts them. Defaults to a pacer of the client's own, shared by its
-    /// clones.
+    /// budgets, as Datadog counts them, and a key's first request on an endpoint goes out alone
+    /// until its answer tells the budget. Defaults to a pacer of the client's own, shared by its
+    /// clones, whose first requests go out together (a new client's concurrent calls are not
+    /// held back) until an answer tells the budget.
     ///
     /// ```
     /// use ddorg_core::{Client, Pacer};

@@ -43,19 +43,28 @@ pub(crate) struct Budget {
     /// Requests sent and not answered yet: the server may count each against the window, so
     /// they are spent already.
     in_flight: u64,
+    /// Whether a request waits for the first answer while that one is out (else requests go
+    /// out freely until an answer tells the budget).
+    probe_first: bool,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget {
-            window: Window::Unknown { probing: false },
-            name: None,
-            in_flight: 0,
-        }
+        Budget::new(true)
     }
 }
 
 impl Budget {
+    /// A budget nothing is known of yet; see [`Budget::probe_first`].
+    pub(crate) fn new(probe_first: bool) -> Budget {
+        Budget {
+            window: Window::Unknown { probing: false },
+            name: None,
+            in_flight: 0,
+            probe_first,
+        }
+    }
+
     /// Whether a request may be sent at `now`; on [`Decision::Send`] it holds a slot.
     pub(crate) fn admit(&mut self, now: Instant) -> Decision {
         if let Window::Known {
@@ -80,6 +89,7 @@ impl Budget {
         }
         let decision = match &mut self.window {
             Window::Unlimited => Decision::Send,
+            Window::Unknown { .. } if !self.probe_first => Decision::Send,
             Window::Unknown { probing: false } if self.in_flight == 0 => {
                 self.window = Window::Unknown { probing: true };
                 Decision::Send
@@ -234,6 +244,21 @@ mod tests {
         assert_eq!(b.admit(t0), Decision::Send);
         // Three in flight against three left: the fourth waits for the window's end.
         assert_eq!(b.admit(t0), Decision::WaitUntil(t0 + secs(30)));
+    }
+
+    #[test]
+    fn without_probing_first_requests_go_out_together_until_an_answer_tells_the_budget() {
+        let t0 = Instant::now();
+        let mut b = Budget::new(false);
+        for _ in 0..3 {
+            assert_eq!(b.admit(t0), Decision::Send);
+        }
+        b.finish(t0, Some(&told(10, 60, 2, 30)), true);
+        assert_eq!(
+            b.admit(t0),
+            Decision::WaitUntil(t0 + secs(30)),
+            "2 left, 2 in flight"
+        );
     }
 
     #[test]

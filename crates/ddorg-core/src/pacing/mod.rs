@@ -52,6 +52,8 @@ pub struct Pacer {
 }
 
 struct Shared {
+    /// Whether a key's first request on an endpoint goes out alone (see [`Pacer::new`]).
+    probe_first: bool,
     /// The process the budgets are counted in: after `fork()` the child's requests are its own,
     /// and its copy of the budgets may hold the parent's requests in flight, or a lock taken by
     /// one of the parent's threads (see pool.rs for the same rule about connections).
@@ -68,8 +70,15 @@ struct Shared {
 
 impl Default for Pacer {
     fn default() -> Self {
+        Pacer::with_probe(true)
+    }
+}
+
+impl Pacer {
+    fn with_probe(probe_first: bool) -> Pacer {
         Pacer {
             shared: Arc::new(Shared {
+                probe_first,
                 owner_pid: std::process::id(),
                 hasher: Default::default(),
                 budgets: Mutex::default(),
@@ -95,9 +104,17 @@ impl fmt::Debug for Pacer {
 }
 
 impl Pacer {
-    /// A pacer with no budget known yet.
+    /// A pacer with no budget known yet. Until a first answer of a key on an endpoint tells its
+    /// budget, that key's requests to the endpoint go out one at a time, so a burst of many
+    /// clients starting together costs at most one 429 per key and window.
     pub fn new() -> Pacer {
         Pacer::default()
+    }
+
+    /// The pacer a client makes for itself when given none: its first requests go out together
+    /// (a new client's concurrent calls are not held back) until an answer tells the budget.
+    pub(crate) fn of_one_client() -> Pacer {
+        Pacer::with_probe(false)
     }
 
     /// The pacing of one client: its key (by fingerprint) and base URL.
@@ -120,7 +137,7 @@ impl Pacer {
         match &*slot {
             Some((slot_pid, pacer)) if *slot_pid == pid => pacer.clone(),
             _ => {
-                let pacer = Pacer::new();
+                let pacer = Pacer::with_probe(self.shared.probe_first);
                 *slot = Some((pid, pacer.clone()));
                 pacer
             }
@@ -171,12 +188,17 @@ impl ClientPacing {
         let pacer = self.pacer.here();
         let mut budgets = pacer.budgets();
         if wait.after_rate_limit_wait {
-            budgets.entry(key.clone()).or_default().force();
+            budgets
+                .entry(key.clone())
+                .or_insert_with(|| Budget::new(pacer.shared.probe_first))
+                .force();
             return Ok(slot_of(&pacer, key));
         }
         loop {
             let now = Instant::now().max(wait.clock);
-            let budget = budgets.entry(key.clone()).or_default();
+            let budget = budgets
+                .entry(key.clone())
+                .or_insert_with(|| Budget::new(pacer.shared.probe_first));
             match budget.admit(now) {
                 Decision::Send => return Ok(slot_of(&pacer, key)),
                 Decision::WaitForAnswer => {
@@ -218,7 +240,10 @@ impl ClientPacing {
                     budgets = pacer.budgets();
                     if pause < full {
                         // Waited as long as the policy allows: the server decides.
-                        budgets.entry(key.clone()).or_default().force();
+                        budgets
+                            .entry(key.clone())
+                            .or_insert_with(|| Budget::new(pacer.shared.probe_first))
+                            .force();
                         return Ok(slot_of(&pacer, key));
                     }
                 }
