@@ -204,10 +204,13 @@ impl ClientPacing {
                 Decision::WaitForAnswer => {
                     let left = wait.deadline.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        return Err(not_sent(
-                            endpoint,
-                            "the deadline passed while the first request learned its rate limit",
-                            None,
+                        return Err(Error::new(
+                            ErrorKind::Timeout,
+                            format!(
+                                "not sent: the call's {} deadline passed while the first \
+                                 request to GET {endpoint} learned its rate limit",
+                                seconds(wait.timeout)
+                            ),
                         ));
                     }
                     budgets = match pacer.shared.answered.wait_timeout(budgets, left) {
