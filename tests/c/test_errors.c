@@ -96,7 +96,10 @@ static void error_details(ddorg_client *client) {
                  "\"headers\":{\"x-ratelimit-limit\":\"100\",\"x-ratelimit-period\":\"60\","
                  "\"x-ratelimit-remaining\":\"0\",\"x-ratelimit-reset\":\"17\","
                  "\"x-ratelimit-name\":\"org_get\"}}");
-    ddorg_error *err = fail_org(client, "abcdef12345", DDORG_ERR_RATE_LIMITED);
+    /* A client of its own: having been told the window is spent for 17 s, a client waits for it
+     * (or, past its deadline, refuses to send), and the next scenarios need answers now. */
+    ddorg_client *limited = test_client(0, 10000);
+    ddorg_error *err = fail_org(limited, "abcdef12345", DDORG_ERR_RATE_LIMITED);
     CHECK_STR(ddorg_error_message(err), "rate limited (HTTP 429): Too many requests; slow down");
     CHECK_INT(ddorg_error_errors_len(err), 2);
     CHECK_STR(ddorg_error_errors_get(err, 0), "Too many requests");
@@ -111,6 +114,18 @@ static void error_details(ddorg_client *client) {
     CHECK_INT(ddorg_error_rate_limit(err, NULL), -1);
     CHECK_INT(ddorg_error_attempts(err), 1);
     ddorg_error_free(err);
+
+    scenario("a client told its window is spent until after its deadline sends nothing");
+    err = fail_org(limited, "abcdef12345", DDORG_ERR_RATE_LIMITED);
+    CHECK_CONTAINS(ddorg_error_message(err), "not sent: the rate limit of GET");
+    CHECK_INT(ddorg_error_http_status(err), 0);
+    CHECK_INT(ddorg_error_attempts(err), 0);
+    CHECK_INT(ddorg_error_rate_limit(err, &rl), 1);
+    CHECK_INT(rl.remaining, 0);
+    CHECK_STR(rl.name, "org_get");
+    CHECK_INT(fake_request_count(), 1);
+    ddorg_error_free(err);
+    ddorg_client_free(limited);
 
     scenario("an error without rate-limit headers reports 0 and -1/NULL fields");
     fake_enqueue("{\"status\":404,\"errors\":[\"Not Found\"]}");
