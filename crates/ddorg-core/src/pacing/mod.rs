@@ -98,7 +98,8 @@ struct BudgetKey {
 
 impl fmt::Debug for Pacer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let budgets = self.shared.budgets.lock().map_or(0, |b| b.len());
+        // `try_lock`: never wait in `Debug` (a forked child may hold a copy locked by another thread).
+        let budgets = self.shared.budgets.try_lock().map(|b| b.len()).ok();
         f.debug_struct("Pacer").field("budgets", &budgets).finish()
     }
 }
