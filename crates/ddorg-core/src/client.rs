@@ -16,7 +16,6 @@ use crate::models::{
     OrganizationListResponse, OrganizationResponse, SalesforceIncidentsOrganizationsResponse,
 };
 use crate::path;
-use crate::pool::ProcessPool;
 use crate::rate_limit::RateLimit;
 use crate::resolve::CachingResolver;
 use crate::response::Response;
@@ -25,7 +24,7 @@ use crate::retry::{RetryPolicy, Sleeper};
 use crate::retry_after;
 use crate::reuse;
 use crate::secret::KeyHeader;
-use crate::shared_pool::{self, TransportKey};
+use crate::shared_pool::{self, PoolShare, TransportKey};
 use crate::site::Site;
 use crate::transport::{self, Target};
 use crate::transport_error::{framing_fault, malformed_response, transport_error};
@@ -62,7 +61,7 @@ pub struct Client {
 
 struct Inner {
     /// Shared with every client of the process that connects the same way (shared_pool.rs).
-    pool: Arc<ProcessPool>,
+    pool: PoolShare,
     base_url: String,
     site: Option<Site>,
     /// The client's one copy of each key, shared by every request (see secret.rs).
