@@ -20,12 +20,12 @@
 //! child inherited keep theirs, which open the child's own connections.
 
 use std::ops::Deref;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustls::ClientConfig;
 
-use crate::pool::{AgentFactory, ProcessPool};
+use crate::pool::{AgentFactory, ForkSafeMutex, ProcessPool};
 
 /// Everything that decides a client's connections; equal keys, interchangeable connections.
 pub(crate) struct TransportKey {
@@ -67,8 +67,10 @@ struct Entry {
 }
 
 /// The pools of the process: one per key, with at least one client or released less than
-/// [`LINGER`] ago. A process uses a handful (one per site, proxy and roots it talks to).
-static REGISTRY: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+/// [`LINGER`] ago. A process uses a handful (one per site, proxy and roots it talks to). In a
+/// child forked while a thread of its parent held the lock, clients do without it: each gets a
+/// pool of its own.
+static REGISTRY: ForkSafeMutex<Vec<Entry>> = ForkSafeMutex::new(Vec::new());
 
 /// A client's share of its pool; giving it back (on drop) starts the pool's [`LINGER`] if it
 /// was the last.
@@ -85,7 +87,9 @@ impl Deref for PoolShare {
 impl Drop for PoolShare {
     fn drop(&mut self) {
         let now = Instant::now();
-        let mut registry = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(mut registry) = REGISTRY.lock() else {
+            return;
+        };
         if let Some(e) = registry.iter_mut().find(|e| Arc::ptr_eq(&e.pool, &self.0)) {
             e.touched = now;
         }
@@ -119,7 +123,9 @@ fn sweep(registry: &mut Vec<Entry>, now: Instant) {
 pub(crate) fn pool_for(key: TransportKey, new_agent: impl FnOnce() -> AgentFactory) -> PoolShare {
     let now = Instant::now();
     // A short critical section without I/O (making an agent opens no connection).
-    let mut registry = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
+    let Some(mut registry) = REGISTRY.lock() else {
+        return PoolShare(Arc::new(ProcessPool::new(new_agent())));
+    };
     sweep(&mut registry, now);
     if let Some(e) = registry.iter_mut().find(|e| e.key == key) {
         e.touched = now;

@@ -25,12 +25,13 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use rustls::ClientConfig;
 
 use crate::error::Error;
+use crate::pool::ForkSafeMutex;
 use crate::trust::{self, TrustSource};
 
 /// How many configurations are kept (most recently used first): a process uses one or two;
@@ -49,7 +50,7 @@ enum RootsKey {
     Bundle(Vec<u8>),
 }
 
-static CACHE: Mutex<Vec<(RootsKey, Arc<ClientConfig>)>> = Mutex::new(Vec::new());
+static CACHE: ForkSafeMutex<Vec<(RootsKey, Arc<ClientConfig>)>> = ForkSafeMutex::new(Vec::new());
 
 /// How old a bundle's times must be for its stat to stand for its contents: more than any file
 /// system's timestamp granularity (FAT's is 2 s).
@@ -97,7 +98,8 @@ impl FileStamp {
 
 /// The bundles read so far, by path, as they were when read, with the configuration of their
 /// roots (most recently used first, at most [`MAX_ENTRIES`]).
-static READ: Mutex<Vec<(PathBuf, FileStamp, Arc<ClientConfig>)>> = Mutex::new(Vec::new());
+static READ: ForkSafeMutex<Vec<(PathBuf, FileStamp, Arc<ClientConfig>)>> =
+    ForkSafeMutex::new(Vec::new());
 
 #[cfg(test)]
 thread_local! {
@@ -119,8 +121,9 @@ fn shared_config_at(source: &TrustSource, now: SystemTime) -> Result<Arc<ClientC
         return roots_config(source, None);
     };
     let before = FileStamp::of(path);
-    if let Some(stamp) = before.as_ref().filter(|s| s.settled_at(now)) {
-        let mut read = READ.lock().unwrap_or_else(PoisonError::into_inner);
+    if let (Some(stamp), Some(mut read)) =
+        (before.as_ref().filter(|s| s.settled_at(now)), READ.lock())
+    {
         if let Some(i) = read.iter().position(|(p, s, _)| p == path && s == stamp) {
             let entry = read.remove(i);
             let config = Arc::clone(&entry.2);
@@ -133,10 +136,8 @@ fn shared_config_at(source: &TrustSource, now: SystemTime) -> Result<Arc<ClientC
     let pem = trust::read_bundle(path, from)?;
     let config = roots_config(source, Some(pem))?;
     // Kept only if the file did not change while it was read and cannot change unseen.
-    if let Some(stamp) =
-        before.filter(|s| s.settled_at(now) && FileStamp::of(path).as_ref() == Some(s))
-    {
-        let mut read = READ.lock().unwrap_or_else(PoisonError::into_inner);
+    let unchanged = before.filter(|s| s.settled_at(now) && FileStamp::of(path).as_ref() == Some(s));
+    if let (Some(stamp), Some(mut read)) = (unchanged, READ.lock()) {
         read.retain(|(p, _, _)| p != path);
         read.insert(0, (path.clone(), stamp, Arc::clone(&config)));
         read.truncate(MAX_ENTRIES);
@@ -156,13 +157,16 @@ fn roots_config(source: &TrustSource, pem: Option<Vec<u8>>) -> Result<Arc<Client
         _ => RootsKey::Bundled,
     };
     // Held while a missing configuration is built, so that the 32 clients a fleet starts at once
-    // wait for one parse instead of making 32.
-    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(i) = cache.iter().position(|(k, _)| *k == key) {
-        let entry = cache.remove(i);
-        let config = Arc::clone(&entry.1);
-        cache.insert(0, entry);
-        return Ok(config);
+    // wait for one parse instead of making 32 (`None` in a child forked while it was held: the
+    // configuration is then the client's own).
+    let mut cache = CACHE.lock();
+    if let Some(cache) = cache.as_mut() {
+        if let Some(i) = cache.iter().position(|(k, _)| *k == key) {
+            let entry = cache.remove(i);
+            let config = Arc::clone(&entry.1);
+            cache.insert(0, entry);
+            return Ok(config);
+        }
     }
     let roots = match (&key, source) {
         (RootsKey::Bundle(pem), TrustSource::File { path, from }) => {
@@ -174,8 +178,10 @@ fn roots_config(source: &TrustSource, pem: Option<Vec<u8>>) -> Result<Arc<Client
     let config = crate::tls::client_config(Arc::new(roots))?;
     #[cfg(test)]
     BUILT.with(|n| n.set(n.get() + 1));
-    cache.insert(0, (key, Arc::clone(&config)));
-    cache.truncate(MAX_ENTRIES);
+    if let Some(cache) = cache.as_mut() {
+        cache.insert(0, (key, Arc::clone(&config)));
+        cache.truncate(MAX_ENTRIES);
+    }
     Ok(config)
 }
 
