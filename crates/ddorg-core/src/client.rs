@@ -162,6 +162,7 @@ impl Client {
                 // had open at once: `concurrency` clients reuse `concurrency` connections.
                 .max_idle_connections(limits::MAX_IDLE_CONNECTIONS_PER_HOST)
                 .max_idle_connections_per_host(limits::MAX_IDLE_CONNECTIONS_PER_HOST)
+                .max_idle_age(shared_pool::LINGER)
                 .build()
         };
         let scheme = base.url.split_once("://").map_or("https", |(s, _)| s);

@@ -51,8 +51,8 @@ impl PartialEq for TransportKey {
     }
 }
 
-/// How long a pool is kept after its last client is gone: ureq's `max_idle_age`, the longest
-/// a connection stays in the pool unused, so a pool kept longer would hold none worth having.
+/// How long a pool is kept after its last client is gone, and a connection in it unused (the
+/// agents' `max_idle_age`, ureq's default): a pool kept longer would hold none worth having.
 pub(crate) const LINGER: Duration = Duration::from_secs(15);
 
 /// At most this many pools are kept without a client (oldest dropped first), so that a process
