@@ -92,8 +92,10 @@ impl<T> ForkSafeMutex<T> {
         use std::sync::TryLockError;
         let pid = std::process::id();
         // A thread of ours says it holds the lock right after taking it and stops saying so
-        // right before letting it go: if no thread of ours says so for this long, none holds it.
-        let patience = std::time::Instant::now() + std::time::Duration::from_millis(10);
+        // right before letting it go: if no thread of ours says so for 50 ms (far longer than a
+        // busy machine keeps a thread off the CPU between the two), none holds it. Only a child
+        // forked at the wrong moment ever waits that long, once per client built or dropped.
+        let patience = std::time::Instant::now() + std::time::Duration::from_millis(50);
         let guard = loop {
             match self.inner.try_lock() {
                 Ok(guard) => break guard,
