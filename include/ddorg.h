@@ -166,9 +166,10 @@ typedef uint32_t ddorg_status;
 typedef struct ddorg_audit_report ddorg_audit_report;
 
 /**
- * A client for Datadog's organization endpoints, holding its configuration and a pool of
- * keep-alive connections. Thread-safe: share one client between threads, and free it once no
- * thread uses it any more, with `ddorg_client_free`.
+ * A client for Datadog's organization endpoints, holding its configuration and a share of the
+ * process's pool of keep-alive connections (one per way of connecting: clients with the same
+ * site, proxy and CAs share it, whatever their keys). Thread-safe: share one client between
+ * threads, and free it once no thread uses it any more, with `ddorg_client_free`.
  */
 typedef struct ddorg_client ddorg_client;
 

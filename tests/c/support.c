@@ -224,15 +224,38 @@ void fake_enqueue(const char *reply_json) {
     CHECK_INT(fake_post("/_fake/enqueue", reply_json), 204);
 }
 
-long fake_request_count(void) {
+long fake_stat(const char *field) {
     char *stats = fake_get("/_fake/stats");
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "\"%s\":", field);
     long n = -1;
-    const char *at = stats ? strstr(stats, "\"requests\":") : NULL;
+    const char *at = stats ? strstr(stats, quoted) : NULL;
     if (at != NULL) {
-        n = strtol(at + strlen("\"requests\":"), NULL, 10);
+        n = strtol(at + strlen(quoted), NULL, 10);
     }
     free(stats);
     return n;
+}
+
+long fake_request_count(void) {
+    return fake_stat("requests");
+}
+
+int fake_tls_listener(char *url, size_t url_size, char *ca_file, size_t ca_size) {
+    char *reply = fake_post_json("/_fake/listen", "{\"tls\":\"valid\"}");
+    const char *at = reply ? strstr(reply, "\"url\":\"") : NULL;
+    const char *end = at ? strchr(at + 7, '"') : NULL;
+    int ok = end != NULL && (size_t)(end - at - 7) < url_size;
+    if (ok) snprintf(url, url_size, "%.*s", (int)(end - at - 7), at + 7);
+    free(reply);
+    char *pem = ok ? fake_get("/_fake/ca") : NULL;
+    const char *dir = getenv("TMPDIR");
+    snprintf(ca_file, ca_size, "%s/ddorg-test-ca-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = pem ? mkstemp(ca_file) : -1;
+    ok = fd >= 0 && write(fd, pem, strlen(pem)) == (ssize_t)strlen(pem);
+    if (fd >= 0) close(fd);
+    free(pem);
+    return ok;
 }
 
 ddorg_options *test_options(void) {

@@ -60,6 +60,11 @@ void fake_reset(void);
 void fake_enqueue(const char *reply_json);
 /* The number of API requests the fake received since the last reset. */
 long fake_request_count(void);
+/* A number field of GET /_fake/stats, such as "tls_handshakes"; -1 if missing. */
+long fake_stat(const char *field);
+/* Opens a TLS listener on the fake (closed by the next reset): its URL in url, and the path of a
+ * new temporary file holding the fake's CA in ca_file (unlink() it). 1 on success. */
+int fake_tls_listener(char *url, size_t url_size, char *ca_file, size_t ca_size);
 
 /* A client for the fake with the test keys, these retries and this overall timeout. */
 ddorg_client *test_client(uint32_t max_retries, uint64_t timeout_ms);

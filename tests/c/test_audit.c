@@ -271,6 +271,51 @@ static void fleet(void) {
                  DDORG_ERR_CONFIG);
 }
 
+#define TLS_FLEET_ORGS 300
+#define TLS_FLEET_CONCURRENCY 8
+
+static void fleet_over_tls(void) {
+    scenario("ddorg_audit_fleet: 300 orgs over TLS, 8 at a time, open at most 8 connections");
+    fake_reset();
+    char url[128], ca_file[512];
+    if (!CHECK(fake_tls_listener(url, sizeof url, ca_file, sizeof ca_file))) return;
+    setenv("DDORG_CA_BUNDLE", ca_file, 1);
+    setenv("DDORG_C_TEST_API_KEY", TEST_API_KEY, 1);
+    setenv("DDORG_C_TEST_APP_KEY", TEST_APP_KEY, 1);
+    size_t size = 256 + TLS_FLEET_ORGS * 64;
+    char *text = malloc(size);
+    CHECK(text != NULL);
+    if (text == NULL) return;
+    size_t n = (size_t)snprintf(text, size,
+                                "[defaults]\nbase_url = \"%s\"\n"
+                                "api_key_env = \"DDORG_C_TEST_API_KEY\"\n"
+                                "app_key_env = \"DDORG_C_TEST_APP_KEY\"\n",
+                                url);
+    for (int i = 0; i < TLS_FLEET_ORGS && n < size; i++) {
+        n += (size_t)snprintf(text + n, size - n,
+                              "\n[[orgs]]\nname = \"org-%d\"\npublic_id = \"id-%d\"\n", i, i);
+    }
+    char *path = write_file("tls-fleet.toml", text);
+    free(text);
+    ddorg_audit_report *r = NULL;
+    ddorg_error *err = NULL;
+    CHECK_STATUS(ddorg_audit_fleet(path, NULL, TLS_FLEET_CONCURRENCY, &r, &err), DDORG_OK);
+    if (err != NULL) fprintf(stderr, "  ddorg_audit_fleet: %s\n", ddorg_error_message(err));
+    ddorg_error_free(err);
+    CHECK_INT(ddorg_audit_report_orgs_len(r), TLS_FLEET_ORGS);
+    CHECK_INT(ddorg_audit_report_errors(r), 0);
+    ddorg_audit_report_free(r);
+    CHECK(fake_request_count() >= 2 * TLS_FLEET_ORGS);
+    long handshakes = fake_stat("tls_handshakes");
+    CHECK(handshakes >= 1 && handshakes <= TLS_FLEET_CONCURRENCY);
+    printf("  %ld TLS handshakes for %d orgs\n", handshakes, TLS_FLEET_ORGS);
+    unsetenv("DDORG_CA_BUNDLE");
+    unlink(ca_file);
+    remove(path);
+    free(path);
+    fake_reset();
+}
+
 static void nulls(ddorg_client *client) {
     scenario("NULL arguments are DDORG_ERR_INVALID_ARGUMENT; NULL reports give defaults");
     ddorg_audit_report *r = NULL;
@@ -296,6 +341,7 @@ int main(void) {
     findings_and_policy(client);
     org_not_found(client);
     fleet();
+    fleet_over_tls();
     nulls(client);
     ddorg_client_free(client);
     return finish("test_audit");

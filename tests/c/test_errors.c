@@ -244,6 +244,21 @@ static void timeouts(void) {
     ddorg_client_free(client);
 }
 
+/* A client on a connection of its own: clients that connect the same way share the process's
+ * pool, so another user agent is what keeps it from a connection the previous scenario left. */
+static ddorg_client *client_on_new_connection(void) {
+    static int n;
+    char user_agent[64];
+    snprintf(user_agent, sizeof user_agent, "ddorg-c-test/new-connection-%d", ++n);
+    ddorg_options *opts = test_options();
+    CHECK_STATUS(ddorg_options_set_max_retries(opts, 0, NULL), DDORG_OK);
+    CHECK_STATUS(ddorg_options_set_user_agent(opts, user_agent, NULL), DDORG_OK);
+    ddorg_client *client = NULL;
+    CHECK_STATUS(ddorg_client_new(opts, &client, NULL), DDORG_OK);
+    ddorg_options_free(opts);
+    return client;
+}
+
 static void transport_failures(void) {
     scenario("a refused connection is a network error with no HTTP status");
     ddorg_options *opts = test_options();
@@ -259,11 +274,11 @@ static void transport_failures(void) {
     ddorg_error_free(err);
     ddorg_client_free(refused);
 
-    /* Fresh clients: a connection reused from the pool that closes before answering may be
+    /* New connections: a connection reused from the pool that closes before answering may be
      * retried once by the HTTP layer, which is right for stale keep-alive connections. */
     scenario("a connection closed before any response is a network error");
     fake_reset();
-    ddorg_client *client = test_client(0, 10000);
+    ddorg_client *client = client_on_new_connection();
     fake_enqueue("{\"fault\":\"close_without_response\"}");
     err = fail_org(client, "abcdef12345", DDORG_ERR_NETWORK);
     ddorg_error_free(err);
@@ -272,7 +287,7 @@ static void transport_failures(void) {
     scenario("a connection reset in the middle of the body is a network error");
     fake_enqueue("{\"fault\":\"reset_mid_body\",\"json\":{\"org\":{\"name\":\"half of this is "
                  "never sent, so the body cannot be complete\"}}}");
-    client = test_client(0, 10000);
+    client = client_on_new_connection();
     err = fail_org(client, "abcdef12345", DDORG_ERR_NETWORK);
     CHECK_INT(ddorg_error_http_status(err), 200);
     ddorg_error_free(err);

@@ -162,24 +162,6 @@ static void one_copy_while_alive_none_after(const char *base_url, const char *ca
     CHECK_INT(copies_in_memory(&app_m), 0);
 }
 
-/* The URL of a TLS listener the fake opens, and its CA in a file: 1 on success. */
-static int tls_listener(char *url, size_t url_size, char *ca_file, size_t ca_size) {
-    char *reply = fake_post_json("/_fake/listen", "{\"tls\":\"valid\"}");
-    const char *at = reply ? strstr(reply, "\"url\":\"") : NULL;
-    const char *end = at ? strchr(at + 7, '"') : NULL;
-    int ok = end != NULL && (size_t)(end - at - 7) < url_size;
-    if (ok) snprintf(url, url_size, "%.*s", (int)(end - at - 7), at + 7);
-    free(reply);
-    char *pem = ok ? fake_get("/_fake/ca") : NULL;
-    const char *dir = getenv("TMPDIR");
-    snprintf(ca_file, ca_size, "%s/ddorg-keys-ca-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = pem ? mkstemp(ca_file) : -1;
-    ok = fd >= 0 && write(fd, pem, strlen(pem)) == (ssize_t)strlen(pem);
-    if (fd >= 0) close(fd);
-    free(pem);
-    return ok;
-}
-
 int main(void) {
     unsetenv("DD_API_KEY");
     unsetenv("DD_APP_KEY");
@@ -189,7 +171,7 @@ int main(void) {
 
     scenario("32 threads over TLS: no plaintext request left behind either");
     char url[128], ca_file[512];
-    if (CHECK(tls_listener(url, sizeof url, ca_file, sizeof ca_file))) {
+    if (CHECK(fake_tls_listener(url, sizeof url, ca_file, sizeof ca_file))) {
         one_copy_while_alive_none_after(url, ca_file);
         unlink(ca_file);
     }

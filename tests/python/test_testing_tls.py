@@ -216,3 +216,15 @@ def test_unknown_names_and_bad_listen_calls_raise_value_error() -> None:
             fake.listen()  # type: ignore[call-overload]
         with pytest.raises(ValueError, match="exactly one of tls= and proxy="):
             fake.listen(tls="valid", proxy="inspect")  # type: ignore[call-overload]
+
+
+def test_tls_handshakes_are_counted_once_per_connection_and_reset_clears_them() -> None:
+    with FakeServer(tls=True) as fake:
+        assert fake.tls_handshake_count == 0
+        with ddorg.Client(API_KEY, APP_KEY, base_url=fake.base_url, ca_bundle=fake.ca_bundle) as c:
+            for _ in range(3):
+                c.get_org("abcdef12345")
+        assert fake.tls_handshake_count == 1
+        assert fake.request_count == 3
+        fake.reset()
+        assert fake.tls_handshake_count == 0

@@ -14,9 +14,10 @@ use crate::salesforce::ddorg_salesforce_orgs;
 use crate::status::ddorg_status;
 use crate::strings::text_cstring;
 
-/// A client for Datadog's organization endpoints, holding its configuration and a pool of
-/// keep-alive connections. Thread-safe: share one client between threads, and free it once no
-/// thread uses it any more, with `ddorg_client_free`.
+/// A client for Datadog's organization endpoints, holding its configuration and a share of the
+/// process's pool of keep-alive connections (one per way of connecting: clients with the same
+/// site, proxy and CAs share it, whatever their keys). Thread-safe: share one client between
+/// threads, and free it once no thread uses it any more, with `ddorg_client_free`.
 pub struct ddorg_client {
     client: Client,
     base_url: CString,

@@ -11,12 +11,12 @@ use crate::config::{ClientBuilder, Validated};
 use crate::decode::decode_body;
 use crate::encoding;
 use crate::error::{Error, ErrorKind};
+use crate::limits;
 use crate::models::{
     OrganizationListResponse, OrganizationResponse, SalesforceIncidentsOrganizationsResponse,
 };
 use crate::pacing::{ClientPacing, Pacer, Wait};
 use crate::path;
-use crate::pool::ProcessPool;
 use crate::rate_limit::RateLimit;
 use crate::resolve::CachingResolver;
 use crate::response::Response;
@@ -25,6 +25,7 @@ use crate::retry::{RetryPolicy, Sleeper};
 use crate::retry_after;
 use crate::reuse;
 use crate::secret::KeyHeader;
+use crate::shared_pool::{self, PoolShare, TransportKey};
 use crate::site::Site;
 use crate::transport::{self, Target};
 use crate::transport_error::{framing_fault, malformed_response, transport_error};
@@ -61,7 +62,8 @@ pub struct Client {
 }
 
 struct Inner {
-    pool: ProcessPool,
+    /// Shared with every client of the process that connects the same way (shared_pool.rs).
+    pool: PoolShare,
     base_url: String,
     site: Option<Site>,
     /// The client's one copy of each key, shared by every request (see secret.rs).
@@ -160,31 +162,47 @@ impl Client {
                 .accept("application/json")
                 .timeout_connect(Some(b.connect_timeout))
                 .proxy(proxy)
-                .max_idle_connections(64)
-                .max_idle_connections_per_host(32)
+                // One host per pool (shared_pool.rs), which keeps every connection its clients
+                // had open at once: `concurrency` clients reuse `concurrency` connections.
+                .max_idle_connections(limits::MAX_IDLE_CONNECTIONS_PER_HOST)
+                .max_idle_connections_per_host(limits::MAX_IDLE_CONNECTIONS_PER_HOST)
+                .max_idle_age(shared_pool::LINGER)
                 .build()
         };
-        // What each process's agent is made from (see pool.rs); the TLS setup is the process's
-        // one for these roots (see tls_cache.rs).
-        let direct = config(None);
-        let agent_config = config(proxy);
-        let user_agent = b.user_agent.clone();
+        let scheme = base.url.split_once("://").map_or("https", |(s, _)| s);
+        let key = TransportKey {
+            pid: std::process::id(),
+            origin: format!("{}://{}", scheme.to_ascii_lowercase(), target.authority()),
+            proxy: proxy.clone(),
+            tls: Arc::clone(&tls),
+            connect_timeout: b.connect_timeout,
+            user_agent: b.user_agent.clone(),
+        };
+        // The process's pool for this transport, shared with every client that has the same
+        // (see shared_pool.rs); each process's agent is made from this (see pool.rs), its TLS
+        // setup the process's one for these roots (see tls_cache.rs).
+        let pool = shared_pool::pool_for(key, || {
+            let direct = config(None);
+            let agent_config = config(proxy);
+            let user_agent = b.user_agent.clone();
+            // Not `new_with_config`: its resolver spawns a thread on every call (see resolve.rs).
+            Box::new(move || {
+                ureq::Agent::with_parts(
+                    agent_config.clone(),
+                    reuse::NoteNewConnections(transport::connector(
+                        tls.clone(),
+                        direct.clone(),
+                        user_agent.clone(),
+                    )),
+                    CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
+                )
+            })
+        });
         let pacing = (b.pacer.take().unwrap_or_else(Pacer::of_one_client))
             .for_client(api_key.value().as_bytes(), &base.url);
         Ok(Client {
             inner: Arc::new(Inner {
-                // Not `new_with_config`: its resolver spawns a thread on every call (see resolve.rs).
-                pool: ProcessPool::new(Box::new(move || {
-                    ureq::Agent::with_parts(
-                        agent_config.clone(),
-                        reuse::NoteNewConnections(transport::connector(
-                            tls.clone(),
-                            direct.clone(),
-                            user_agent.clone(),
-                        )),
-                        CachingResolver::<ureq::unversioned::resolver::DefaultResolver>::default(),
-                    )
-                })),
+                pool,
                 site: b.base_url.is_none().then(|| b.site.unwrap_or_default()),
                 base_url: base.url,
                 api_key,

@@ -76,6 +76,7 @@ mod retry;
 mod retry_after;
 mod reuse;
 mod secret;
+mod shared_pool;
 mod site;
 pub mod text;
 mod tls;

@@ -26,6 +26,14 @@ pub const DEFAULT_MAX_BODY_SIZE: u64 = 16 * 1024 * 1024;
 /// Retries after the first attempt when none is set: 3.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
 
+/// How many idle connections a client's pool keeps to its host: 256, the most a fleet audit
+/// runs at once (`ddorg_audit::MAX_CONCURRENCY`, checked against this at compile time). Every
+/// client of the process that connects the same way shares the pool, so a pool smaller than
+/// the number of calls in flight would close connections only to open new ones (a TLS
+/// handshake each) on the next calls. Connections are only kept as many as were open at
+/// once, each for at most 15 s idle (ureq's default).
+pub const MAX_IDLE_CONNECTIONS_PER_HOST: usize = 256;
+
 /// Which timeout a value is for, so that a message names the option.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TimeoutKind {

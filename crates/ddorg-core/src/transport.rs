@@ -71,6 +71,11 @@ impl Target {
         }
     }
 
+    /// `host:port`, the port written out even when it is the scheme's default.
+    pub(crate) fn authority(&self) -> &str {
+        &self.authority
+    }
+
     pub(crate) fn with_proxy(mut self, proxy: Option<String>) -> Target {
         self.proxy = proxy;
         self

@@ -169,8 +169,7 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
             Err(e) => bad_request(&e),
         },
         "reset" => {
-            shared.state().reset();
-            shared.close_extra();
+            shared.reset();
             Arc::clone(&d.no_content)
         }
         "requests" | "proxy_requests" => {
@@ -199,11 +198,13 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
                 (st.served, st.limiter.rate_limited)
             };
             let connections = shared.connections.load(Ordering::SeqCst);
+            let tls_handshakes = shared.tls_handshakes.load(Ordering::SeqCst);
             json_reply(
                 200,
                 &json!({
                     "requests": requests,
                     "connections": connections,
+                    "tls_handshakes": tls_handshakes,
                     "rate_limited": rate_limited,
                 }),
             )

@@ -79,7 +79,7 @@
 //! | `POST /_fake/rate_limit`, body `{"off":true}` | [`FakeServer::clear_rate_limits`]; 204 |
 //! | `POST /_fake/reset` | [`FakeServer::reset`]; 204 |
 //! | `GET /_fake/requests` | 200, `[{"method":..,"path":..,"headers":[[name,value],..]},..]` |
-//! | `GET /_fake/stats` | 200, `{"requests":n,"connections":n,"rate_limited":n}` ([`FakeServer::request_count`], [`FakeServer::connection_count`], [`FakeServer::rate_limited_count`]) |
+//! | `GET /_fake/stats` | 200, `{"requests":n,"connections":n,"tls_handshakes":n,"rate_limited":n}` ([`FakeServer::request_count`], [`FakeServer::connection_count`], [`FakeServer::tls_handshake_count`], [`FakeServer::rate_limited_count`]) |
 //! | `POST /_fake/listen`, body `{"tls":"expired"}` or `{"proxy":"inspect"}` | [`FakeServer::listen`]; 200, `{"port":n,"url":"..","ca_pem":".."}` |
 //! | `GET /_fake/ca` | 200, the CA certificate (PEM) ([`FakeServer::ca_pem`]) |
 //! | `GET /_fake/proxy_requests` | 200, the `CONNECT`s received ([`FakeServer::proxy_requests`]), as `/_fake/requests` |

@@ -134,7 +134,8 @@ fn serve_tls(
     stream: TcpStream,
 ) -> io::Result<()> {
     stream.set_nodelay(true)?;
-    let half = TlsHalf::accept(config, Delayed::new(stream, Arc::clone(&shared.latency)))?;
+    let delayed = Delayed::new(stream, Arc::clone(&shared.latency));
+    let half = TlsHalf::accept(config, delayed, Arc::clone(&shared.tls_handshakes))?;
     let result = serve_http(
         shared,
         BufReader::with_capacity(16 * 1024, half.clone()),

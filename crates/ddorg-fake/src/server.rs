@@ -300,15 +300,30 @@ impl FakeServer {
         self.shared.connections.load(Ordering::SeqCst)
     }
 
+    /// How many TLS handshakes the server completed since it started (or
+    /// [`FakeServer::reset`]), on every listener, the tunnels of an inspecting proxy included;
+    /// a handshake that failed (a certificate the client refused) is not counted. Each is a
+    /// new TLS connection (or a resumed session on one): lets tests prove that clients share
+    /// their connections.
+    ///
+    /// ```
+    /// let server = ddorg_fake::FakeServer::start_tls()?;
+    /// assert_eq!(server.tls_handshake_count(), 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn tls_handshake_count(&self) -> usize {
+        self.shared.tls_handshakes.load(Ordering::SeqCst)
+    }
+
     /// Forgets all scripting and history: clears the reply queue, the
     /// [`set_org`](FakeServer::set_org) / [`set_org_list`](FakeServer::set_org_list) /
     /// [`set_orgs`](FakeServer::set_orgs) / [`set_salesforce`](FakeServer::set_salesforce)
     /// replies, the request logs and count, the key requirement, the fleet, the rate limits and
-    /// their count of 429s, and closes the listeners opened with [`FakeServer::listen`]. Leaves
-    /// the connection count, the CA, the latency and the recording switch alone.
+    /// their count of 429s, the [TLS handshake count](FakeServer::tls_handshake_count), and
+    /// closes the listeners opened with [`FakeServer::listen`]. Leaves the connection count,
+    /// the CA, the latency and the recording switch alone.
     pub fn reset(&self) {
-        self.shared.state().reset();
-        self.shared.close_extra();
+        self.shared.reset();
     }
 
     /// Delays every flight the server sends by `latency`, as a network with that round-trip

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::fleet::FleetState;
@@ -62,6 +62,8 @@ pub(crate) struct State {
 pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
     pub(crate) connections: AtomicUsize,
+    /// TLS handshakes completed on any listener (a proxy's inspected tunnels included); reset.
+    pub(crate) tls_handshakes: Arc<AtomicUsize>,
     pub(crate) shutdown: AtomicBool,
     /// The simulated round trip every connection adds (see `latency.rs`); not reset.
     pub(crate) latency: Arc<Latency>,
@@ -122,6 +124,14 @@ impl Shared {
         }
     }
 
+    /// What [`FakeServer::reset`](crate::FakeServer::reset) forgets: the state, the handshake
+    /// count and the extra listeners.
+    pub(crate) fn reset(&self) {
+        self.state().reset();
+        self.tls_handshakes.store(0, Ordering::SeqCst);
+        self.close_extra();
+    }
+
     /// Closes every listener opened with [`FakeServer::listen`](crate::FakeServer::listen).
     pub(crate) fn close_extra(&self) {
         let extra = std::mem::take(&mut *self.extra.lock().unwrap_or_else(|e| e.into_inner()));
@@ -159,6 +169,7 @@ impl Shared {
                 limiter: Limiter::default(),
             }),
             connections: AtomicUsize::new(0),
+            tls_handshakes: Arc::new(AtomicUsize::new(0)),
             shutdown: AtomicBool::new(false),
             latency: Arc::new(Latency::default()),
             live: Mutex::new(HashMap::new()),

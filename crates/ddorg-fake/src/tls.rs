@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -199,19 +200,36 @@ impl Authority {
 
 /// One TLS connection shared by a connection's buffered reader and writer (both on its thread).
 #[derive(Clone)]
-pub(crate) struct TlsHalf(Arc<Mutex<StreamOwned<ServerConnection, Delayed>>>);
+pub(crate) struct TlsHalf {
+    stream: Arc<Mutex<StreamOwned<ServerConnection, Delayed>>>,
+    /// The server's count of completed handshakes, bumped once when this one completes.
+    handshakes: Arc<AtomicUsize>,
+}
 
 impl TlsHalf {
-    /// Accepts TLS on `stream` with `config`; the handshake happens on first read or write.
-    pub(crate) fn accept(config: Arc<ServerConfig>, stream: Delayed) -> io::Result<TlsHalf> {
+    /// Accepts TLS on `stream` with `config`; the handshake happens on first read or write, and
+    /// adds one to `handshakes` when it completes.
+    pub(crate) fn accept(
+        config: Arc<ServerConfig>,
+        stream: Delayed,
+        handshakes: Arc<AtomicUsize>,
+    ) -> io::Result<TlsHalf> {
         let conn = ServerConnection::new(config).map_err(io::Error::other)?;
-        Ok(TlsHalf(Arc::new(Mutex::new(StreamOwned::new(
-            conn, stream,
-        )))))
+        Ok(TlsHalf {
+            stream: Arc::new(Mutex::new(StreamOwned::new(conn, stream))),
+            handshakes,
+        })
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut StreamOwned<ServerConnection, Delayed>) -> T) -> T {
-        f(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()))
+        let mut s = self.stream.lock().unwrap_or_else(|e| e.into_inner());
+        let handshaking = s.conn.is_handshaking();
+        let out = f(&mut s);
+        // The one call that sees the handshake end counts it (the stream is behind a lock).
+        if handshaking && !s.conn.is_handshaking() {
+            self.handshakes.fetch_add(1, Ordering::SeqCst);
+        }
+        out
     }
 
     /// Sends TLS close_notify, so the client sees a clean end of the connection.

@@ -166,7 +166,7 @@ fn requests_log_and_stats_as_json() {
     let stats = c.request("GET", "/_fake/stats", &[], b"").json();
     assert_eq!(
         stats,
-        json!({"requests": 3, "connections": 2, "rate_limited": 0})
+        json!({"requests": 3, "connections": 2, "tls_handshakes": 0, "rate_limited": 0})
     );
 
     assert_eq!(c.request("POST", "/_fake/reset", &[], b"").status, 204);
@@ -176,7 +176,7 @@ fn requests_log_and_stats_as_json() {
     );
     assert_eq!(
         c.request("GET", "/_fake/stats", &[], b"").json(),
-        json!({"requests": 0, "connections": 2, "rate_limited": 0})
+        json!({"requests": 0, "connections": 2, "tls_handshakes": 0, "rate_limited": 0})
     );
     assert!(s.requests().is_empty());
 }

@@ -358,7 +358,8 @@ impl Client {
         self.lock().is_none()
     }
 
-    /// Releases the connection pool once calls in flight end; later calls raise `ConfigError`.
+    /// Gives back its share of the connection pool (shared by the clients that connect the same
+    /// way) once calls in flight end; later calls raise `ConfigError`.
     /// Closing twice is fine.
     fn close(&self) {
         let client = self.inner.write().unwrap_or_else(|e| e.into_inner()).take();

@@ -220,6 +220,11 @@ impl FakeServer {
     }
 
     #[getter]
+    fn tls_handshake_count(&self) -> PyResult<usize> {
+        self.with(|s| s.tls_handshake_count())
+    }
+
+    #[getter]
     fn closed(&self) -> bool {
         self.lock().is_none()
     }

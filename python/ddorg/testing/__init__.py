@@ -439,8 +439,8 @@ class FakeServer:
     def reset(self) -> None:
         """Forgets the queue, the :meth:`set_org` / :meth:`set_org_list` / :meth:`set_orgs` /
         :meth:`set_salesforce` replies, the key requirement, the rate limits and the request
-        histories, and closes the :meth:`listen`\\ ers. The port, the CA, the latency and the
-        connection count stay."""
+        histories and the :attr:`tls_handshake_count`, and closes the :meth:`listen`\\ ers. The
+        port, the CA, the latency and the connection count stay."""
         self._server.reset()
 
     @property
@@ -466,6 +466,13 @@ class FakeServer:
     def connection_count(self) -> int:
         """How many TCP connections were accepted since the start (shows connection reuse)."""
         return self._server.connection_count
+
+    @property
+    def tls_handshake_count(self) -> int:
+        """How many TLS handshakes the server completed since the start (or :meth:`reset`), on
+        every listener, an inspecting proxy's tunnels included; refused ones are not counted.
+        Shows that clients share their HTTPS connections."""
+        return self._server.tls_handshake_count
 
     @property
     def closed(self) -> bool:

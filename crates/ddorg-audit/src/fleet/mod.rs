@@ -16,6 +16,9 @@ pub use run::{audit_fleet, Configure, FleetOptions, OnProgress, Progress};
 /// The most orgs audited at once; more would only queue on Datadog's rate limits.
 pub const MAX_CONCURRENCY: usize = 256;
 
+// The orgs of one site share a connection pool that must keep a connection per org in flight.
+const _: () = assert!(MAX_CONCURRENCY <= ddorg_core::limits::MAX_IDLE_CONNECTIONS_PER_HOST);
+
 /// One org of a fleet file.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
