@@ -35,7 +35,7 @@ CALLS_PER_ORG = 2
 LIMIT = 250
 PERIOD = 10
 LIMITED_CONCURRENCY = 32
-#: The pacing target of the issue: within this factor of the time the limits and latency allow.
+#: The pacing target: within this factor of the time the limits and latency allow.
 TARGET = 1.2
 SECTION = "## Fleet audit over the network: "
 
@@ -204,9 +204,9 @@ def report_lines(net: Dict[str, Any]) -> List[str]:
     out.append(
         f"At concurrency 32 the CLI audited the fleet {off['wall_s'] / cli[32]['wall_s']:.1f}× "
         f"faster than the official client made the bare calls with 32 threads. What the bound "
-        f"leaves out: every org's own TLS connection (the TCP and TLS handshakes, two more round "
-        f"trips per org where a pool shared by the fleet pays them once per connection), the "
-        f"process's start and the report. Through one key "
+        f"leaves out: the TCP and TLS handshakes (two more round trips per connection; the "
+        f"fleet shares one pool, so it opens one connection per worker, where the official "
+        f"client opens one per org), the process's start and the report. Through one key "
         f"under the limit, the runner paced itself from the `x-ratelimit-*` headers: "
         f"{lim['rate_limited']} 429s and {lim['wall_s'] / lim['allowed_s']:.2f}× the time the "
         f"limits allow (target {TARGET}×): each window's end is known to the whole second "
