@@ -7,14 +7,11 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{Client, ORG_PATH};
 use ddorg_fake::FakeServer;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
 
 const LATENCY: Duration = Duration::from_millis(150);
 
@@ -44,17 +41,7 @@ fn a_kept_alive_request_waits_one_latency_and_a_new_connection_two() {
 fn a_new_tls_connection_pays_tcp_the_tls_handshake_and_the_request() {
     let s = FakeServer::start_tls().unwrap();
     s.set_latency(LATENCY);
-    let ca = CertificateDer::from_pem_slice(s.ca_pem().unwrap().as_bytes()).unwrap();
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(ca).unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = ServerName::try_from("localhost").unwrap();
-    let conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    let conn = common::tls_connection(&s.ca_pem().unwrap());
 
     let started = Instant::now();
     let tcp = TcpStream::connect(("127.0.0.1", s.port())).unwrap();

@@ -3,11 +3,10 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::Arc;
+
+mod common;
 
 use ddorg_fake::FakeServer;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConnection, StreamOwned};
 
 /// A TLS connection to the fake trusting `ca_pem`, handshake done (or its error).
@@ -15,18 +14,7 @@ fn connect(
     s: &FakeServer,
     ca_pem: &str,
 ) -> Result<StreamOwned<ClientConnection, TcpStream>, rustls::Error> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(CertificateDer::from_pem_slice(ca_pem.as_bytes()).unwrap())
-        .unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = ServerName::try_from("localhost").unwrap();
-    let conn = ClientConnection::new(Arc::new(config), name).unwrap();
+    let conn = common::tls_connection(ca_pem);
     let tcp = TcpStream::connect(("127.0.0.1", s.port())).unwrap();
     let mut tls = StreamOwned::new(conn, tcp);
     while tls.conn.is_handshaking() {

@@ -171,3 +171,21 @@ impl Client {
 pub fn get(port: u16, path: &str) -> Response {
     Client::connect(port).get(path)
 }
+
+/// A TLS client connection (not yet connected) for "localhost" that trusts only `ca_pem`, the
+/// fake's CA (`FakeServer::ca_pem`).
+pub fn tls_connection(ca_pem: &str) -> rustls::ClientConnection {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from_pem_slice(ca_pem.as_bytes()).unwrap())
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap()
+}
