@@ -287,13 +287,18 @@ def main() -> None:
     {"official": official, "ddorg-py": ddorg_py, "run": run_alone}[args.cmd](args)
 
 
+def alone_section(script: str, lines: List[str], note: Optional[str]) -> str:
+    """The BENCHMARKS.md section `lines` measured by `scripts/SCRIPT run` by itself: when and how
+    (`note`) go under its heading."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    lines.insert(1, f"Measured alone (`scripts/{script} run`) on {when}, not in the run "
+                    f"the rest of this file comes from.{' ' + note if note else ''}\n")
+    return "\n".join(lines) + "\n"
+
+
 def run_alone(args: argparse.Namespace) -> None:
     """`run`: the fleet benchmark by itself; its section printed, or put in place in a file."""
-    lines = report_lines(run(args, quick=False))
-    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    lines.insert(1, f"Measured alone (`scripts/bench_fleet.py run`) on {when}, not in the run "
-                    f"the rest of this file comes from.{' ' + args.note if args.note else ''}\n")
-    section = "\n".join(lines) + "\n"
+    section = alone_section("bench_fleet.py", report_lines(run(args, quick=False)), args.note)
     if not args.update:
         print(section)
         return

@@ -21,12 +21,11 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from bench_fleet import CONCURRENCIES, OFFICIAL_THREADS, measure, report_summary, stop_fake
+from bench_fleet import CONCURRENCIES, OFFICIAL_THREADS, alone_section, measure, report_summary, stop_fake
 
 LATENCY_MS = 20
 #: The calls of one org: `GET /api/v1/org/{id}` and the Salesforce list, each its own limit.
@@ -219,11 +218,7 @@ def report_lines(net: Dict[str, Any]) -> List[str]:
 
 
 def run_alone(args: argparse.Namespace) -> None:
-    lines = report_lines(run(args, quick=False))
-    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    lines.insert(1, f"Measured alone (`scripts/bench_fleet_net.py run`) on {when}, not in the "
-                    f"run the rest of this file comes from.{' ' + args.note if args.note else ''}\n")
-    section = "\n".join(lines) + "\n"
+    section = alone_section("bench_fleet_net.py", report_lines(run(args, quick=False)), args.note)
     if not args.update:
         print(section)
         return
