@@ -801,6 +801,24 @@ ddorg_status ddorg_audit(const ddorg_client *client,
                          ddorg_error **err);
 
 /**
+ * Audits the org `public_id` through `client`, then every other org the client's key manages
+ * (`GET /api/v1/org`, as `ddorg_list_orgs`) through the same key, `concurrency` at a time (0
+ * for the default, 8; at most 256): `ddorg audit PUBLIC_ID --managed`. The key's org comes
+ * first, then the managed orgs in the order listed, each labelled by its listed name and naming
+ * the key's org (`ddorg_audit_report_org_via_public_id`). The Salesforce list belongs to the
+ * key's org: it is read for that org only, and the managed orgs' SFDC rules are not evaluated,
+ * saying why. A list that cannot be read makes the key's org an error in the report (exit code
+ * 9). `policy_toml` as for `ddorg_audit`; an empty `public_id` is `DDORG_ERR_INVALID_ARGUMENT`.
+ * On success `*out` is a report to free with `ddorg_audit_report_free`.
+ */
+ddorg_status ddorg_audit_managed(const ddorg_client *client,
+                                 const char *public_id,
+                                 const char *policy_toml,
+                                 size_t concurrency,
+                                 ddorg_audit_report **out,
+                                 ddorg_error **err);
+
+/**
  * Audits every org of the fleet file at `fleet_path` (docs/audit.md), `concurrency` at a time
  * (0 for the default, 8; at most 256), each org with its own client. `policy_toml` as for
  * `ddorg_audit`. A bad fleet file (an unknown key, a literal key, an unknown site…) is
@@ -859,6 +877,19 @@ size_t ddorg_audit_report_excepted(const ddorg_audit_report *report);
  * Borrowed from `report`, like every string getter below.
  */
 const char *ddorg_audit_report_org_name(const ddorg_audit_report *report, size_t i);
+
+/**
+ * The label of the org whose key org `i` was audited through (a managed org of
+ * `ddorg_audit_managed` or of a fleet parent with `managed = true`); NULL for an org audited
+ * with keys of its own, or out of range.
+ */
+const char *ddorg_audit_report_org_via_name(const ddorg_audit_report *report, size_t i);
+
+/**
+ * The public ID of the org whose key org `i` was audited through; NULL as for
+ * `ddorg_audit_report_org_via_name`.
+ */
+const char *ddorg_audit_report_org_via_public_id(const ddorg_audit_report *report, size_t i);
 
 /**
  * The public ID of org `i`; NULL if out of range.

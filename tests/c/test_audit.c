@@ -1,4 +1,4 @@
-/* Posture audits through the C API: one org, a fleet file, the policy as TOML text, the report's
+/* Posture audits through the C API: one org, the orgs a key manages, a fleet file, the policy as TOML text, the report's
  * accessors and renderings, drift against a baseline, errors, NULLs, and keys never in a report. */
 #include "support.h"
 
@@ -175,6 +175,60 @@ static void org_not_found(ddorg_client *client) {
     ddorg_audit_report_free(r);
 }
 
+static void managed(ddorg_client *client) {
+    scenario("ddorg_audit_managed: the key's org, then every org it manages, each naming the key's org");
+    fake_reset();
+    CHECK_INT(fake_post("/_fake/orgs", "[{\"public_id\":\"parent1\",\"name\":\"Parent\"},"
+                                       "{\"public_id\":\"child01\",\"name\":\"Child one\"},"
+                                       "{\"public_id\":\"child02\",\"name\":null}]"),
+              204);
+    ddorg_audit_report *r = NULL;
+    ddorg_error *err = NULL;
+    CHECK_STATUS(ddorg_audit_managed(client, "parent1", NULL, 2, &r, &err), DDORG_OK);
+    CHECK_NULL(err);
+    CHECK_INT(ddorg_audit_report_orgs_len(r), 3);
+    CHECK_INT(ddorg_audit_report_errors(r), 0);
+    CHECK_STR(ddorg_audit_report_org_name(r, 0), "parent1");
+    CHECK_NULL(ddorg_audit_report_org_via_public_id(r, 0));
+    CHECK_STR(ddorg_audit_report_org_name(r, 1), "Child one");
+    CHECK_STR(ddorg_audit_report_org_name(r, 2), "child02");
+    for (size_t i = 1; i < 3; i++) {
+        CHECK_STR(ddorg_audit_report_org_via_name(r, i), "parent1");
+        CHECK_STR(ddorg_audit_report_org_via_public_id(r, i), "parent1");
+        int said = 0;
+        for (size_t j = 0; j < ddorg_audit_report_org_not_evaluated_len(r, i); j++) {
+            const char *reason = ddorg_audit_report_not_evaluated_reason(r, i, j);
+            said += strstr(reason, "the Salesforce list belongs to the key's org") != NULL;
+        }
+        CHECK(said > 0);
+    }
+    CHECK_NULL(ddorg_audit_report_org_via_name(r, 3));
+    CHECK_NULL(ddorg_audit_report_org_via_name(NULL, 1));
+    /* One list, three org calls, one Salesforce list (the key's org's). */
+    CHECK_INT(fake_request_count(), 5);
+    ddorg_audit_report_free(r);
+
+    scenario("ddorg_audit_managed: a list the key may not read makes the key's org an error; exit 9");
+    fake_reset();
+    fake_enqueue("{\"status\":403,\"errors\":[\"Forbidden\"]}");
+    r = NULL;
+    CHECK_STATUS(ddorg_audit_managed(client, "abcdef12345", NULL, 0, &r, NULL), DDORG_OK);
+    CHECK_INT(ddorg_audit_report_orgs_len(r), 1);
+    CHECK_INT(ddorg_audit_report_exit_code(r), 9);
+    CHECK_STR(ddorg_audit_report_org_error_kind(r, 0), "forbidden");
+    ddorg_audit_report_free(r);
+
+    scenario("ddorg_audit_managed: an empty ID, NULLs and a concurrency of 1000 are errors, no request");
+    fake_reset();
+    r = NULL;
+    CHECK_STATUS(ddorg_audit_managed(client, "", NULL, 0, &r, NULL), DDORG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(ddorg_audit_managed(NULL, "a", NULL, 0, &r, NULL), DDORG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(ddorg_audit_managed(client, NULL, NULL, 0, &r, NULL), DDORG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(ddorg_audit_managed(client, "a", NULL, 1000, &r, NULL), DDORG_ERR_CONFIG);
+    CHECK_NULL(r);
+    CHECK_INT(fake_request_count(), 0);
+}
+
 static char *write_file(const char *name, const char *text) {
     const char *dir = getenv("TMPDIR");
     size_t n = strlen(dir ? dir : "/tmp") + strlen(name) + 64;
@@ -340,6 +394,7 @@ int main(void) {
     one_org(client);
     findings_and_policy(client);
     org_not_found(client);
+    managed(client);
     fleet();
     fleet_over_tls();
     nulls(client);

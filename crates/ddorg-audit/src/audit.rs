@@ -4,13 +4,15 @@ use ddorg_core::{Client, ErrorKind};
 
 use crate::check::{evaluate_on_site, SalesforceInput};
 use crate::policy::Policy;
-use crate::report::{OrgError, OrgReport, OrgStatus, Report};
+use crate::report::{OrgError, OrgReport, OrgStatus, Report, Via};
 use crate::timestamp::{format_rfc3339, now, UnixSeconds};
 
 /// The call names an [`OrgError`] gives, as the client's methods are named.
 pub const CALL_GET_ORG: &str = "get_org";
 /// See [`CALL_GET_ORG`].
 pub const CALL_LIST_SALESFORCE: &str = "list_salesforce_organizations";
+/// See [`CALL_GET_ORG`]: the managed-org list of a managed audit's parent.
+pub const CALL_LIST_ORGS: &str = "list_orgs";
 
 /// Audits one org through `client`, labelled by its public ID; see [`audit_org_at`].
 ///
@@ -53,6 +55,20 @@ pub fn audit_org_at(
     policy: &Policy,
     now: UnixSeconds,
 ) -> OrgReport {
+    audit_through(client, name, public_id, None, policy, now)
+}
+
+/// [`audit_org_at`] for a managed org audited through its parent's key (`via`), or for the
+/// key's own org (`None`). The Salesforce list is the key's org's: for a managed org it is not
+/// read, and the SFDC rules are not evaluated, saying why.
+pub(crate) fn audit_through(
+    client: &Client,
+    name: &str,
+    public_id: &str,
+    via: Option<&Via>,
+    policy: &Policy,
+    now: UnixSeconds,
+) -> OrgReport {
     let (site, base_url) = location(client);
     // The site DDORG-SAML-012 holds the login URL to: the client's, or that of a base URL on a
     // Datadog host (`https://api.datadoghq.eu`); unknown for any other base URL.
@@ -62,15 +78,31 @@ pub fn audit_org_at(
     let org = match client.get_org(public_id) {
         Ok(resp) => resp.into_inner(),
         Err(e) => {
-            return OrgReport::failed(
+            let mut failed = OrgReport::failed(
                 name,
                 public_id,
                 site,
                 base_url,
                 OrgError::from_error(&e, Some(CALL_GET_ORG)),
-            )
+            );
+            failed.via = via.cloned();
+            return failed;
         }
     };
+    if let Some(via) = via {
+        let reason = format!(
+            "audited through the key of {} (public ID {}): the Salesforce list belongs to the \
+             key's org, so this org's connected Salesforce orgs cannot be read with it (audit it \
+             with a key of its own for the SFDC rules)",
+            via.name, via.public_id
+        );
+        let input = SalesforceInput::Unavailable(&reason);
+        let evaluation = evaluate_on_site(&org, input, policy, now, on_site);
+        let mut report = OrgReport::audited(name, public_id, site, base_url, evaluation);
+        report.via = Some(via.clone());
+        crate::exceptions::apply(&mut report, &policy.exceptions, now);
+        return report;
+    }
     let salesforce = client.list_salesforce_organizations();
     let (evaluation, error) = match &salesforce {
         Ok(list) => (

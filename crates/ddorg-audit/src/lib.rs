@@ -50,14 +50,14 @@ mod stop;
 mod terraform;
 mod timestamp;
 
-pub use audit::{audit_org, audit_org_at, CALL_GET_ORG, CALL_LIST_SALESFORCE};
+pub use audit::{audit_org, audit_org_at, CALL_GET_ORG, CALL_LIST_ORGS, CALL_LIST_SALESFORCE};
 pub use check::{evaluate, evaluate_on_site, Evaluation, SalesforceInput};
 pub use controls::{sarif_tags, Control, ControlRef, Framework};
 pub use drift::{apply_baseline, Baseline};
 pub use exceptions::{AppliedException, Exception, ExceptionSettings};
 pub use fleet::{
-    audit_fleet, Configure, Fleet, FleetOptions, FleetOrg, KeySource, OnProgress, Progress,
-    MAX_CONCURRENCY,
+    audit_fleet, audit_managed, Configure, Fleet, FleetOptions, FleetOrg, KeySource, OnProgress,
+    Progress, MAX_CONCURRENCY,
 };
 pub use overrides::PolicyOverride;
 pub use policy::{
@@ -69,7 +69,7 @@ pub use render::{render, render_with, to_sarif, Detail, Format, RenderOptions};
 pub use report::{
     BaselineInfo, DriftFinding, Finding, NotEvaluated, Observed, OrgDrift, OrgError, OrgReport,
     OrgStatus, Outcome, RemediationText, Report, SettingChange, SeverityCounts, Summary, ToolInfo,
-    EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, REPORT_VERSION,
+    Via, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, REPORT_VERSION,
 };
 pub use rules::{rule, Remediation, Rule, RULES};
 pub use severity::{FailOn, Severity};

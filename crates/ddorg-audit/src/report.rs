@@ -25,6 +25,26 @@ pub const EXIT_USAGE: u8 = 2;
 /// Exit code: one or more orgs could not be audited; the report covers the rest. Wins over 1.
 pub const EXIT_INCOMPLETE: u8 = 9;
 
+/// The parent org whose key a managed org was audited through ([`OrgReport::via`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Via {
+    /// The parent's label in the report.
+    pub name: String,
+    /// The parent's public ID.
+    pub public_id: String,
+}
+
+impl Via {
+    /// The parent `name` (`public_id`).
+    pub fn new(name: impl Into<String>, public_id: impl Into<String>) -> Via {
+        Via {
+            name: name.into(),
+            public_id: public_id.into(),
+        }
+    }
+}
+
 /// How to fix a finding, copied from its rule so that the report stands on its own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -266,6 +286,11 @@ pub struct OrgReport {
     /// The org's fleet tags (which select the policy's `[[overrides]]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// The org whose key this org was audited through, for a managed org found by a managed
+    /// audit (`ddorg audit --managed`, `managed = true`); absent for an org audited with keys
+    /// of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<Via>,
     /// The threshold an override of the policy gives this org, when one does; else the
     /// report's `policy.fail_on` applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -296,6 +321,7 @@ impl OrgReport {
             source: None,
             terraform: None,
             tags: Vec::new(),
+            via: None,
             fail_on: None,
         }
     }
@@ -323,6 +349,7 @@ impl OrgReport {
             source: None,
             terraform: None,
             tags: Vec::new(),
+            via: None,
             fail_on: None,
         }
     }

@@ -1,5 +1,5 @@
-//! [`ddorg_audit_report`]: posture audits of one org ([`ddorg_audit`]) or a fleet file
-//! ([`ddorg_audit_fleet`]) through ddorg-audit, with accessors and the JSON, SARIF, text and
+//! [`ddorg_audit_report`]: posture audits of one org ([`ddorg_audit`]), of the orgs a key
+//! manages ([`ddorg_audit_managed`]) or of a fleet file ([`ddorg_audit_fleet`]) through ddorg-audit, with accessors and the JSON, SARIF, text and
 //! Markdown renderings (with their options: [`ddorg_audit_report_render_with`]).
 
 use std::ffi::{c_char, c_int, CString};
@@ -37,6 +37,8 @@ struct OrgC {
     findings: Vec<FindingC>,
     not_evaluated: Vec<(CString, CString)>,
     passed: Vec<CString>,
+    /// The org whose key a managed org was audited through: its label and public ID.
+    via: Option<(Option<CString>, Option<CString>)>,
 }
 
 /// The result of an audit: every org's findings, rules not evaluated and rules passed, and a
@@ -79,6 +81,12 @@ impl ddorg_audit_report {
                     .map(|n| (text_cstring(&n.rule), text_cstring(&n.reason)))
                     .collect(),
                 passed: o.passed.iter().map(|p| text_cstring(p)).collect(),
+                via: o.via.as_ref().map(|v| {
+                    (
+                        data_cstring(Some(&v.name)),
+                        data_cstring(Some(&v.public_id)),
+                    )
+                }),
             })
             .collect();
         ddorg_audit_report { report, orgs }
@@ -129,6 +137,38 @@ pub unsafe extern "C" fn ddorg_audit(
             }
             let policy = policy_arg(policy_toml)?;
             let report = audit::audit_org(client, public_id, &policy);
+            Ok(ddorg_audit_report::new(report))
+        })
+    }
+}
+
+/// Audits the org `public_id` through `client`, then every other org the client's key manages
+/// (`GET /api/v1/org`, as `ddorg_list_orgs`) through the same key, `concurrency` at a time (0
+/// for the default, 8; at most 256): `ddorg audit PUBLIC_ID --managed`. The key's org comes
+/// first, then the managed orgs in the order listed, each labelled by its listed name and naming
+/// the key's org (`ddorg_audit_report_org_via_public_id`). The Salesforce list belongs to the
+/// key's org: it is read for that org only, and the managed orgs' SFDC rules are not evaluated,
+/// saying why. A list that cannot be read makes the key's org an error in the report (exit code
+/// 9). `policy_toml` as for `ddorg_audit`; an empty `public_id` is `DDORG_ERR_INVALID_ARGUMENT`.
+/// On success `*out` is a report to free with `ddorg_audit_report_free`.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_audit_managed(
+    client: *const ddorg_client,
+    public_id: *const c_char,
+    policy_toml: *const c_char,
+    concurrency: usize,
+    out: *mut *mut ddorg_audit_report,
+    err: *mut *mut ddorg_error,
+) -> ddorg_status {
+    unsafe {
+        fallible_out(out, err, || {
+            let (client, public_id) = org_call(client, public_id)?;
+            let policy = policy_arg(policy_toml)?;
+            let mut options = FleetOptions::default();
+            if concurrency > 0 {
+                options.concurrency = concurrency;
+            }
+            let report = audit::audit_managed(client, public_id, &policy, &options)?;
             Ok(ddorg_audit_report::new(report))
         })
     }
@@ -242,6 +282,39 @@ pub unsafe extern "C" fn ddorg_audit_report_org_name(
     unsafe {
         getter(report, ptr::null(), |r| {
             r.org(i).map_or(ptr::null(), |o| opt_ptr(&o.name))
+        })
+    }
+}
+
+/// The label of the org whose key org `i` was audited through (a managed org of
+/// `ddorg_audit_managed` or of a fleet parent with `managed = true`); NULL for an org audited
+/// with keys of its own, or out of range.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_audit_report_org_via_name(
+    report: *const ddorg_audit_report,
+    i: usize,
+) -> *const c_char {
+    unsafe {
+        getter(report, ptr::null(), |r| {
+            r.org(i)
+                .and_then(|o| o.via.as_ref())
+                .map_or(ptr::null(), |v| opt_ptr(&v.0))
+        })
+    }
+}
+
+/// The public ID of the org whose key org `i` was audited through; NULL as for
+/// `ddorg_audit_report_org_via_name`.
+#[no_mangle]
+pub unsafe extern "C" fn ddorg_audit_report_org_via_public_id(
+    report: *const ddorg_audit_report,
+    i: usize,
+) -> *const c_char {
+    unsafe {
+        getter(report, ptr::null(), |r| {
+            r.org(i)
+                .and_then(|o| o.via.as_ref())
+                .map_or(ptr::null(), |v| opt_ptr(&v.1))
         })
     }
 }

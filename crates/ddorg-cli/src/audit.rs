@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ddorg_audit::{
-    apply_baseline, audit_fleet, audit_org, render_with, Baseline, Detail, FailOn, Fleet,
-    FleetOptions, Format, Policy, Progress, RenderOptions, Report,
+    apply_baseline, audit_fleet, audit_managed, audit_org, render_with, Baseline, Detail, FailOn,
+    Fleet, FleetOptions, Format, Policy, Progress, RenderOptions, Report,
 };
 use ddorg_core::{Error, ErrorKind};
 
@@ -36,6 +36,8 @@ pub struct AuditArgs {
     pub baseline: Option<String>,
     pub fail_on: Option<FailOn>,
     pub concurrency: usize,
+    /// `--managed`: PUBLIC_ID and every org its key manages.
+    pub managed: bool,
     /// `--check`: check the inputs and keys, send nothing (`audit_check.rs`).
     pub check: bool,
     /// `--detail` and `--show-passed`.
@@ -55,6 +57,7 @@ pub fn parse(words: &[&str], flags: &[(String, String)], json: bool) -> Result<A
         baseline: None,
         fail_on: None,
         concurrency: FleetOptions::default().concurrency,
+        managed: false,
         check: false,
         render: RenderOptions::default(),
     };
@@ -68,6 +71,7 @@ pub fn parse(words: &[&str], flags: &[(String, String)], json: bool) -> Result<A
             "--output" => a.output = Some(value.clone()),
             "--baseline" => a.baseline = Some(value.clone()),
             "--check" => a.check = true,
+            "--managed" => a.managed = true,
             "--format" => {
                 a.format = value.parse().map_err(|e: Error| e.message().to_string())?;
                 format_given = Some(value.as_str());
@@ -103,12 +107,33 @@ pub fn parse(words: &[&str], flags: &[(String, String)], json: bool) -> Result<A
     match (words, &a.fleet) {
         ([], Some(_)) => {}
         ([id], None) => a.public_id = Some(id.to_string()),
+        ([], None) if a.managed => {
+            return Err(
+                "--managed needs the PUBLIC_ID of the key's own organization \
+                        (`ddorg org list` lists the organizations the key sees)"
+                    .into(),
+            )
+        }
         ([], None) => return Err("audit needs a PUBLIC_ID or --fleet FLEET.toml".into()),
         ([_], Some(_)) => return Err("audit takes a PUBLIC_ID or --fleet, not both".into()),
         (more, _) => return Err(format!("audit takes one PUBLIC_ID, got {}", more.join(" "))),
     }
-    if concurrency_set && a.fleet.is_none() {
-        return Err("--concurrency only goes with --fleet".into());
+    if a.managed && a.fleet.is_some() {
+        return Err(
+            "--managed audits the organizations PUBLIC_ID's key manages; in a fleet file, \
+                    say managed = true under [defaults] or in a parent's [[orgs]] entry"
+                .into(),
+        );
+    }
+    if a.managed && a.check {
+        return Err(
+            "--check sends nothing, so it cannot list managed organizations: check the \
+                    key with `ddorg org list` instead"
+                .into(),
+        );
+    }
+    if concurrency_set && a.fleet.is_none() && !a.managed {
+        return Err("--concurrency only goes with --fleet or --managed".into());
     }
     if json {
         if let Some(other) = format_given.filter(|_| a.format != Format::Json) {
@@ -142,10 +167,24 @@ fn progress_line(p: Progress) {
     let _ = err.flush();
 }
 
+/// The fleet options of a fleet or managed audit: the concurrency, and a progress line on a
+/// terminal.
+fn fleet_options(args: &AuditArgs) -> FleetOptions {
+    let mut options = FleetOptions::default();
+    options.concurrency = args.concurrency;
+    if std::io::stderr().is_terminal() {
+        options.on_progress = Some(Arc::new(progress_line));
+    }
+    options
+}
+
 fn audit(args: &AuditArgs, opts: &Options, policy: &Policy) -> Result<Report, Error> {
     let Some(path) = &args.fleet else {
         let public_id = args.public_id.as_deref().unwrap_or_default();
         let client = crate::options::client(opts)?;
+        if args.managed {
+            return audit_managed(&client, public_id, policy, &fleet_options(args));
+        }
         return Ok(audit_org(&client, public_id, policy));
     };
     if opts.site.is_some() || opts.base_url.is_some() {
@@ -156,12 +195,8 @@ fn audit(args: &AuditArgs, opts: &Options, policy: &Policy) -> Result<Report, Er
     }
     let fleet = Fleet::from_file(Path::new(path))?;
     let configure = crate::options::configure(opts)?;
-    let mut options = FleetOptions::default();
-    options.concurrency = args.concurrency;
+    let mut options = fleet_options(args);
     options.configure = Some(Arc::new(configure));
-    if std::io::stderr().is_terminal() {
-        options.on_progress = Some(Arc::new(progress_line));
-    }
     audit_fleet(&fleet, policy, &options)
 }
 
@@ -312,6 +347,13 @@ mod tests {
                 .concurrency,
             8
         );
+        let a = parse(
+            &["abc"],
+            &flags(&[("--managed", ""), ("--concurrency", "16")]),
+            false,
+        )
+        .unwrap();
+        assert_eq!((a.managed, a.concurrency), (true, 16));
     }
 
     #[test]
@@ -320,6 +362,10 @@ mod tests {
         assert!(parse(&["a", "b"], &[], false).is_err());
         assert!(parse(&["a"], &flags(&[("--fleet", "f")]), false).is_err());
         assert!(parse(&["a"], &flags(&[("--concurrency", "4")]), false).is_err());
+        let e = parse(&[], &flags(&[("--fleet", "f"), ("--managed", "")]), false).unwrap_err();
+        assert!(e.contains("managed = true"), "{e}");
+        assert!(parse(&["a"], &flags(&[("--managed", ""), ("--check", "")]), false).is_err());
+        assert!(parse(&[], &flags(&[("--managed", "")]), false).is_err());
         assert!(parse(
             &[],
             &flags(&[("--fleet", "f"), ("--concurrency", "0")]),

@@ -424,7 +424,13 @@ pub static COMMANDS: &[Cmd] = &[
                 "--concurrency",
                 "N",
                 Values::Any,
-                "with --fleet: orgs audited at once, each with its own client [default: 8]",
+                "with --fleet or --managed: orgs audited at once [default: 8]",
+            ),
+            flag(
+                "--managed",
+                None,
+                "audit PUBLIC_ID and every organization its key manages (GET /api/v1/org), \
+                 through that key; in a fleet file, managed = true does it per organization",
             ),
             flag(
                 "--check",
@@ -447,7 +453,8 @@ pub static COMMANDS: &[Cmd] = &[
             ),
         ],
         summary: "posture audit of one organization, or of a fleet (rules in docs/audit.md)",
-        about: "Audits one organization (PUBLIC_ID) or every organization of a fleet file \
+        about: "Audits one organization (PUBLIC_ID), with --managed also every organization \
+                its key manages, or every organization of a fleet file \
                 (--fleet FLEET.toml) against the posture rules in docs/audit.md, and prints the \
                 report. --json selects the JSON report (as --format json) and reports errors as \
                 one JSON object on stderr. Exit codes of audit:\n\

@@ -601,3 +601,75 @@ fn a_key_variable_not_set_fails_that_org_only() {
         .unwrap()
         .contains("DDORG_TEST_UNSET_KEY is not set"));
 }
+
+#[test]
+fn managed_audits_every_org_the_key_manages_and_reads_salesforce_for_the_key_org_only() {
+    let fake = FakeServer::start().unwrap();
+    fake.set_orgs(&[
+        ("parent1", "Parent"),
+        ("child01", "Child one"),
+        ("child02", "Parent"),
+    ]);
+    let o = ddorg(
+        Some(&fake),
+        &["audit", "parent1", "--managed", "--concurrency", "2"],
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_stdout_has(
+        &o,
+        "== Child one (public ID child01, base URL http://127.0.0.1:",
+    );
+    assert_stdout_has(&o, "through the key of parent1 (public ID parent1)");
+    let sf = "/api/v2/integration/salesforce-incidents/organizations";
+    let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths.iter().filter(|p| *p == sf).count(), 1, "{paths:?}");
+    assert_eq!(paths[0], "/api/v1/org", "{paths:?}");
+    assert_eq!(paths.len(), 5, "{paths:?}");
+
+    let o = ddorg(Some(&fake), &["audit", "parent1", "--managed", "--json"]);
+    let report = json_stdout(&o);
+    let orgs = report["orgs"].as_array().unwrap();
+    let labels: Vec<&str> = orgs.iter().map(|o| o["name"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["parent1", "Child one", "Parent"]);
+    assert!(orgs[0].get("via").is_none());
+    for org in &orgs[1..] {
+        assert_eq!(
+            org["via"],
+            json!({"name": "parent1", "public_id": "parent1"})
+        );
+        let reasons: Vec<&str> = org["not_evaluated"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["rule"].as_str().unwrap().starts_with("DDORG-SFDC-"))
+            .map(|n| n["reason"].as_str().unwrap())
+            .collect();
+        assert!(!reasons.is_empty());
+        assert!(reasons
+            .iter()
+            .all(|r| r.contains("the Salesforce list belongs to the key's org")));
+    }
+}
+
+#[test]
+fn managed_with_a_list_the_key_may_not_read_exits_9_naming_the_call() {
+    let fake = FakeServer::start().unwrap();
+    fake.enqueue(Reply::errors(403, &["Forbidden"]));
+    let o = ddorg(
+        Some(&fake),
+        &["audit", "abcdef12345", "--managed", "--json"],
+    );
+    assert_eq!(code(&o), 9, "{}{}", stdout(&o), stderr(&o));
+    let report = json_stdout(&o);
+    assert_eq!(report["orgs"][0]["error"]["call"], "list_orgs");
+    assert_eq!(report["orgs"][0]["error"]["status"], 403);
+}
+
+#[test]
+fn managed_with_a_fleet_is_a_usage_error_that_says_what_to_write() {
+    let scratch = Scratch::new("managed-fleet");
+    let file = scratch.write("fleet.toml", "[[orgs]]\npublic_id = \"a\"\n");
+    let o = audit_fleet(&file, &["--managed"]);
+    assert_eq!(code(&o), 2);
+    assert_stderr_has(&o, "managed = true");
+}

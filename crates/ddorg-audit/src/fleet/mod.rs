@@ -1,6 +1,7 @@
 //! Fleets: `FLEET.toml` (orgs, sites, where each org's keys are) and the concurrent audit of them.
 //!
-//! This file holds what a fleet is; `parse.rs` reads fleet files and `run.rs` audits fleets.
+//! This file holds what a fleet is; `parse.rs` reads fleet files, `run.rs` audits fleets and
+//! `managed.rs` finds the managed orgs of a parent's key.
 
 use std::time::Duration;
 
@@ -8,9 +9,11 @@ use ddorg_core::{Client, ClientBuilder, Error, ErrorKind, Site, ENV_API_KEY, ENV
 
 pub use crate::keys::KeySource;
 
+mod managed;
 mod parse;
 mod run;
 
+pub use managed::audit_managed;
 pub use run::{audit_fleet, Configure, FleetOptions, OnProgress, Progress};
 
 /// The most orgs audited at once; more would only queue on Datadog's rate limits.
@@ -45,6 +48,9 @@ pub struct FleetOrg {
     /// Labels (`tags = ["prod", "eu"]`) that select the policy's `[[overrides]]` and show in
     /// reports. Defaults to none.
     pub tags: Vec<String>,
+    /// `managed = true`: audit this org, then every org its key lists as managed
+    /// (`GET /api/v1/org`) through that key (see [`audit_managed`]). Defaults to `false`.
+    pub managed: bool,
 }
 
 impl FleetOrg {
@@ -145,6 +151,7 @@ impl FleetOrg {
             max_retries: None,
             line: None,
             tags: Vec::new(),
+            managed: false,
         }
     }
 }

@@ -33,6 +33,7 @@ struct Entry {
     timeout: Option<toml::Value>,
     max_retries: Option<u32>,
     tags: Option<Vec<String>>,
+    managed: Option<bool>,
     // Accepted by the parser only to be refused with the reason (see `Fleet::from_toml_str`).
     api_key: Option<toml::Value>,
     app_key: Option<toml::Value>,
@@ -247,6 +248,7 @@ impl Fleet {
                 max_retries: e.max_retries.or(d.max_retries),
                 line: Some(line),
                 tags: e.tags().map_err(at)?,
+                managed: e.managed.or(d.managed).unwrap_or(false),
             });
         }
         Ok(Fleet { orgs, path: None })

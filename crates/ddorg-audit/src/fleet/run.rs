@@ -1,15 +1,18 @@
 //! Auditing a fleet: its orgs `concurrency` at a time, reported in fleet order.
+//!
+//! The queue holds fleet orgs (each audited with a client of its own) and orgs audited through a
+//! client already built (managed orgs through their parent's key); `managed.rs` fills it.
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use ddorg_core::{ClientBuilder, Error, Pacer};
+use ddorg_core::{Client, ClientBuilder, Error, Pacer};
 
 use super::{config, Fleet, FleetOrg, MAX_CONCURRENCY};
-use crate::audit::audit_org_at;
+use crate::audit::{audit_org_at, audit_through, location};
 use crate::policy::Policy;
-use crate::report::{OrgError, OrgReport, Report};
+use crate::report::{OrgError, OrgReport, OrgStatus, Report, Via};
 use crate::source::SourceLocation;
 use crate::stop::{not_started, stopped, Stop, StopSleeper};
 use crate::timestamp::{format_rfc3339, now, UnixSeconds};
@@ -79,24 +82,143 @@ impl fmt::Debug for FleetOptions {
     }
 }
 
-/// Audits one fleet org: builds its client (its own keys, pool and rate limits), then the audit.
-fn audit_member(
+/// What one worker audits.
+pub(super) enum Member<'a> {
+    /// An org of the fleet file, audited with a client of its own built from the file's
+    /// settings.
+    Own(&'a FleetOrg),
+    /// An org audited through a client already built.
+    Through(Through<'a>),
+}
+
+/// An org audited through a client already built: a managed org through its parent's key, or
+/// the parent of [`audit_managed`](super::audit_managed).
+pub(super) struct Through<'a> {
+    pub client: &'a Client,
+    pub name: String,
+    pub public_id: String,
+    /// The parent, for a managed org.
+    pub via: Option<Via>,
+    /// The fleet org whose key this is, for a managed org of a fleet: its tags and fleet-file
+    /// line are the managed org's.
+    pub parent: Option<&'a FleetOrg>,
+}
+
+/// A member of the queue, and why the orgs its key manages could not be listed (its error, as
+/// its audit is then incomplete, unless the audit itself failed first).
+pub(super) struct Queued<'a> {
+    pub member: Member<'a>,
+    pub list_error: Option<OrgError>,
+}
+
+impl<'a> Queued<'a> {
+    pub(super) fn new(member: Member<'a>) -> Queued<'a> {
+        Queued {
+            member,
+            list_error: None,
+        }
+    }
+}
+
+/// The concurrency the fleet functions accept, or the config error they give.
+pub(super) fn check_concurrency(concurrency: usize) -> Result<(), Error> {
+    if concurrency == 0 || concurrency > MAX_CONCURRENCY {
+        return Err(config(format!(
+            "the concurrency must be between 1 and {MAX_CONCURRENCY}, got {concurrency}"
+        )));
+    }
+    Ok(())
+}
+
+/// `work(i)` for every `i` below `n`, on `concurrency` threads, the results in order of `i`.
+pub(super) fn parallel<R: Send>(
+    n: usize,
+    concurrency: usize,
+    work: impl Fn(usize) -> R + Sync,
+) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new((0..n).map(|_| None).collect::<Vec<Option<R>>>());
+    std::thread::scope(|s| {
+        for _ in 0..concurrency.min(n) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let r = work(i);
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+            });
+        }
+    });
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    // A worker that panicked has re-raised its panic at the end of the scope: all are here.
+    results.into_iter().flatten().collect()
+}
+
+/// The client of a fleet org: its settings, the fleet's pacer, the stop flag's sleeper, then
+/// the caller's `configure`.
+pub(super) fn member_client(
     org: &FleetOrg,
+    options: &FleetOptions,
+    pacer: &Pacer,
+) -> Result<Client, Error> {
+    org.client(Some(&|b: ClientBuilder| {
+        let b = b.pacer(pacer.clone());
+        let b = match &options.stop {
+            Some(stop) => b.sleeper(StopSleeper(Arc::clone(stop))),
+            None => b,
+        };
+        match &options.configure {
+            Some(configure) => configure(b),
+            None => b,
+        }
+    }))
+}
+
+/// Audits one member of the queue; its source location is its fleet org's (or its parent's).
+fn audit_queued(
+    q: &Queued<'_>,
     path: Option<&str>,
     policy: &Policy,
     options: &FleetOptions,
     pacer: &Pacer,
     t: UnixSeconds,
 ) -> OrgReport {
-    let mut report = audit_member_at(org, policy, options, pacer, t);
-    if let (Some(path), Some(line)) = (path, org.line) {
+    let (mut report, line) = match &q.member {
+        Member::Own(org) => (audit_member(org, policy, options, pacer, t), org.line),
+        Member::Through(th) => {
+            let tags = th.parent.map_or(&[][..], |p| &p.tags[..]);
+            let mut report = if stopped(options.stop.as_ref()) {
+                let (site, base_url) = location(th.client);
+                let mut failed = OrgReport::failed(
+                    &th.name,
+                    &th.public_id,
+                    site,
+                    base_url,
+                    OrgError::from_error(&not_started(), None),
+                );
+                failed.via = th.via.clone();
+                failed
+            } else {
+                let own = policy.for_tags(tags);
+                audit_through(th.client, &th.name, &th.public_id, th.via.as_ref(), &own, t)
+            };
+            report.set_tags(tags, policy);
+            (report, th.parent.and_then(|p| p.line))
+        }
+    };
+    if let (Some(path), Some(line)) = (path, line) {
         report.source = Some(SourceLocation::new(path, line));
+    }
+    if let (None, Some(e)) = (&report.error, &q.list_error) {
+        report.status = OrgStatus::Error;
+        report.error = Some(e.clone());
     }
     report
 }
 
-/// [`audit_member`] before its source location is recorded.
-fn audit_member_at(
+/// Audits one fleet org: builds its client (its own keys, the fleet's pacer), then the audit.
+fn audit_member(
     org: &FleetOrg,
     policy: &Policy,
     options: &FleetOptions,
@@ -106,17 +228,7 @@ fn audit_member_at(
     let client = if stopped(options.stop.as_ref()) {
         Err(not_started())
     } else {
-        org.client(Some(&|b: ClientBuilder| {
-            let b = b.pacer(pacer.clone());
-            let b = match &options.stop {
-                Some(stop) => b.sleeper(StopSleeper(Arc::clone(stop))),
-                None => b,
-            };
-            match &options.configure {
-                Some(configure) => configure(b),
-                None => b,
-            }
-        }))
+        member_client(org, options, pacer)
     };
     let own = policy.for_tags(&org.tags);
     let mut report = match client {
@@ -136,6 +248,36 @@ fn audit_member_at(
     report
 }
 
+/// Audits the queue `options.concurrency` at a time, reporting progress after each org; the
+/// reports in queue order.
+pub(super) fn run_queue(
+    queue: &[Queued<'_>],
+    path: Option<&str>,
+    policy: &Policy,
+    options: &FleetOptions,
+    pacer: &Pacer,
+    t: UnixSeconds,
+) -> Vec<OrgReport> {
+    let total = queue.len();
+    let counts = Mutex::new((0usize, 0usize));
+    parallel(total, options.concurrency, |i| {
+        let report = audit_queued(&queue[i], path, policy, options, pacer, t);
+        let mut c = counts.lock().unwrap_or_else(|e| e.into_inner());
+        c.0 += 1;
+        c.1 += usize::from(report.error.is_some());
+        // Under the lock, so the calls come in order: a counter never steps back, and the last
+        // call is the one with `done == total`.
+        if let Some(cb) = &options.on_progress {
+            cb(Progress {
+                done: c.0,
+                total,
+                errors: c.1,
+            });
+        }
+        report
+    })
+}
+
 /// Audits every org of a fleet, `options.concurrency` at a time, and reports them in fleet order.
 ///
 /// Each org gets its own client, and the clients share one [`Pacer`]: orgs audited with the
@@ -146,49 +288,23 @@ fn audit_member_at(
 /// worker, one org's responses. An org that cannot be audited (a key not set, a call failing)
 /// is an error in the report; the rest are still audited. Only a concurrency of 0 or above
 /// [`MAX_CONCURRENCY`] is an error. [`FleetOptions::stop`] ends it early.
+///
+/// An org with `managed = true` is first asked for the orgs its key manages
+/// (`GET /api/v1/org`, all parents `concurrency` at a time); each listed org that is not in the
+/// fleet file (or listed by an earlier parent) is then audited through that key, right after
+/// its parent and with its tags and fleet-file line, as [`audit_managed`](super::audit_managed)
+/// does. Progress counts the orgs found.
 pub fn audit_fleet(
     fleet: &Fleet,
     policy: &Policy,
     options: &FleetOptions,
 ) -> Result<Report, Error> {
-    if options.concurrency == 0 || options.concurrency > MAX_CONCURRENCY {
-        return Err(config(format!(
-            "the concurrency must be between 1 and {MAX_CONCURRENCY}, got {}",
-            options.concurrency
-        )));
-    }
+    check_concurrency(options.concurrency)?;
     let t = options.now.unwrap_or_else(now);
-    let total = fleet.orgs.len();
-    let next = AtomicUsize::new(0);
-    let done = Mutex::new((vec![None; total], 0usize, 0usize));
     let pacer = Pacer::new();
-    std::thread::scope(|s| {
-        for _ in 0..options.concurrency.min(total) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(org) = fleet.orgs.get(i) else {
-                    break;
-                };
-                let report = audit_member(org, fleet.path(), policy, options, &pacer, t);
-                let failed = report.error.is_some();
-                let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
-                d.0[i] = Some(report);
-                d.1 += 1;
-                d.2 += usize::from(failed);
-                // Under the lock, so the calls come in order: a counter never steps back, and
-                // the last call is the one with `done == total`.
-                if let Some(cb) = &options.on_progress {
-                    cb(Progress {
-                        done: d.1,
-                        total,
-                        errors: d.2,
-                    });
-                }
-            });
-        }
-    });
-    let (reports, _, _) = done.into_inner().unwrap_or_else(|e| e.into_inner());
-    let orgs = reports.into_iter().flatten().collect();
+    let listings = super::managed::list_parents(fleet, options, &pacer);
+    let queue = super::managed::fleet_queue(fleet, &listings);
+    let orgs = run_queue(&queue, fleet.path(), policy, options, &pacer, t);
     Ok(Report::new(policy.clone(), orgs, format_rfc3339(t)))
 }
 

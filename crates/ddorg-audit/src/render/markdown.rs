@@ -328,6 +328,15 @@ struct Markdown<'a> {
 impl OrgSections for Markdown<'_> {
     fn heading(&mut self, org: &OrgReport) {
         let _ = writeln!(self.section, "\n## {}\n", md(&org.name));
+        if let Some(v) = &org.via {
+            let _ = writeln!(
+                self.section,
+                "Audited through the key of {} (public ID {}): the Salesforce list is that org's, so the \
+                 Salesforce rules need a key of this org's own.\n",
+                md(&v.name),
+                md(&v.public_id)
+            );
+        }
         if !org.tags.is_empty() {
             let tags: Vec<String> = org.tags.iter().map(|t| format!("`{}`", md(t))).collect();
             let _ = writeln!(self.section, "Tags: {}\n", tags.join(", "));

@@ -210,6 +210,9 @@ fn result(org: &OrgReport, f: &Finding, baseline_state: Option<&str>) -> Value {
     if let Some(s) = &f.subject {
         result["properties"]["subject"] = json!(s);
     }
+    if let Some(via) = &org.via {
+        result["properties"]["via"] = json!(via);
+    }
     if let Some(state) = baseline_state {
         result["baselineState"] = json!(state);
     }

@@ -76,10 +76,11 @@ fn named(severity: Severity, rule: &str, title: &str, subject: Option<&str>) -> 
 impl OrgSections for Text<'_> {
     fn heading(&mut self, org: &OrgReport) {
         let head = format!(
-            "== {} (public ID {}, {}{})",
+            "== {} (public ID {}, {}{}{})",
             printable(&org.name),
             printable(&org.public_id),
             where_of(org),
+            via_of(org),
             tags_of(org)
         );
         let _ = match &org.error {
@@ -211,6 +212,18 @@ fn rollup_text(out: &mut String, rows: &[RuleRow<'_>], show_passed: bool) {
 }
 
 /// `, tags prod, eu` (nothing without tags).
+/// `, through the key of parent (public ID id)` for a managed org (nothing for the others).
+fn via_of(org: &OrgReport) -> String {
+    match &org.via {
+        Some(v) => format!(
+            ", through the key of {} (public ID {})",
+            printable(&v.name),
+            printable(&v.public_id)
+        ),
+        None => String::new(),
+    }
+}
+
 fn tags_of(org: &OrgReport) -> String {
     if org.tags.is_empty() {
         return String::new();
