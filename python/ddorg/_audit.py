@@ -21,6 +21,7 @@ __all__ = [
     "check_fleet",
     "FleetProblem",
     "SourceLocation",
+    "Via",
     "AuditReport",
     "AuditSummary",
     "Finding",
@@ -169,6 +170,14 @@ class SourceLocation:
 
 
 @dataclass(frozen=True)
+class Via:
+    """The org whose key a managed org was audited through: its label and public ID."""
+
+    name: str
+    public_id: str
+
+
+@dataclass(frozen=True)
 class FleetProblem:
     """An org of a fleet that could not be audited as it stands (:func:`check_fleet`): its
     label, the line of its ``[[orgs]]`` table, and what is wrong (never a key)."""
@@ -198,12 +207,16 @@ class OrgAudit:
     source: Optional[SourceLocation] = None
     tags: tuple[str, ...] = ()
     fail_on: Optional[str] = None
+    #: For a managed org (``audit(..., managed=True)``, ``managed = true`` in a fleet file): the
+    #: org whose key it was audited through; ``None`` for an org audited with keys of its own.
+    via: Optional[Via] = None
 
     @classmethod
     def _from(cls, d: dict[str, Any]) -> OrgAudit:
         err = d.get("error")
         drift = d.get("drift")
         source = d.get("source")
+        via = d.get("via")
         return cls(
             name=d["name"],
             public_id=d["public_id"],
@@ -217,6 +230,7 @@ class OrgAudit:
             source=None if source is None else SourceLocation(**source),
             tags=tuple(d.get("tags", ())),
             fail_on=d.get("fail_on"),
+            via=None if via is None else Via(**via),
             drift=None
             if drift is None
             else OrgDrift(
@@ -376,10 +390,24 @@ class AuditReport:
         )
 
 
-def audit(client: Client, public_id: str, policy: Optional[Policy] = None) -> AuditReport:
+def audit(
+    client: Client,
+    public_id: str,
+    policy: Optional[Policy] = None,
+    *,
+    managed: bool = False,
+    concurrency: int = 8,
+) -> AuditReport:
     """Audits one org through ``client`` (its keys, site and options); the org is labelled by
-    its public ID. The GIL is released while the two calls run."""
-    return AuditReport(_ddorg._audit(client, public_id, policy))
+    its public ID. The GIL is released while the calls run.
+
+    With ``managed=True`` (``ddorg audit --managed``), every other org the key manages
+    (:meth:`Client.list_orgs`) is audited too, through the same key and ``concurrency`` at a
+    time, after the key's org and in the order listed: each is labelled by its listed name and
+    names the key's org in :attr:`OrgAudit.via`. The Salesforce list belongs to the key's org,
+    so the managed orgs' SFDC rules are not evaluated, the reason saying so. A list that cannot
+    be read makes the key's org an error in the report (exit code 9), not an exception."""
+    return AuditReport(_ddorg._audit(client, public_id, policy, managed, concurrency))
 
 
 def audit_fleet(

@@ -188,19 +188,47 @@ fn policy_of(policy: Option<&Bound<'_, Policy>>) -> audit::Policy {
     policy.map(|p| p.get().inner.clone()).unwrap_or_default()
 }
 
-/// `ddorg.audit`: one org through `client`; the report's JSON text.
+/// A fleet or managed audit's `concurrency`, checked as the core checks it (a Python `int` may
+/// be negative or beyond `usize`).
+fn concurrency_arg(concurrency: i64) -> PyResult<usize> {
+    usize::try_from(concurrency)
+        .ok()
+        .filter(|n| (1..=audit::MAX_CONCURRENCY).contains(n))
+        .ok_or_else(|| {
+            to_pyerr(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "the concurrency must be between 1 and {}, got {concurrency}",
+                    audit::MAX_CONCURRENCY
+                ),
+            ))
+        })
+}
+
+/// `ddorg.audit`: one org through `client` (with `managed`, and every org its key manages,
+/// `concurrency` at a time); the report's JSON text.
 #[pyfunction]
-#[pyo3(signature = (client, public_id, policy=None))]
+#[pyo3(signature = (client, public_id, policy=None, managed=false, concurrency=8))]
 pub(crate) fn _audit(
     py: Python<'_>,
     client: &Bound<'_, Client>,
     public_id: String,
     policy: Option<&Bound<'_, Policy>>,
+    managed: bool,
+    concurrency: i64,
 ) -> PyResult<String> {
     let policy = policy_of(policy);
-    let report = client
-        .get()
-        .call(py, move |c| Ok(audit::audit_org(c, &public_id, &policy)))?;
+    let concurrency = concurrency_arg(concurrency)?;
+    let report = client.get().call(py, move |c| {
+        if !managed {
+            return Ok(audit::audit_org(c, &public_id, &policy));
+        }
+        let mut options = FleetOptions::default();
+        options.concurrency = concurrency;
+        // On the main thread this runs on a worker: Ctrl-C there stops further orgs.
+        options.stop = interrupt::abandoned_flag();
+        audit::audit_managed(c, &public_id, &policy, &options)
+    })?;
     Ok(report.to_json())
 }
 
@@ -214,18 +242,7 @@ pub(crate) fn _audit_fleet(
     concurrency: i64,
 ) -> PyResult<String> {
     let policy = policy_of(policy);
-    let concurrency = usize::try_from(concurrency)
-        .ok()
-        .filter(|n| (1..=audit::MAX_CONCURRENCY).contains(n))
-        .ok_or_else(|| {
-            to_pyerr(Error::new(
-                ErrorKind::Config,
-                format!(
-                    "the concurrency must be between 1 and {}, got {concurrency}",
-                    audit::MAX_CONCURRENCY
-                ),
-            ))
-        })?;
+    let concurrency = concurrency_arg(concurrency)?;
     let fleet = py
         .detach(|| audit::Fleet::from_file(&path))
         .map_err(to_pyerr)?;
