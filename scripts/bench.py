@@ -43,6 +43,7 @@ def main() -> None:
     r.add_argument("--chart", required=True)
     r.add_argument("--build-json")
     r.add_argument("--sizes-json")
+    r.add_argument("--dist-sizes", help="scripts/dist's Markdown table of every target's artifacts")
     r.add_argument("--cc-version")
     r.add_argument("--threads", type=int, default=8)
     r.add_argument("--warmup", type=int, default=200)

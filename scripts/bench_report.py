@@ -305,6 +305,12 @@ class Report:
             for k, v in sizes.items():
                 w(f"| {k} | {v:,} bytes ({v / 1048576:.1f} MiB) |")
             w("")
+        dist_sizes = Path(a.dist_sizes) if getattr(a, "dist_sizes", None) else None
+        if dist_sizes and dist_sizes.exists():
+            w("Every target's release artifacts, as the last `scripts/dist` built them (all by zig "
+              "on x86_64 Linux; `ddorg` stripped):\n")
+            w(dist_sizes.read_text().rstrip("\n"))
+            w("")
         w("## Method\n")
         w(f"""- The Rust and C programs, `ddorg` and `ddorg-fake` are the release builds that ship:
   `scripts/build-release` (linked by zig against glibc 2.17, as `scripts/dist` packs them).
