@@ -2,8 +2,10 @@
 //! hand-written rather than a parser crate. Parsing only turns words into values; whether a
 //! value is allowed is the core's rule, checked when the client is built.
 
+use ddorg_core::suggest::did_you_mean;
+
 use crate::options::Options;
-use crate::spec::{self, Cmd, Invocation, Opt};
+use crate::spec::{self, Cmd, Invocation, Opt, Values};
 
 /// What the user asked for.
 pub enum Parsed {
@@ -56,6 +58,41 @@ fn lookup(flag: &str) -> Option<(&'static Opt, bool)> {
     }
 }
 
+/// Every option's `--long` name, global ones first: what a mistyped option is compared with.
+fn all_longs() -> impl Iterator<Item = &'static str> {
+    spec::GLOBAL_OPTIONS
+        .iter()
+        .chain(spec::COMMANDS.iter().flat_map(|c| c.options))
+        .map(|o| o.long)
+}
+
+/// A value outside a command option's closed set (`--format jsn`) is a usage error that lists the
+/// set and suggests the closest word. Letter case is the handler's business (`--fail-on HIGH` is
+/// fine).
+fn closed_value(opt: &Opt, value: Option<&str>) -> Result<(), String> {
+    let (Values::OneOf(words), Some(value)) = (opt.values, value) else {
+        return Ok(());
+    };
+    if words.iter().any(|w| w.eq_ignore_ascii_case(value)) {
+        return Ok(());
+    }
+    Err(format!(
+        "{} takes {}, got {value:?}{}",
+        opt.long,
+        one_of(words),
+        did_you_mean(value, words.iter().copied())
+    ))
+}
+
+/// `a, b or c`.
+fn one_of(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
 /// Parses the arguments after the program name. Options may come before or after the command
 /// words; `--` ends the options (for an id that starts with `-`).
 pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
@@ -86,7 +123,8 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
             ));
         }
         let Some((opt, global)) = lookup(&flag) else {
-            return Err(usage(format!("unknown option {flag}"), &[]));
+            let hint = did_you_mean(&flag, all_longs());
+            return Err(usage(format!("unknown option {flag}{hint}"), &[]));
         };
         let value = match (opt.value, inline) {
             (None, None) => None,
@@ -102,6 +140,7 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
         match (global, opt.long) {
             (true, "--help") => help = true,
             (true, "--version") => version = true,
+            // A global option's value is the core's to judge (`--tls-roots`, `--site`).
             (true, long) => opts.set(long, value).map_err(|m| usage(m, &[]))?,
             (false, _) => own.push((opt, value)),
         }
@@ -120,7 +159,7 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
     let args = positionals(cmd, &words[cmd.path.len()..])?;
     let mut own_values = Vec::new();
     for (opt, value) in own {
-        if cmd.option(opt.long).is_none() {
+        let Some(opt) = cmd.option(opt.long) else {
             let owners: Vec<String> = spec::COMMANDS
                 .iter()
                 .filter(|c| c.option(opt.long).is_some())
@@ -135,7 +174,8 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
                 ),
                 cmd.path,
             ));
-        }
+        };
+        closed_value(opt, value.as_deref()).map_err(|m| usage(m, cmd.path))?;
         own_values.push((opt.long, value));
     }
     Ok(Parsed::Run(Box::new(Invocation {
@@ -161,7 +201,8 @@ fn unknown_command(words: &[&str]) -> UsageError {
     };
     let group = spec::commands_under(&words[..1]);
     if group.is_empty() {
-        return usage(format!("unknown command `{first}`"), &[]);
+        let hint = did_you_mean(first, spec::top_words());
+        return usage(format!("unknown command `{first}`{hint}"), &[]);
     }
     let subcommands: Vec<&str> = group.iter().map(|c| c.path[1]).collect();
     let message = match words.get(1) {
@@ -170,7 +211,8 @@ fn unknown_command(words: &[&str]) -> UsageError {
             subcommands.join(", ")
         ),
         Some(sub) => format!(
-            "unknown command `ddorg {first} {sub}`; `ddorg {first}` has: {}",
+            "unknown command `ddorg {first} {sub}`{}; `ddorg {first}` has: {}",
+            did_you_mean(sub, subcommands.iter().copied()),
             subcommands.join(", ")
         ),
     };
@@ -221,9 +263,10 @@ fn positionals(cmd: &'static Cmd, given: &[String]) -> Result<Vec<String>, Usage
         if !allowed.is_empty() && !allowed.contains(&value.as_str()) {
             return Err(usage(
                 format!(
-                    "{} must be one of {}, got {value:?}",
+                    "{} must be one of {}, got {value:?}{}",
                     arg.name,
-                    allowed.join(", ")
+                    allowed.join(", "),
+                    did_you_mean(value, allowed.iter().copied())
                 ),
                 cmd.path,
             ));
@@ -365,5 +408,48 @@ mod tests {
         assert_eq!(inv.opts.append_user_agent, ["b/2"]);
         assert!(wants_json(&["x".into(), "--json".into()]));
         assert!(!wants_json(&["--".into(), "--json".into()]));
+    }
+
+    #[test]
+    fn mistyped_commands_options_and_values_get_the_closest_one() {
+        assert_eq!(
+            err(&["adit", "x"]).message,
+            "unknown command `adit` (did you mean audit?)"
+        );
+        assert_eq!(
+            err(&["org", "lsit"]).message,
+            "unknown command `ddorg org lsit` (did you mean list?); `ddorg org` has: get, list"
+        );
+        assert_eq!(
+            err(&["--sitee", "eu1", "org", "list"]).message,
+            "unknown option --sitee (did you mean --site?)"
+        );
+        assert_eq!(
+            err(&["audit", "x", "--fial-on", "high"]).message,
+            "unknown option --fial-on (did you mean --fail-on?)"
+        );
+        let e = err(&["org", "get", "x", "--format", "jsno"]);
+        assert_eq!(
+            e.message,
+            "--format takes text, json or terraform, got \"jsno\" (did you mean json?)"
+        );
+        assert_eq!(e.topic, ["org", "get"]);
+        assert_eq!(
+            err(&["completions", "zhs"]).message,
+            "SHELL must be one of bash, zsh, fish, got \"zhs\" (did you mean zsh?)"
+        );
+        let e = err(&["help", "salesforse"]);
+        assert!(
+            e.message
+                .ends_with("got \"salesforse\" (did you mean salesforce?)"),
+            "{}",
+            e.message
+        );
+        // Closed values are compared in any letter case; the handler reads them.
+        assert_eq!(
+            run(&["audit", "x", "--fail-on", "HIGH"]).value("--fail-on"),
+            Some("HIGH")
+        );
+        assert_eq!(run(&["help", "options"]).args, ["options"]);
     }
 }

@@ -105,7 +105,8 @@ pub fn completions(inv: &Invocation) -> Result<u8, Failure> {
 /// `ddorg help [COMMAND...]`.
 pub fn help(inv: &Invocation) -> Result<u8, Failure> {
     let words: Vec<&str> = inv.args.iter().map(String::as_str).collect();
-    if !words.is_empty() && crate::spec::commands_under(&words).is_empty() {
+    let options_topic = words == [crate::spec::OPTIONS_TOPIC];
+    if !words.is_empty() && !options_topic && crate::spec::commands_under(&words).is_empty() {
         eprintln!(
             "ddorg: usage error: no command `{}`\n\n{}",
             words.join(" "),

@@ -115,17 +115,51 @@ pub fn global() -> String {
     let mut out = String::from("ddorg: audit Datadog organizations\n\n");
     out.push_str("Usage: ddorg [OPTIONS] <COMMAND> [ARGS]\n\nCommands:\n");
     commands_table(&mut out, &COMMANDS.iter().collect::<Vec<_>>());
-    out.push_str("\nOptions (before or after the command):\n");
-    options_table(&mut out, GLOBAL_OPTIONS);
+    out.push('\n');
+    global_names(&mut out);
     let _ = write!(out, "\n{KEYS}\n{EXIT_CODES}");
     out.push_str("\nRun `ddorg <COMMAND> --help` for a command's arguments and options.\n");
     out
 }
 
-/// The help of a command, or of the group of commands the words start (`org`).
+/// The global options by name, wrapped, and where they are explained: what the global help and
+/// every command's help show instead of repeating the whole table.
+fn global_names(out: &mut String) {
+    let names: Vec<String> = GLOBAL_OPTIONS
+        .iter()
+        .map(|o| match o.short {
+            Some(c) => format!("{} (-{c})", o.long),
+            None => o.long.to_string(),
+        })
+        .collect();
+    let text = format!(
+        "Global options (before or after the command; `ddorg help options` explains them): {}",
+        names.join(", ")
+    );
+    for line in wrap(&text, 96) {
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+/// `ddorg help options`: every global option, the one place they are listed in full.
+pub fn options() -> String {
+    let mut out = String::from(
+        "ddorg: the global options, taken by every command, before or after the command words\n\n",
+    );
+    out.push_str("Options:\n");
+    options_table(&mut out, GLOBAL_OPTIONS);
+    let _ = write!(out, "\n{KEYS}");
+    out
+}
+
+/// The help of a command, or of the group of commands the words start (`org`), or of the global
+/// options (`options`).
 pub fn topic(words: &[&str]) -> String {
     if words.is_empty() {
         return global();
+    }
+    if words == [spec::OPTIONS_TOPIC] {
+        return options();
     }
     match spec::find(words).filter(|c| c.path.len() == words.len()) {
         Some(cmd) => command(cmd),
@@ -168,8 +202,8 @@ pub fn command(cmd: &Cmd) -> String {
         out.push_str("\nOptions:\n");
         options_table(&mut out, cmd.options);
     }
-    out.push_str("\nGlobal options:\n");
-    options_table(&mut out, GLOBAL_OPTIONS);
+    out.push('\n');
+    global_names(&mut out);
     out
 }
 
@@ -219,20 +253,39 @@ mod tests {
     }
 
     #[test]
-    fn global_help_lists_every_command_and_site() {
+    fn global_help_lists_every_command_and_names_every_global_option() {
         let h = global();
         for cmd in COMMANDS {
             assert!(h.contains(&synopsis(cmd)), "{h}");
         }
-        for site in ddorg_core::Site::ALL {
-            assert!(h.contains(site.as_str()), "{h}");
+        for o in GLOBAL_OPTIONS {
+            assert!(h.contains(o.long), "{h}");
+            assert!(!h.contains(o.help), "explained only in `help options`: {h}");
         }
         assert!(h.contains("Exit codes"));
     }
 
     #[test]
+    fn help_options_explains_every_global_option_and_lists_every_site() {
+        let h = topic(&["options"]);
+        for o in GLOBAL_OPTIONS {
+            assert!(h.contains(o.long), "{h}");
+            let start: Vec<&str> = o.help.split_whitespace().take(3).collect();
+            assert!(h.contains(&start.join(" ")), "{h}");
+        }
+        for site in ddorg_core::Site::ALL {
+            assert!(h.contains(site.as_str()), "{h}");
+        }
+        for cmd in COMMANDS {
+            let c = command(cmd);
+            assert!(!c.contains(GLOBAL_OPTIONS[0].help), "{c}");
+            assert!(c.contains("`ddorg help options`"), "{c}");
+        }
+    }
+
+    #[test]
     fn lines_stay_within_100_columns() {
-        for text in COMMANDS.iter().map(command).chain([global()]) {
+        for text in COMMANDS.iter().map(command).chain([global(), options()]) {
             for line in text.lines() {
                 assert!(line.chars().count() <= 100, "{line}");
             }

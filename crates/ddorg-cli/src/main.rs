@@ -6,6 +6,7 @@ mod audit_check;
 mod commands;
 mod completions;
 mod demo;
+mod fake;
 mod help;
 mod logger;
 mod options;

@@ -16,6 +16,8 @@ pub enum Values {
     OneOf(&'static [&'static str]),
     /// A Datadog site (the core's list).
     Sites,
+    /// What `ddorg help` explains: a command's first word, or `options`.
+    HelpTopics,
     /// A path on disk (shells complete file names).
     #[allow(
         dead_code,
@@ -30,6 +32,11 @@ impl Values {
         match self {
             Values::OneOf(words) => words.to_vec(),
             Values::Sites => ddorg_core::Site::ALL.iter().map(|s| s.as_str()).collect(),
+            Values::HelpTopics => {
+                let mut words = top_words();
+                words.push(OPTIONS_TOPIC);
+                words
+            }
             Values::Any | Values::File => Vec::new(),
         }
     }
@@ -466,6 +473,90 @@ pub static COMMANDS: &[Cmd] = &[
         run: crate::audit::command,
     },
     Cmd {
+        path: &["fake"],
+        args: &[],
+        options: &[
+            valued(
+                "--port",
+                "N",
+                Values::Any,
+                "the port to listen on, on 127.0.0.1 [default: 0, any free port]",
+            ),
+            flag(
+                "--tls",
+                None,
+                "serve HTTPS (https://localhost:PORT) with a certificate issued by a CA \
+                 generated at start (see --tls-ca-out)",
+            ),
+            valued(
+                "--tls-cert",
+                "CERT",
+                Values::OneOf(&["valid", "expired", "wrong-host", "self-signed"]),
+                "the certificate HTTPS serves (implies --tls) [default: valid]",
+            ),
+            valued(
+                "--tls-ca-out",
+                "PATH",
+                Values::File,
+                "write the CA (PEM) there, for --ca-bundle or DDORG_CA_BUNDLE",
+            ),
+            valued(
+                "--latency",
+                "MS",
+                Values::Any,
+                "hold back every flight the server sends by MS milliseconds, one simulated \
+                 round trip (a new TLS connection costs 3) [default: 0]",
+            ),
+            valued(
+                "--rate-limit",
+                "[ENDPOINT=]LIMIT/PERIOD",
+                Values::Any,
+                "rate-limit like Datadog, per API key: LIMIT requests per PERIOD seconds, then \
+                 429; for every endpoint or one of org_get, org_list, salesforce_orgs \
+                 (repeatable) [default: no limit]",
+            ),
+            valued(
+                "--fleet",
+                "N",
+                Values::Any,
+                "serve N simulated orgs, each with its own keys and posture; the first org's \
+                 keys manage every other",
+            ),
+            flag(
+                "--fleet-faults",
+                None,
+                "with --fleet: one org each with revoked keys, deleted, rate-limited, slow, and \
+                 without integrations_read",
+            ),
+            valued(
+                "--write-fleet",
+                "FLEET.toml",
+                Values::File,
+                "with --fleet: write the fleet file for `ddorg audit --fleet` (keys beside it, \
+                 mode 0600)",
+            ),
+            flag(
+                "--no-record",
+                None,
+                "keep no request log (for long benchmarks)",
+            ),
+            flag(
+                "--exit-on-eof",
+                None,
+                "stop when stdin reaches end of file (for scripts)",
+            ),
+        ],
+        summary: "run a fake Datadog to try ddorg against (the one the tests use)",
+        about: "Runs a fake Datadog on 127.0.0.1 that answers both endpoints (and GET \
+                /api/v1/org) with Datadog's documented example bodies, for any non-empty keys, \
+                prints `PORT <n>` on stdout once listening and, on stderr, the environment that \
+                points ddorg at it. Tests script it through its control API under /_fake/ \
+                (see the ddorg-fake crate docs). With --fleet N it serves N orgs and --write-fleet writes the \
+                fleet file to audit them. It runs until stopped (Ctrl-C), or with --exit-on-eof \
+                until stdin ends.",
+        run: crate::fake::run,
+    },
+    Cmd {
         path: &["completions"],
         args: &[Arg {
             name: "SHELL",
@@ -486,10 +577,10 @@ pub static COMMANDS: &[Cmd] = &[
         path: &["help"],
         args: &[Arg {
             name: "COMMAND",
-            help: "the command to explain, e.g. `org get`",
+            help: "the command to explain, e.g. `org get`, or `options` for the global options",
             required: false,
             many: true,
-            values: Values::Any,
+            values: Values::HelpTopics,
         }],
         options: &[],
         summary: "this help, or a command's",
@@ -497,6 +588,20 @@ pub static COMMANDS: &[Cmd] = &[
         run: commands::help,
     },
 ];
+
+/// The first word of every command, once each, in the order help lists them.
+pub fn top_words() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for c in COMMANDS {
+        if !out.contains(&c.path[0]) {
+            out.push(c.path[0]);
+        }
+    }
+    out
+}
+
+/// `ddorg help options`: the global options, listed there once rather than in every command's help.
+pub const OPTIONS_TOPIC: &str = "options";
 
 /// Every command whose path starts with `prefix`.
 pub fn commands_under(prefix: &[&str]) -> Vec<&'static Cmd> {

@@ -224,7 +224,18 @@ fn usage_and_config_errors_exit_2_and_say_why() {
     );
     for (args, needle) in [
         (vec!["audit"], "PUBLIC_ID or --fleet"),
-        (vec!["audit", "abc", "--format", "xml"], "unknown format"),
+        (
+            vec!["audit", "abc", "--format", "xml"],
+            "--format takes text, json, sarif, markdown or terraform, got \"xml\"",
+        ),
+        (
+            vec!["audit", "abc", "--format", "srif"],
+            "got \"srif\" (did you mean sarif?)",
+        ),
+        (
+            vec!["audit", "abc", "--fail-on", "hihg"],
+            "got \"hihg\" (did you mean high?)",
+        ),
         (vec!["audit", "abc", "--fail-on", "sometimes"], "never"),
         (
             vec!["audit", "abc", "--policy", typo.to_str().unwrap()],
@@ -248,7 +259,7 @@ fn usage_and_config_errors_exit_2_and_say_why() {
         ),
         (
             vec!["org", "get", "abc", "--format", "sarif"],
-            "expected text, json or terraform",
+            "--format takes text, json or terraform, got \"sarif\"",
         ),
         (
             vec!["org", "get", "abc", "--json", "--format", "terraform"],

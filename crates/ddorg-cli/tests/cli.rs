@@ -435,7 +435,7 @@ fn completions_complete_commands_subcommands_options_and_values_in_bash() {
     };
     assert_eq!(
         complete("ddorg "),
-        "org salesforce demo audit completions help"
+        "org salesforce demo audit fake completions help"
     );
     assert_eq!(
         complete("ddorg audit --format "),
@@ -445,6 +445,15 @@ fn completions_complete_commands_subcommands_options_and_values_in_bash() {
     assert_eq!(complete("ddorg org "), "get list");
     assert_eq!(complete("ddorg --site datadoghq.eu salesforce "), "list");
     assert_eq!(complete("ddorg completions "), "bash zsh fish");
+    assert_eq!(
+        complete("ddorg help "),
+        "org salesforce demo audit fake completions help options"
+    );
+    assert_eq!(complete("ddorg help op"), "options");
+    assert_eq!(
+        complete("ddorg fake --tls-cert "),
+        "valid expired wrong-host self-signed"
+    );
     assert_eq!(complete("ddorg --site datadoghq.e"), "datadoghq.eu");
     assert_eq!(complete("ddorg demo --f"), "--fake");
     assert_eq!(complete("ddorg org get --f"), "--format");
@@ -481,6 +490,7 @@ fn completions_complete_commands_subcommands_options_and_values_in_bash() {
         for (line, want) in [
             ("ddorg org ", "get list"),
             ("ddorg completions ", "bash fish zsh"),
+            ("ddorg help op", "options"),
             ("ddorg --site datadoghq.e", "datadoghq.eu"),
         ] {
             let mut child = Command::new("fish")

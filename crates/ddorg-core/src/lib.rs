@@ -78,6 +78,7 @@ mod reuse;
 mod secret;
 mod shared_pool;
 mod site;
+pub mod suggest;
 pub mod text;
 mod tls;
 mod tls_cache;

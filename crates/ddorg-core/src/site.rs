@@ -135,10 +135,14 @@ impl FromStr for Site {
             .copied()
             .find(|site| site.as_str() == s || site.region().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
+                let names = Site::ALL
+                    .iter()
+                    .flat_map(|site| [site.as_str(), site.region()]);
                 Error::new(
                     ErrorKind::Config,
                     format!(
-                        "unknown Datadog site {value:?}; valid sites are: {}",
+                        "unknown Datadog site {value:?}{}; valid sites are: {}",
+                        crate::suggest::did_you_mean(s, names),
                         Site::valid_list()
                     ),
                 )
@@ -188,5 +192,26 @@ mod tests {
         assert!(err.to_string().contains("datadoghq.moon"));
         assert!(err.to_string().contains("us5.datadoghq.com"));
         assert!(err.to_string().contains("us2.ddog-gov.com (US2-FED)"));
+    }
+
+    #[test]
+    fn a_mistyped_site_gets_the_closest_name_or_domain() {
+        for (typed, meant) in [
+            ("datadoghq.cm", "datadoghq.com"),
+            ("https://app.datadoghq.ue", "datadoghq.eu"),
+            ("us3.datadog.com", "us3.datadoghq.com"),
+            ("eu", "EU1"),
+            ("US1FED", "US1-FED"),
+        ] {
+            let err = typed.parse::<Site>().unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!(
+                    "unknown Datadog site {typed:?} (did you mean {meant}?); "
+                )),
+                "{err}"
+            );
+        }
+        let err = "mars".parse::<Site>().unwrap_err().to_string();
+        assert!(!err.contains("did you mean"), "{err}");
     }
 }

@@ -53,7 +53,10 @@ impl std::str::FromStr for TlsRoots {
             "system" => Ok(TlsRoots::System),
             _ => Err(Error::new(
                 ErrorKind::Config,
-                format!("unknown TLS roots {s:?}: expected \"bundled\" or \"system\""),
+                format!(
+                    "unknown TLS roots {s:?}{}: expected \"bundled\" or \"system\"",
+                    crate::suggest::did_you_mean(s.trim(), ["bundled", "system"])
+                ),
             )),
         }
     }

@@ -91,6 +91,7 @@
 #![deny(missing_docs)]
 
 mod base64;
+pub mod cli;
 mod connection;
 mod control;
 mod fleet;
@@ -131,6 +132,9 @@ const _: () = {
 /// The text is `src/examples/org.json`, which the Python tests read too.
 pub const ORG_EXAMPLE: &str = include_str!("examples/org.json");
 
+/// The public ID of [`ORG_EXAMPLE`]'s organization.
+pub const EXAMPLE_PUBLIC_ID: &str = "abcdef12345";
+
 /// The 200 body of `GET /api/v1/org` served by default: [`ORG_EXAMPLE`]'s organization
 /// alone, `{"orgs":[{...}]}` (a key of an org that manages no child org).
 ///
@@ -143,3 +147,12 @@ pub const ORG_LIST_EXAMPLE: &str = include_str!("examples/org_list.json");
 ///
 /// The text is `src/examples/salesforce.json`, which the Python tests read too.
 pub const SALESFORCE_EXAMPLE: &str = include_str!("examples/salesforce.json");
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_example_public_id_is_the_example_orgs() {
+        let org: serde_json::Value = serde_json::from_str(super::ORG_EXAMPLE).unwrap();
+        assert_eq!(org["org"]["public_id"], super::EXAMPLE_PUBLIC_ID);
+    }
+}
