@@ -3,9 +3,22 @@
 //! Run against your account:   DD_API_KEY=… DD_APP_KEY=… DD_SITE=datadoghq.eu \
 //!                             cargo run -p ddorg-core --example quickstart -- <PUBLIC_ID>
 //! Run against the local fake: cargo run -p ddorg-core --example quickstart -- --fake
+use std::process::ExitCode;
+
 use ddorg_core::{Client, ErrorKind};
 
-fn main() -> Result<(), ddorg_core::Error> {
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // The message says what failed and how to fix it; `{e:?}` would print Rust's internals.
+            eprintln!("error ({}): {e}", e.kind());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), ddorg_core::Error> {
     let arg = std::env::args().nth(1).unwrap_or_else(|| "--fake".into());
     let _fake; // keeps the fake server alive while we use it
     let (client, public_id) = if arg == "--fake" {
@@ -62,9 +75,8 @@ fn main() -> Result<(), ddorg_core::Error> {
                 );
             }
         }
-        Err(e) if e.kind() == ErrorKind::Forbidden => {
-            eprintln!("this key lacks integrations_read: {e}");
-        }
+        // The message names the permission the key lacks (integrations_read).
+        Err(e) if e.kind() == ErrorKind::Forbidden => eprintln!("no Salesforce orgs: {e}"),
         Err(e) => return Err(e),
     }
     Ok(())

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use ddorg_core::suggest::did_you_mean;
 use ddorg_core::{Error, ErrorKind};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -61,7 +62,10 @@ impl FromStr for Severity {
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Config,
-                    format!("unknown severity {s:?}: expected critical, high, medium, low or info"),
+                    format!(
+                        "unknown severity {s:?}{}: expected critical, high, medium, low or info",
+                        did_you_mean(s.trim(), Severity::ALL.map(Severity::as_str))
+                    ),
                 )
             })
     }
@@ -132,7 +136,14 @@ impl FromStr for FailOn {
             Error::new(
                 ErrorKind::Config,
                 format!(
-                    "unknown fail_on {s:?}: expected critical, high, medium, low, info or never"
+                    "unknown fail_on {s:?}{}: expected critical, high, medium, low, info or never",
+                    did_you_mean(
+                        s.trim(),
+                        Severity::ALL
+                            .map(Severity::as_str)
+                            .into_iter()
+                            .chain(["never"])
+                    )
                 ),
             )
         })

@@ -271,9 +271,9 @@ pub fn run(args: &AuditArgs, opts: &Options) -> u8 {
     report.exit_code()
 }
 
-/// `ddorg demo`'s fleet audit: a small simulated fleet on its own fake, audited as
-/// `ddorg audit --fleet` would, one line per org.
-pub fn demo() -> Result<(), Error> {
+/// The demo's fleet audit: one simulated org per posture, audited through a fleet file written
+/// for the fake and removed afterwards. Returns the report and each org's posture name.
+pub fn demo_report() -> Result<(Report, Vec<&'static str>), Error> {
     let io = |e: std::io::Error| Error::new(ErrorKind::Network, format!("demo fleet: {e}"));
     let fake = ddorg_fake::FakeServer::start().map_err(io)?;
     let simulated = ddorg_fake::Fleet::generate(ddorg_fake::POSTURES.len());
@@ -288,34 +288,43 @@ pub fn demo() -> Result<(), Error> {
         .and_then(|()| Fleet::from_file(&path))
         .and_then(|fleet| audit_fleet(&fleet, &Policy::default(), &FleetOptions::default()));
     let _ = std::fs::remove_dir_all(&dir);
-    let report = report?;
-    for (org, sim) in report.orgs.iter().zip(simulated.orgs()) {
+    let postures = simulated.orgs().iter().map(|o| o.posture).collect();
+    Ok((report?, postures))
+}
+
+/// The demo's fleet audit as text: one line per org, then the exit code it would give.
+pub fn demo_text(report: &Report, postures: &[&str]) -> String {
+    let mut out = String::new();
+    for (org, posture) in report.orgs.iter().zip(postures) {
         let worst = org.findings.iter().map(|f| f.severity).max();
         if let Some(e) = &org.error {
-            println!("{:<9} could not be audited: {}", org.name, e.message);
+            out.push_str(&format!(
+                "{:<9} could not be audited: {}\n",
+                org.name, e.message
+            ));
             continue;
         }
-        println!(
-            "{:<9} {:<19} {:>2} finding(s){}, {:>2} not evaluated, {:>2} passed",
+        out.push_str(&format!(
+            "{:<9} {:<19} {:>2} finding(s){}, {:>2} not evaluated, {:>2} passed\n",
             org.name,
-            format!("({})", sim.posture),
+            format!("({posture})"),
             org.findings.len(),
             worst.map(|s| format!(" (worst: {s})")).unwrap_or_default(),
             org.not_evaluated.len(),
             org.passed.len()
-        );
+        ));
     }
     let s = &report.summary;
-    println!(
-        "exit code {} ({}); `ddorg audit --fleet FLEET.toml --format json|sarif|markdown` for the full report",
+    out.push_str(&format!(
+        "exit code {} ({}); `ddorg audit --fleet FLEET.toml --format json|sarif|markdown` for the full report\n",
         s.exit_code,
         if s.failing_findings > 0 {
             format!("{} finding(s) at or above {}", s.failing_findings, s.fail_on)
         } else {
             "nothing at or above the threshold".into()
         }
-    );
-    Ok(())
+    ));
+    out
 }
 
 #[cfg(test)]

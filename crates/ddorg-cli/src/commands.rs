@@ -38,7 +38,8 @@ fn org_format(format: Option<&str>, json: bool) -> Result<OrgFormat, Failure> {
         Some("terraform" | "tf") => OrgFormat::Terraform,
         Some(other) => {
             return Err(Failure::Usage(format!(
-                "unknown format {other:?}: expected text, json or terraform"
+                "unknown format {other:?}{}: expected text, json or terraform",
+                ddorg_core::suggest::did_you_mean(other, ["text", "json", "terraform"])
             )))
         }
     };

@@ -66,17 +66,22 @@ fn print_json(err: &JsonError<'_>) {
     eprintln!("{}", serde_json::to_string(err).unwrap_or_default());
 }
 
+/// The `--json` form of a failed call's error.
+pub fn json_error(e: &Error) -> JsonError<'_> {
+    JsonError {
+        kind: e.kind().as_str(),
+        status: e.status(),
+        errors: e.errors(),
+        attempts: e.attempts(),
+        rate_limit: e.rate_limit(),
+        message: message(e),
+    }
+}
+
 /// Prints a failed call's error in the asked format and returns its exit code.
 pub fn error(e: &Error, json: bool) -> u8 {
     if json {
-        print_json(&JsonError {
-            kind: e.kind().as_str(),
-            status: e.status(),
-            errors: e.errors(),
-            attempts: e.attempts(),
-            rate_limit: e.rate_limit(),
-            message: message(e),
-        });
+        print_json(&json_error(e));
     } else {
         eprintln!("{}", error_line(e));
     }

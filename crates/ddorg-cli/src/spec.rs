@@ -375,7 +375,8 @@ pub static COMMANDS: &[Cmd] = &[
         about: "Runs both calls, a retried 503 and a typed 404 against a fake Datadog started \
                 in-process. When DD_API_KEY and DD_APP_KEY are set (and --fake is not given) it \
                 runs against your site (or --base-url) instead. Exits with the code of the first \
-                call that should have succeeded and did not.",
+                call that should have succeeded and did not. With --json, the whole run is one \
+                JSON object: each step's response as received, or its error as --json reports it.",
         run: crate::demo::run,
     },
     Cmd {

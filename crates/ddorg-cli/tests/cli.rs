@@ -521,6 +521,86 @@ fn completions_complete_commands_subcommands_options_and_values_in_bash() {
 }
 
 #[test]
+fn verbose_logs_are_sentences_not_rust_debug_output() {
+    let scratch = Scratch::new("verbose");
+    let fake = FakeServer::start().unwrap();
+    let ca = scratch.write(
+        "ca.pem",
+        &FakeServer::start_tls().unwrap().ca_pem().unwrap(),
+    );
+    fake.enqueue(Reply::errors(503, &["Unavailable"]));
+    let o = ddorg(
+        Some(&fake),
+        &[
+            "-v",
+            "--ca-bundle",
+            ca.to_str().unwrap(),
+            "org",
+            "get",
+            "abc",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "trusted roots: the CA bundle {} (from the CA bundle option); proxy: none",
+            ca.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("HTTP 200 in "), "{err}");
+    assert!(err.contains("retrying after server in "), "{err}");
+    for debug in ["Some(", "None", " { ", "}", "ms)", "µs"] {
+        assert!(!err.contains(debug), "{debug:?} in {err}");
+    }
+}
+
+#[test]
+fn demo_json_is_one_json_object_with_each_response_as_received_and_each_error_as_json() {
+    let o = keyless(&["demo", "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let demo: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    assert_eq!(demo["against"], "fake");
+    let steps = demo["steps"].as_array().unwrap();
+    let example: serde_json::Value = serde_json::from_str(ddorg_fake::ORG_EXAMPLE).unwrap();
+    assert_eq!(steps[0]["response"], example);
+    assert_eq!(steps[0]["rate_limit"]["remaining"], 999);
+    let salesforce: serde_json::Value =
+        serde_json::from_str(ddorg_fake::SALESFORCE_EXAMPLE).unwrap();
+    assert_eq!(steps[1]["response"], salesforce);
+    assert_eq!(steps[2]["attempts"], 2);
+    assert_eq!(steps[3]["error"]["kind"], "not_found");
+    assert_eq!(steps[3]["error"]["errors"][0], "Organization not found");
+    assert_eq!(steps[3]["exit_code"], 3);
+    assert_eq!(demo["requests_received"], 5);
+    let report = &steps[4]["report"];
+    assert_eq!(
+        report["orgs"].as_array().unwrap().len(),
+        ddorg_fake::POSTURES.len()
+    );
+
+    // Live, with a key the site refuses: every error as JSON and the first failure's exit code.
+    let fake = FakeServer::start().unwrap();
+    fake.enqueue(Reply::errors(403, &["Forbidden"]).repeat(10));
+    let o = ddorg(Some(&fake), &["demo", "--json", "--public-id", "abc"]);
+    assert_eq!(code(&o), 3, "{}", stdout(&o));
+    let demo: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(demo["against"], "site");
+    assert_eq!(demo["exit_code"], 3);
+    let steps = demo["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 3);
+    for step in steps {
+        assert_eq!(step["error"]["kind"], "forbidden", "{step}");
+    }
+    assert!(steps[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("integrations_read permission"));
+}
+
+#[test]
 fn demo_fake_uses_the_embedded_fake_even_with_keys_set() {
     let o = ddorg(None, &["demo", "--fake"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));

@@ -35,6 +35,15 @@ const ORG_PATH: &str = "/api/v1/org/{public_id}";
 const ORG_LIST_PATH: &str = "/api/v1/org";
 const SALESFORCE_ORGS_PATH: &str = "/api/v2/integration/salesforce-incidents/organizations";
 
+/// The permission an endpoint documents its application key needs, named in a 403's message so
+/// that the fix is in the error. `GET /api/v1/org` and `/api/v1/org/{public_id}` document none.
+fn required_permission(endpoint: &str) -> Option<&'static str> {
+    match endpoint {
+        SALESFORCE_ORGS_PATH => Some("integrations_read"),
+        _ => None,
+    }
+}
+
 /// A client for Datadog's organization endpoints.
 ///
 /// Cheap to clone (an `Arc` inside) and `Send + Sync`: share one across threads, and its pool of
@@ -292,6 +301,11 @@ impl Client {
     /// fake.enqueue(Reply::errors(403, &["Forbidden"]));
     /// let err = client.list_salesforce_organizations().unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::Forbidden);
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "forbidden (HTTP 403): Forbidden (GET /api/v2/integration/salesforce-incidents/\
+    ///      organizations needs an application key with the integrations_read permission)"
+    /// );
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn list_salesforce_organizations(
@@ -341,8 +355,24 @@ impl Client {
     }
 
     /// Runs one GET of `endpoint` (its path template, which names its rate limit) with retries,
-    /// paced by the rate limit, all within the overall deadline.
+    /// paced by the rate limit, all within the overall deadline. A 403 names the permission the
+    /// endpoint needs.
     fn get<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        path: &str,
+    ) -> Result<Response<T>, Error> {
+        self.get_with_retries(endpoint, path).map_err(|e| {
+            match (e.kind(), required_permission(endpoint)) {
+                (ErrorKind::Forbidden, Some(permission)) => e.with_fix(&format!(
+                    "GET {endpoint} needs an application key with the {permission} permission"
+                )),
+                _ => e,
+            }
+        })
+    }
+
+    fn get_with_retries<T: DeserializeOwned>(
         &self,
         endpoint: &'static str,
         path: &str,
@@ -380,7 +410,7 @@ impl Client {
             match outcome {
                 Ok((value, status, rate_limit)) => {
                     slot.finish(rate_limit.as_ref(), true);
-                    log::debug!(target: LOG_TARGET, "GET {path}: HTTP {status} in {:.1?}", started.elapsed());
+                    log::debug!(target: LOG_TARGET, "GET {path}: HTTP {status} in {}", crate::error::elapsed(started.elapsed()));
                     return Ok(Response {
                         value,
                         status,
@@ -391,16 +421,16 @@ impl Client {
                 Err(err) => {
                     slot.finish(err.rate_limit(), err.status().is_some());
                     let err = err.with_attempts(attempts);
-                    log::debug!(target: LOG_TARGET, "GET {path}: {err} after {:.1?}", started.elapsed());
+                    log::debug!(target: LOG_TARGET, "GET {path}: {err} after {}", crate::error::elapsed(started.elapsed()));
                     let Some(delay) = inner.retry.delay_after(&err, retry) else {
                         return Err(err);
                     };
                     retry += 1;
                     if Instant::now() + delay >= deadline {
-                        log::info!(target: LOG_TARGET, "GET {path}: not retrying {}: a {delay:.0?} wait would pass the {:?} deadline", err.kind(), inner.timeout);
+                        log::info!(target: LOG_TARGET, "GET {path}: not retrying {}: a {} wait would pass the {} deadline", err.kind(), crate::error::seconds(delay), crate::error::seconds(inner.timeout));
                         return Err(err);
                     }
-                    log::info!(target: LOG_TARGET, "GET {path}: retrying after {} in {delay:.0?} (retry {retry} of {})", err.kind(), inner.retry.retries());
+                    log::info!(target: LOG_TARGET, "GET {path}: retrying after {} in {} (retry {retry} of {})", err.kind(), crate::error::seconds(delay), inner.retry.retries());
                     if inner.sleeper.sleep(delay).is_break() {
                         log::info!(target: LOG_TARGET, "GET {path}: retry wait interrupted");
                         return Err(err);

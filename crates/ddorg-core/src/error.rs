@@ -242,6 +242,12 @@ impl Error {
         self
     }
 
+    /// Adds how to fix it to the message: `forbidden (HTTP 403): Forbidden (the fix)`.
+    pub(crate) fn with_fix(mut self, fix: &str) -> Error {
+        self.details.message = format!("{} ({fix})", self.details.message);
+        self
+    }
+
     pub(crate) fn with_errors(mut self, errors: Vec<String>) -> Error {
         self.details.errors = errors;
         self
@@ -385,6 +391,15 @@ pub(crate) fn seconds(d: Duration) -> String {
     }
 }
 
+/// `1.3 ms`, `250 ms`, `1.25 s`: how long something took, for logs (never Rust's `Debug` form).
+pub(crate) fn elapsed(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
+    }
+}
+
 impl ErrorKind {
     fn describe(self) -> &'static str {
         match self {
@@ -447,6 +462,13 @@ mod tests {
         assert_eq!(e.to_string(), "forbidden (HTTP 403): Forbidden; bad key");
         assert_eq!(e.status(), Some(403));
         assert_eq!(e.kind(), ErrorKind::Forbidden);
+    }
+
+    #[test]
+    fn elapsed_times_read_as_people_write_them() {
+        assert_eq!(elapsed(Duration::from_micros(1_300)), "1.3 ms");
+        assert_eq!(elapsed(Duration::from_millis(250)), "250.0 ms");
+        assert_eq!(elapsed(Duration::from_millis(1_250)), "1.25 s");
     }
 
     #[test]

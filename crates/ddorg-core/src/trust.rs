@@ -81,6 +81,21 @@ pub(crate) enum TrustSource {
     },
 }
 
+/// As `-v` logs it: what a person needs to know about the roots, never a Rust `Debug` form.
+impl std::fmt::Display for TrustSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TrustSource::Bundled => f.write_str("the Mozilla roots built in"),
+            TrustSource::System => f.write_str("this machine's trust store"),
+            TrustSource::File { path, from } => write!(
+                f,
+                "the CA bundle {} (from {from})",
+                crate::text::escape_controls(&path.to_string_lossy())
+            ),
+        }
+    }
+}
+
 /// Resolves the settings (the builder's, then `DDORG_CA_BUNDLE`, then `SSL_CERT_FILE`) and gives
 /// the TLS configuration for those roots, shared with every other client of the process that
 /// trusts the same ones (see tls_cache.rs). A bundle that cannot be read, or holds no usable

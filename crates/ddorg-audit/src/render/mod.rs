@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+use ddorg_core::suggest::did_you_mean;
 use ddorg_core::{Error, ErrorKind};
 
 use crate::report::Report;
@@ -73,7 +74,8 @@ impl FromStr for Format {
                 return Err(Error::new(
                     ErrorKind::Config,
                     format!(
-                        "unknown format {s:?}: expected text, json, sarif, markdown or terraform"
+                        "unknown format {s:?}{}: expected text, json, sarif, markdown or terraform",
+                        did_you_mean(s, ["text", "json", "sarif", "markdown", "terraform"])
                     ),
                 ))
             }

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use ddorg_core::suggest::did_you_mean;
 use ddorg_core::{Error, ErrorKind};
 
 /// Which orgs the text and Markdown reports of a fleet detail, after the per-rule rollup.
@@ -49,7 +50,10 @@ impl FromStr for Detail {
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Config,
-                    format!("unknown detail {s:?}: expected summary or full"),
+                    format!(
+                        "unknown detail {s:?}{}: expected summary or full",
+                        did_you_mean(s, Detail::ALL.map(Detail::as_str))
+                    ),
                 )
             })
     }

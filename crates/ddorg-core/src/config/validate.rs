@@ -29,7 +29,7 @@ impl ClientBuilder {
         let target = Target::of(&base.url);
         let proxy = crate::proxy::choose(&self.proxy, &target.host, base.loopback)?;
         let (tls, trust) = crate::trust::tls_config(&self.trust)?;
-        log::debug!(target: crate::LOG_TARGET, "trusted roots: {trust:?}; proxy: {:?}", proxy.as_ref().map(|p| &p.shown));
+        log::debug!(target: crate::LOG_TARGET, "trusted roots: {trust}; proxy: {}", proxy.as_ref().map_or("none", |p| p.shown.as_str()));
         Ok(Validated {
             base,
             api_key,

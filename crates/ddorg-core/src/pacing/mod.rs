@@ -232,7 +232,7 @@ impl ClientPacing {
                         return Err(not_sent(endpoint, &why, rate_limit));
                     }
                     drop(budgets);
-                    log::info!(target: crate::LOG_TARGET, "GET {endpoint}: the rate limit is spent; waiting {pause:.0?} for its window to reset");
+                    log::info!(target: crate::LOG_TARGET, "GET {endpoint}: the rate limit is spent; waiting {} for its window to reset", seconds(pause));
                     if wait.sleeper.sleep(pause).is_break() {
                         return Err(not_sent(
                             endpoint,
