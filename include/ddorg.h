@@ -7,7 +7,7 @@
  *
  * The API conventions (who owns and frees what, strings and NUL bytes, errors
  * and the err out-pointer, NULL arguments, stable status numbers, threads) are
- * written once, in the README's "C API conventions" section (README.md in the
+ * written once, in the "C API conventions" section of docs/c.md (in the
  * source distribution); each function's comment below says what it does.
  */
 

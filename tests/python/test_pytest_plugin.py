@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
 import ddorg
-from conftest import REPO
 from ddorg.testing import FakeServer
 
 
@@ -94,17 +92,6 @@ def test_a_users_test_module_gets_the_fixtures_from_the_installed_plugin(
     # anything this test session loaded.
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=5)
-
-
-def test_the_readme_testing_examples_pass_as_a_users_tests(pytester: pytest.Pytester) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Testing your code: `ddorg.testing`", 1)[1].split("\n### ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
-    assert len(blocks) == 2
-    header = "import pytest\nimport ddorg\nfrom ddorg.testing import FakeServer\n\n"
-    pytester.makepyfile(test_readme=header + "\n\n".join(blocks))
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3)
 
 
 def test_the_fixtures_are_listed_with_their_documentation(pytester: pytest.Pytester) -> None:

@@ -16,17 +16,23 @@ fn rules_section() -> String {
             r.id,
             r.id.to_lowercase(),
             r.severity,
-            r.title
+            md(r.title)
         ));
     }
     for r in RULES {
         out.push_str(&format!(
             "\n### {}\n\n**{}** — {}\n\n{}\n\n- Fix: {}\n- Datadog: {}\n- Terraform (`datadog_organization_settings`): `{}`\n- Reference: <{}>\n- Controls: {}\n",
-            r.id, r.severity, r.title, r.rationale, r.remediation.text, r.remediation.datadog_ui,
+            r.id, r.severity, md(r.title), md(r.rationale), md(r.remediation.text), md(r.remediation.datadog_ui),
             r.remediation.terraform, r.reference, controls(r)
         ));
     }
     out
+}
+
+/// Prose as Markdown text: `<` starts an HTML tag there (`https://app.<site>/` would lose
+/// `<site>` on GitHub and in the docs site), so it is written as `&lt;`.
+fn md(text: &str) -> String {
+    text.replace('<', "&lt;")
 }
 
 /// `NIST SP 800-53 Rev. 5 IA-2, IA-2(1); CIS Controls v8 6.3; …`, framework by framework.

@@ -8,7 +8,7 @@
 //! The C API's conventions (opaque handles and their one `*_free`, the `ddorg_error **err`
 //! out-pointer, borrowed `const char *` and owned `char *` results, NUL-terminated UTF-8 inputs
 //! and text holding NUL bytes, NULL arguments, stable [`ddorg_status`] numbers, threads and
-//! options) are written once, in the README's "C API conventions" section, for C readers; the
+//! options) are written once, in docs/c.md's "C API conventions" section, for C readers; the
 //! header points there. This crate implements them with one helper per rule in `ffi.rs`.
 //!
 //! # Safety

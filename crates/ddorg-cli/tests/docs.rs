@@ -1,0 +1,122 @@
+//! docs/cli.md's blocks, extracted and checked: the `ddorg --help` it quotes is the binary's,
+//! and its shell completion install commands work in an empty home directory.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{code, ddorg, stdout, Scratch};
+
+/// The code block between `<!-- NAME:begin -->` and `<!-- NAME:end -->`, without its fence
+/// (the rule of scripts/doc-block).
+fn doc_block(name: &str) -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md");
+    let doc = std::fs::read_to_string(path).expect("docs/cli.md");
+    let begin = format!("<!-- {name}:begin -->\n");
+    let start = doc
+        .find(&begin)
+        .unwrap_or_else(|| panic!("no {name} block"))
+        + begin.len();
+    let end = doc[start..].find(&format!("<!-- {name}:end -->")).unwrap() + start;
+    let block = &doc[start..end];
+    let body = block.split_once('\n').expect("a fence").1;
+    body.strip_suffix("```\n")
+        .expect("a closing fence")
+        .to_string()
+}
+
+#[test]
+fn docs_cli_md_quotes_ddorg_help() {
+    let o = ddorg(None, &["--help"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        doc_block("cli:help"),
+        stdout(&o),
+        "docs/cli.md's `ddorg --help` differs from the binary's: paste the new output"
+    );
+}
+
+/// Whether a shell runs here; one named in DDORG_TEST_SHELLS (scripts/test installs them) must.
+fn have(shell: &str) -> bool {
+    let runs = Command::new(shell)
+        .arg("-c")
+        .arg("true")
+        .stdin(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let required = std::env::var("DDORG_TEST_SHELLS").unwrap_or_default();
+    assert!(
+        runs || !required.split(',').any(|s| s == shell),
+        "{shell} is required by DDORG_TEST_SHELLS but cannot run"
+    );
+    runs
+}
+
+/// Runs `script` with `shell -c` in `home` as HOME, with the built `ddorg` on PATH.
+fn in_home(shell: &str, home: &Path, script: &str) -> std::process::Output {
+    let bin = Path::new(env!("CARGO_BIN_EXE_ddorg")).parent().unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    Command::new(shell)
+        .arg("-c")
+        .arg(script)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", path)
+        .current_dir(home)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn docs_cli_md_completion_install_commands_work_in_an_empty_home() {
+    let scratch = Scratch::new("completions-home");
+    let home = scratch.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let o = in_home(
+        "bash",
+        &home,
+        &format!("set -e\n{}", doc_block("cli:completions")),
+    );
+    assert!(
+        o.status.success(),
+        "the commands failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // bash: the file bash-completion loads on demand registers the completion.
+    let o = in_home(
+        "bash",
+        &home,
+        "source ~/.local/share/bash-completion/completions/ddorg && complete -p ddorg",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("ddorg"), "{}", stdout(&o));
+
+    // zsh: ~/.zshrc puts ~/.zfunc on fpath and runs compinit, which autoloads _ddorg.
+    if have("zsh") {
+        let o = in_home("zsh", &home, "source ~/.zshrc && whence -w _ddorg");
+        assert_eq!(
+            stdout(&o).trim(),
+            "_ddorg: function",
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // fish: it loads ~/.config/fish/completions/ddorg.fish by itself on the first completion.
+    if have("fish") {
+        let o = in_home("fish", &home, "complete -C 'ddorg org '");
+        let offered: Vec<&str> = std::str::from_utf8(&o.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('\t').next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            offered,
+            ["get", "list"],
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
