@@ -331,6 +331,8 @@ static void fleet(void) {
 static void fleet_over_tls(void) {
     scenario("ddorg_audit_fleet: 300 orgs over TLS, 8 at a time, open at most 8 connections");
     fake_reset();
+    /* The fleet's ids are made up: the fake answers every one with the example org. */
+    CHECK_INT(fake_post("/_fake/unknown_orgs", "{\"answer\":\"example\"}"), 204);
     char url[128], ca_file[512];
     if (!CHECK(fake_tls_listener(url, sizeof url, ca_file, sizeof ca_file))) return;
     setenv("DDORG_CA_BUNDLE", ca_file, 1);
@@ -360,6 +362,8 @@ static void fleet_over_tls(void) {
     CHECK_INT(ddorg_audit_report_errors(r), 0);
     ddorg_audit_report_free(r);
     CHECK(fake_request_count() >= 2 * TLS_FLEET_ORGS);
+    /* A setting of the server that reset keeps: back to Datadog's 404 for the next scenario. */
+    CHECK_INT(fake_post("/_fake/unknown_orgs", "{\"answer\":\"not_found\"}"), 204);
     long handshakes = fake_stat("tls_handshakes");
     CHECK(handshakes >= 1 && handshakes <= TLS_FLEET_CONCURRENCY);
     printf("  %ld TLS handshakes for %d orgs\n", handshakes, TLS_FLEET_ORGS);

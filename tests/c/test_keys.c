@@ -101,7 +101,7 @@ static void *calls(void *arg) {
     for (int i = 0; i < CALLS_PER_THREAD; i++) {
         ddorg_org_response *r = NULL;
         ddorg_error *err = NULL;
-        if (ddorg_get_org(w->client, "abc123", &r, &err) != DDORG_OK) {
+        if (ddorg_get_org(w->client, "abcdef12345", &r, &err) != DDORG_OK) {
             if (w->failures++ == 0) fprintf(stderr, "  get_org: %s\n", ddorg_error_message(err));
         }
         ddorg_org_response_free(r);

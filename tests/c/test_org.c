@@ -50,7 +50,7 @@ static void example_org_has_every_documented_field(ddorg_client *client) {
     /* Borrowed strings are the same pointer every time and outlive other calls. */
     const char *name = ddorg_org_response_name(r);
     CHECK(name == ddorg_org_response_name(r));
-    ddorg_org_response *other = get_org(client, "someone-else");
+    ddorg_org_response *other = get_org(client, "abcdef12345"); /* a second response */
     ddorg_org_response_free(other);
     CHECK_STR(name, "New child org");
     ddorg_org_response_free(r);

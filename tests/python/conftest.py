@@ -74,6 +74,11 @@ class Fake:
     def reset(self) -> None:
         self._call("POST", "/_fake/reset")
 
+    def set_unknown_orgs(self, answer: str) -> None:
+        """`not_found` (the default: 404 for any id but the example's) or `example`; kept by
+        reset, so the `fake` fixture sets it back for each test."""
+        self._call("POST", "/_fake/unknown_orgs", {"answer": answer})
+
     def requests(self) -> list[dict[str, Any]]:
         """The API requests received since the last reset, oldest first."""
         reqs: list[dict[str, Any]] = self._call("GET", "/_fake/requests")
@@ -134,6 +139,7 @@ def fake_server() -> Iterator[Fake]:
 @pytest.fixture
 def fake(fake_server: Fake) -> Fake:
     fake_server.reset()
+    fake_server.set_unknown_orgs("not_found")
     return fake_server
 
 

@@ -85,13 +85,13 @@ def main(base_url: str, ca_bundle: Optional[str]) -> dict[str, Any]:
 
     extra: dict[str, Any] = {"ca_bundle": ca_bundle} if ca_bundle else {}
     client = ddorg.Client(api_key, app_key, base_url=base_url, max_retries=0, **extra)
-    client.get_org("abc123")  # from the main thread: the interruptible path
+    client.get_org("abcdef12345")  # from the main thread: the interruptible path
     errors: list[str] = []
 
     def calls() -> None:
         for _ in range(CALLS_PER_THREAD):
             try:
-                client.get_org("abc123")
+                client.get_org("abcdef12345")
             except ddorg.DdorgError as e:
                 errors.append(str(e))
 

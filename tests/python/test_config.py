@@ -43,7 +43,7 @@ def test_keyword_arguments_win_over_the_environment(
 def test_wrong_keys_are_forbidden(fake: Fake) -> None:
     fake.require_keys("right-api", "right-app")
     with pytest.raises(ddorg.ForbiddenError) as info:
-        ddorg.Client("wrong-api", "right-app", base_url=fake.base_url).get_org("abc")
+        ddorg.Client("wrong-api", "right-app", base_url=fake.base_url).get_org("abcdef12345")
     assert info.value.status == 403 and info.value.errors == ["Forbidden"]
 
 
@@ -108,7 +108,7 @@ def test_options_are_applied() -> None:
 
 
 def test_user_agent_replaces_the_default(fake: Fake) -> None:
-    ddorg.Client("k", "a", base_url=fake.base_url, user_agent="audit-bot/2.0").get_org("x")
+    ddorg.Client("k", "a", base_url=fake.base_url, user_agent="audit-bot/2.0").get_org("abcdef12345")
     (req,) = fake.requests()
     assert header(req, "User-Agent") == "audit-bot/2.0"
 
@@ -207,7 +207,7 @@ def test_out_of_range_options_are_config_errors(fake: Fake, bad: dict[str, float
 def test_user_agent_can_be_appended_to(fake: Fake) -> None:
     client = ddorg.Client("k", "a", base_url=fake.base_url, append_user_agent="audit-bot/2.0")
     assert client.user_agent == f"ddorg-python/{ddorg.__version__} audit-bot/2.0"
-    client.get_org("x")
+    client.get_org("abcdef12345")
     (req,) = fake.requests()
     assert header(req, "User-Agent") == client.user_agent
 
@@ -278,7 +278,7 @@ def test_error_messages_carry_the_attempt_count(fake: Fake) -> None:
     fake.enqueue(status=503, errors=["down"], repeat=3)
     client = ddorg.Client("k", "k", base_url=fake.base_url, max_retries=2)
     with pytest.raises(ddorg.ServerError) as info:
-        client.get_org("abc")
+        client.get_org("abcdef12345")
     assert str(info.value) == "server error (HTTP 503): down, 3 attempts"
 
 

@@ -22,7 +22,7 @@ def test_a_fleet_on_one_key_waits_for_the_reset_with_at_most_one_429_per_period(
     key = tmp_path / "key"
     key.write_text("pacing-test-shared-key-0123456789\n")
     os.chmod(key, 0o600)
-    with FakeServer() as fake:
+    with FakeServer(unknown_orgs="example") as fake:  # the fleet's ids are made up
         fake.set_rate_limit(LIMIT, PERIOD)
         lines = ["[defaults]", f'base_url = "{fake.base_url}"', 'api_key_file = "key"', 'app_key_file = "key"']
         for i in range(ORGS):

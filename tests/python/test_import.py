@@ -38,7 +38,7 @@ def test_a_call_without_logging_configured_does_not_import_it(fake: Fake) -> Non
     code = (
         "import sys, ddorg\n"
         "c = ddorg.Client('k', 'k', base_url=sys.argv[1])\n"
-        "assert c.get_org('abc').org is not None\n"
+        "assert c.get_org('abcdef12345').org is not None\n"
         "print('logging' in sys.modules)\n"
     )
     out = run(code, fake.base_url)
@@ -54,13 +54,13 @@ def test_records_reach_the_ddorg_logger_when_the_application_configures_logging(
         "import sys, ddorg, logging\n"
         "logging.basicConfig(level=logging.DEBUG, format='%(levelname)s %(name)s %(message)s')\n"
         "c = ddorg.Client('k', 'k', base_url=sys.argv[1], max_retries=1)\n"
-        "c.get_org('abc')\n"
+        "c.get_org('abcdef12345')\n"
         "logging.getLogger('ddorg').setLevel(logging.WARNING)\n"
-        "c.get_org('quiet')\n"
+        "c.get_org('abcdef12345')  # quiet\n"
     )
     fake.enqueue(status=503, errors=["down"])
     out = run(code, fake.base_url)
     assert out.returncode == 0, out.stderr
-    assert "DEBUG ddorg GET /api/v1/org/abc: attempt 1" in out.stderr, out.stderr
-    assert "INFO ddorg GET /api/v1/org/abc: retrying after server" in out.stderr, out.stderr
+    assert "DEBUG ddorg GET /api/v1/org/abcdef12345: attempt 1" in out.stderr, out.stderr
+    assert "INFO ddorg GET /api/v1/org/abcdef12345: retrying after server" in out.stderr, out.stderr
     assert "quiet" not in out.stderr, out.stderr

@@ -32,7 +32,7 @@ def test_ctrl_c_interrupts_a_request_in_flight(fake: Fake) -> None:
     started = time.monotonic()
     try:
         with pytest.raises(KeyboardInterrupt):
-            client.get_org("abc")
+            client.get_org("abcdef12345")
     finally:
         timer.cancel()
     elapsed = time.monotonic() - started
@@ -52,7 +52,7 @@ def test_abandoned_requests_finish_and_leave_nothing_behind(fake: Fake) -> None:
         timer = ctrl_c_after(0.1)
         try:
             with pytest.raises(KeyboardInterrupt):
-                client.get_org("abc")
+                client.get_org("abcdef12345")
         finally:
             timer.cancel()
             timer.join()
@@ -65,7 +65,8 @@ def test_abandoned_requests_finish_and_leave_nothing_behind(fake: Fake) -> None:
 
 
 def write_fleet(tmp_path: Path, fake: Fake, orgs: int) -> Path:
-    """A fleet file of `orgs` orgs, all served by `fake`."""
+    """A fleet file of `orgs` orgs, all served by `fake` (which answers their made-up ids)."""
+    fake.set_unknown_orgs("example")
     (tmp_path / "api-key").write_text(API_KEY)
     (tmp_path / "app-key").write_text(APP_KEY)
     for key in ("api-key", "app-key"):  # key files others can read are refused
@@ -174,7 +175,7 @@ def test_ctrl_c_interrupts_a_one_org_audit(fake: Fake) -> None:
     started = time.monotonic()
     try:
         with pytest.raises(KeyboardInterrupt):
-            ddorg.audit(client, "abc")
+            ddorg.audit(client, "abcdef12345")
     finally:
         timer.cancel()
         timer.join()

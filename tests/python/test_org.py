@@ -57,7 +57,7 @@ def test_get_org_true_values_and_other_roles(client: ddorg.Client, fake: Fake) -
     for role in ("st", "adm", "ro", "ERROR"):
         settings["saml_autocreate_access_role"] = role
         fake.enqueue(json=body)
-        s = client.get_org("abc").org.settings  # type: ignore[union-attr]
+        s = client.get_org("abcdef12345").org.settings  # type: ignore[union-attr]
         assert s is not None
         assert s.saml_autocreate_access_role == role
         assert s.saml is not None and s.saml.enabled is True
@@ -69,7 +69,7 @@ def test_get_org_true_values_and_other_roles(client: ddorg.Client, fake: Fake) -
 
 def test_absent_and_null_fields_are_none(client: ddorg.Client, fake: Fake) -> None:
     fake.enqueue(json={"org": {"name": "bare", "settings": {"saml_autocreate_access_role": None}}})
-    org = client.get_org("abc").org
+    org = client.get_org("abcdef12345").org
     assert org is not None
     assert org.name == "bare"
     assert org.public_id is None and org.billing is None and org.trial is None
@@ -78,11 +78,13 @@ def test_absent_and_null_fields_are_none(client: ddorg.Client, fake: Fake) -> No
     assert org.settings.saml is None
 
     fake.enqueue(json={})
-    assert client.get_org("abc").org is None
+    assert client.get_org("abcdef12345").org is None
 
 
 def test_get_org_sends_keys_user_agent_and_encoded_id(client: ddorg.Client, fake: Fake) -> None:
-    client.get_org("a b/c?d")
+    # One path segment, as the org route's own 404 for an id it does not know shows.
+    with pytest.raises(ddorg.NotFoundError, match="Organization not found"):
+        client.get_org("a b/c?d")
     (req,) = fake.requests()
     assert req["method"] == "GET"
     assert req["path"] == "/api/v1/org/a%20b%2Fc%3Fd"
@@ -127,19 +129,19 @@ def test_rate_limit_status_and_attempts_on_success(client: ddorg.Client) -> None
 
 def test_rate_limit_is_none_without_headers(client: ddorg.Client, fake: Fake) -> None:
     fake.enqueue(json=ORG_EXAMPLE)
-    assert client.get_org("abc").rate_limit is None
+    assert client.get_org("abcdef12345").rate_limit is None
 
 
 def test_partial_rate_limit_headers(client: ddorg.Client, fake: Fake) -> None:
     fake.enqueue(json=ORG_EXAMPLE, headers={"x-ratelimit-remaining": "3", "x-ratelimit-reset": "x"})
-    rl = client.get_org("abc").rate_limit
+    rl = client.get_org("abcdef12345").rate_limit
     assert rl == ddorg.RateLimit(remaining=3)
     assert rl is not None and rl.reset is None and rl.name is None
 
 
 def test_gzip_body_is_decoded(client: ddorg.Client, fake: Fake) -> None:
     fake.enqueue(json=ORG_EXAMPLE, gzip=True)
-    assert client.get_org("abc").to_dict() == ORG_EXAMPLE
+    assert client.get_org("abcdef12345").to_dict() == ORG_EXAMPLE
 
 
 def test_repr_is_useful(client: ddorg.Client) -> None:

@@ -31,7 +31,7 @@ def test_the_tls_fixture_serves_https_trusted_through_its_ca_bundle(
     with ddorg.Client(
         "k", "k", base_url=ddorg_fake_tls.base_url, ca_bundle=ddorg_fake_tls.ca_bundle
     ) as client:
-        assert client.get_org("abc").org is not None
+        assert client.get_org("abcdef12345").org is not None
     assert ddorg_fake_tls.request_count == 1
 
 
@@ -65,7 +65,7 @@ def test_environment_based_code(ddorg_fake, monkeypatch):
     monkeypatch.setenv("DDORG_BASE_URL", ddorg_fake.base_url)
     monkeypatch.setenv("DD_API_KEY", "k")
     monkeypatch.setenv("DD_APP_KEY", "k")
-    assert ddorg.Client().get_org("x").org is not None
+    assert ddorg.Client().get_org("abcdef12345").org is not None
 
 
 def test_user_code_with_a_private_ca(ddorg_fake_tls):

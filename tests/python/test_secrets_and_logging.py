@@ -27,10 +27,10 @@ def test_core_logs_reach_the_ddorg_logger(fake: Fake, caplog: pytest.LogCaptureF
     caplog.set_level(logging.DEBUG, logger="ddorg")
     fake.enqueue(status=503, errors=["down"])
     client = ddorg.Client("k", "a", base_url=fake.base_url)
-    client.get_org("abc")
+    client.get_org("abcdef12345")
     records = [r for r in caplog.records if r.name == "ddorg"]
     messages = [r.getMessage() for r in records]
-    assert any("GET /api/v1/org/abc: attempt 1" in m for m in messages), messages
+    assert any("GET /api/v1/org/abcdef12345: attempt 1" in m for m in messages), messages
     assert any("retrying" in m and r.levelno == logging.INFO for m, r in zip(messages, records))
     assert any("attempt 2" in m and r.levelno == logging.DEBUG for m, r in zip(messages, records))
 
@@ -38,16 +38,16 @@ def test_core_logs_reach_the_ddorg_logger(fake: Fake, caplog: pytest.LogCaptureF
 def test_logger_level_is_honoured(fake: Fake, caplog: pytest.LogCaptureFixture) -> None:
     client = ddorg.Client("k", "a", base_url=fake.base_url)
     caplog.set_level(logging.INFO, logger="ddorg")
-    client.get_org("abc")
+    client.get_org("abcdef12345")
     assert [r for r in caplog.records if r.name == "ddorg"] == []  # only DEBUG records on success
 
     caplog.set_level(logging.DEBUG, logger="ddorg")
-    client.get_org("abc")
+    client.get_org("abcdef12345")
     assert any(r.name == "ddorg" for r in caplog.records)
 
     caplog.clear()
     caplog.set_level(logging.WARNING, logger="ddorg")
-    client.get_org("abc")
+    client.get_org("abcdef12345")
     assert [r for r in caplog.records if r.name == "ddorg"] == []
 
 
@@ -76,7 +76,7 @@ def test_no_key_in_any_repr_str_exception_or_log(
     for reply in failures:
         fake.enqueue(**reply)
         with pytest.raises(ddorg.DdorgError) as info:
-            client.get_org("abc")
+            client.get_org("abcdef12345")
         texts += exception_texts(info.value)
     with pytest.raises(ddorg.DdorgError) as info:
         client.get_org("")

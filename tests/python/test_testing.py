@@ -48,26 +48,26 @@ def test_enqueue_scripts_status_errors_headers_and_repeat() -> None:
         )
         for _ in range(2):
             with pytest.raises(ddorg.RateLimitedError) as info:
-                client.get_org("abc")
+                client.get_org("abcdef12345")
             assert info.value.errors == ["Too many requests"]
             assert info.value.rate_limit is not None and info.value.rate_limit.reset == 7
-        assert client.get_org("abc").org is not None  # the queue is empty again
+        assert client.get_org("abcdef12345").org is not None  # the queue is empty again
 
 
 def test_enqueue_takes_json_text_bytes_and_gzip() -> None:
     with FakeServer() as fake, client_for(fake) as client:
         fake.enqueue(json={"org": {"name": "From json"}})
-        assert client.get_org("a").to_dict() == {"org": {"name": "From json"}}
+        assert client.get_org("abcdef12345").to_dict() == {"org": {"name": "From json"}}
         fake.enqueue(body='{"org": {"name": "From text"}}', content_type="application/json")
-        assert client.get_org("a").org.name == "From text"  # type: ignore[union-attr]
+        assert client.get_org("abcdef12345").org.name == "From text"  # type: ignore[union-attr]
         raw = gzip_module.compress(b'{"org": {"name": "Pre-zipped"}}')
         fake.enqueue(
             body=raw,
             headers=[("content-type", "application/json"), ("content-encoding", "gzip")],
         )
-        assert client.get_org("a").org.name == "Pre-zipped"  # type: ignore[union-attr]
+        assert client.get_org("abcdef12345").org.name == "Pre-zipped"  # type: ignore[union-attr]
         fake.enqueue(json={"org": {"name": "Zipped"}}, gzip=True)
-        assert client.get_org("a").org.name == "Zipped"  # type: ignore[union-attr]
+        assert client.get_org("abcdef12345").org.name == "Zipped"  # type: ignore[union-attr]
 
 
 def test_a_reply_that_only_delays_serves_the_default_body() -> None:
@@ -94,12 +94,12 @@ def test_every_fault_reaches_the_client_as_a_typed_error_or_a_retry(fault: str) 
         if fault == "close_after_response":
             # A complete answer; the dead pooled connection shows on the next call, which the
             # client re-sends on a new connection.
-            assert client.get_org("a").org is not None
-            assert client.get_org("a").org is not None
+            assert client.get_org("abcdef12345").org is not None
+            assert client.get_org("abcdef12345").org is not None
             assert fake.connection_count == 2
         else:
             with pytest.raises((ddorg.NetworkError, ddorg.DecodeError)):
-                client.get_org("a")
+                client.get_org("abcdef12345")
 
 
 def test_bad_replies_fail_when_enqueued() -> None:
@@ -136,7 +136,9 @@ def test_reply_options_are_typed_for_introspection() -> None:
 
 def test_requests_record_what_was_sent_with_keys_redacted() -> None:
     with FakeServer() as fake, client_for(fake) as client:
-        client.get_org("a/b")
+        # One path segment: the org route's own 404 for an id it does not know.
+        with pytest.raises(ddorg.NotFoundError, match="Organization not found"):
+            client.get_org("a/b")
         (req,) = fake.requests
         assert req.method == "GET"
         assert req.path == "/api/v1/org/a%2Fb"
@@ -151,9 +153,9 @@ def test_require_keys_checks_which_keys_a_client_sends() -> None:
     with FakeServer() as fake:
         fake.require_keys("right-api", "right-app")
         with ddorg.Client("right-api", "right-app", base_url=fake.base_url) as good:
-            assert good.get_org("a").org is not None
+            assert good.get_org("abcdef12345").org is not None
         with client_for(fake, max_retries=0) as wrong, pytest.raises(ddorg.ForbiddenError):
-            wrong.get_org("a")
+            wrong.get_org("abcdef12345")
 
 
 def test_set_org_set_salesforce_and_reset() -> None:
@@ -162,11 +164,23 @@ def test_set_org_set_salesforce_and_reset() -> None:
         fake.set_salesforce(json={"data": []})
         with pytest.raises(ddorg.NotFoundError):
             client.get_org("gone")
-        assert client.get_org("other").org is not None
+        assert client.get_org("abcdef12345").org is not None
+        with pytest.raises(ddorg.NotFoundError):
+            client.get_org("other")  # an id nothing was set for
         assert client.list_salesforce_organizations().data == []
         fake.reset()
         assert fake.requests == [] and fake.request_count == 0
+        with pytest.raises(ddorg.NotFoundError, match="Organization not found"):
+            client.get_org("gone")  # unknown again: the fake's own 404
+        fake.set_unknown_orgs("example")
         assert client.get_org("gone").org is not None
+    with FakeServer(unknown_orgs="example") as fake, client_for(fake) as client:
+        assert client.get_org("any-id").org is not None
+        fake.reset()  # a setting of the server, like the latency: reset keeps it
+        assert client.get_org("any-id").org is not None
+        fake.set_unknown_orgs("not_found")
+        with pytest.raises(ddorg.NotFoundError):
+            client.get_org("any-id")
 
 
 def test_ddorg_base_url_points_code_that_reads_the_environment_at_the_fake(

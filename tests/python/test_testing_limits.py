@@ -31,11 +31,11 @@ def test_the_endpoints_are_named_as_their_x_ratelimit_name() -> None:
 def test_a_rate_limit_shows_on_every_answer_and_429_comes_past_it() -> None:
     with FakeServer() as fake, client_for(fake) as client:
         fake.set_rate_limit(2, HOUR)
-        first = client.get_org("abc").rate_limit
+        first = client.get_org("abcdef12345").rate_limit
         assert first is not None
         assert (first.limit, first.period, first.remaining, first.name) == (2, HOUR, 1, "org_get")
         assert first.reset is not None and 1 <= first.reset <= HOUR
-        second = client.get_org("abc").rate_limit
+        second = client.get_org("abcdef12345").rate_limit
         assert second is not None
         assert (second.limit, second.remaining, second.name) == (2, 0, "org_get")
         assert second.reset is not None and 1 <= second.reset <= first.reset
@@ -48,7 +48,7 @@ def test_a_rate_limit_shows_on_every_answer_and_429_comes_past_it() -> None:
         assert fake.rate_limited_count == 1
         # Another key has its own budget, another endpoint its own count.
         with client_for(fake, api_key="another-key") as other:
-            assert other.get_org("abc").status == 200
+            assert other.get_org("abcdef12345").status == 200
         listed = client.list_orgs().rate_limit
         assert listed is not None and (listed.name, listed.remaining) == ("org_list", 1)
 
@@ -59,7 +59,7 @@ def test_one_endpoint_alone_then_cleared_then_reset() -> None:
         client.list_salesforce_organizations()
         with pytest.raises(ddorg.RateLimitedError):
             unpaced_call(fake, "list_salesforce_organizations")
-        fixed = client.get_org("abc").rate_limit
+        fixed = client.get_org("abcdef12345").rate_limit
         assert fixed == ddorg.RateLimit(1000, 60, 999, 42, "org_get")
         fake.clear_rate_limits()
         unpaced_call(fake, "list_salesforce_organizations")
@@ -67,17 +67,17 @@ def test_one_endpoint_alone_then_cleared_then_reset() -> None:
         fake.set_rate_limit(1, 60)
         fake.reset()
         assert fake.rate_limited_count == 0
-        client.get_org("abc")
-        client.get_org("abc")
+        client.get_org("abcdef12345")
+        client.get_org("abcdef12345")
 
 
 def test_enqueued_replies_win_over_the_rate_limit() -> None:
     with FakeServer() as fake, client_for(fake) as client:
         fake.set_rate_limit(1, HOUR)
         fake.enqueue(json={"org": {"public_id": "queued"}})
-        org = client.get_org("abc").org
+        org = client.get_org("abcdef12345").org
         assert org is not None and org.public_id == "queued"
-        remaining = client.get_org("abc").rate_limit
+        remaining = client.get_org("abcdef12345").rate_limit
         assert remaining is not None and remaining.remaining == 0
 
 
@@ -97,9 +97,9 @@ def test_latency_holds_back_every_call_and_parallel_clients_are_all_answered() -
         fake.set_latency(latency)
         assert fake.latency == pytest.approx(latency)
         with client_for(fake) as client:
-            client.get_org("abc")  # a new connection: TCP, then the request
+            client.get_org("abcdef12345")  # a new connection: TCP, then the request
             started = time.monotonic()
-            client.get_org("abc")  # kept alive: one round trip
+            client.get_org("abcdef12345")  # kept alive: one round trip
             assert time.monotonic() - started >= latency
         clients = 8
         errors: list[BaseException] = []
@@ -107,7 +107,7 @@ def test_latency_holds_back_every_call_and_parallel_clients_are_all_answered() -
         def call() -> None:
             try:
                 with client_for(fake) as c:
-                    c.get_org("abc")
+                    c.get_org("abcdef12345")
             except BaseException as e:  # noqa: BLE001 - reported by the main thread
                 errors.append(e)
 

@@ -46,7 +46,7 @@ def test_without_its_ca_the_tls_server_is_not_trusted() -> None:
     with FakeServer(tls="valid") as fake:
         with ddorg.Client(API_KEY, APP_KEY, base_url=fake.base_url, max_retries=3) as c:
             with pytest.raises(ddorg.TlsError, match="certificate of localhost is not trusted") as e:
-                c.get_org("abc")
+                c.get_org("abcdef12345")
         assert e.value.attempts == 1
         assert fake.request_count == 0
 
@@ -55,7 +55,7 @@ def test_an_expired_certificate_on_the_server_itself() -> None:
     with FakeServer(tls="expired") as fake:
         with ddorg.Client(API_KEY, APP_KEY, base_url=fake.base_url, ca_bundle=fake.ca_bundle) as c:
             with pytest.raises(ddorg.TlsError, match="certificate of localhost expired on") as e:
-                c.get_org("abc")
+                c.get_org("abcdef12345")
         assert e.value.attempts == 1 and e.value.status is None
         assert fake.request_count == 0
 
@@ -76,7 +76,7 @@ def test_listen_tls_serves_each_broken_certificate(cert: TlsCertName, message: s
             API_KEY, APP_KEY, base_url=listener.url, ca_bundle=fake.ca_bundle, max_retries=3
         ) as c:
             with pytest.raises(ddorg.TlsError, match=message) as e:
-                c.get_org("abc")
+                c.get_org("abcdef12345")
         assert e.value.attempts == 1
         assert fake.request_count == 0
 
@@ -115,7 +115,7 @@ def test_the_inspecting_proxy_without_its_ca_is_not_trusted() -> None:
             with pytest.raises(
                 ddorg.TlsError, match="certificate of api.datadoghq.com is not trusted"
             ) as e:
-                c.get_org("abc")
+                c.get_org("abcdef12345")
         assert e.value.attempts == 1
 
 
@@ -124,7 +124,7 @@ def test_proxy_credentials_reach_the_proxy_in_proxy_authorization() -> None:
         proxy = fake.listen(proxy="inspect")
         url = f"http://alice:s3cret@127.0.0.1:{proxy.port}"
         with ddorg.Client(API_KEY, APP_KEY, proxy=url, ca_bundle=fake.ca_bundle) as c:
-            assert c.get_org("abc").org is not None
+            assert c.get_org("abcdef12345").org is not None
         (connect,) = fake.proxy_requests
         want = "Basic " + base64.b64encode(b"alice:s3cret").decode("ascii")
         assert connect.header("proxy-authorization") == want
@@ -136,7 +136,7 @@ def test_a_proxy_that_wants_credentials_is_one_clear_error() -> None:
         proxy = fake.listen(proxy="auth_required")
         with ddorg.Client(API_KEY, APP_KEY, proxy=proxy.url, max_retries=3) as c:
             with pytest.raises(ddorg.NetworkError) as e:
-                c.get_org("abc")
+                c.get_org("abcdef12345")
         assert type(e.value) is ddorg.NetworkError
         assert f"the proxy 127.0.0.1:{proxy.port} requires authentication (HTTP 407)" in str(e.value)
         assert e.value.attempts == 1
@@ -150,7 +150,7 @@ def test_https_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv("HTTPS_PROXY", proxy.url)
         monkeypatch.setenv("DDORG_CA_BUNDLE", fake.ca_bundle)
         with ddorg.Client(API_KEY, APP_KEY) as c:
-            assert c.get_org("abc").org is not None
+            assert c.get_org("abcdef12345").org is not None
         assert len(fake.proxy_requests) == 1
 
 
@@ -159,7 +159,7 @@ def test_a_silent_proxy_is_cut_at_the_deadline() -> None:
         proxy = fake.listen(proxy="silent")
         with ddorg.Client(API_KEY, APP_KEY, proxy=proxy.url, timeout=1, max_retries=3) as c:
             with pytest.raises(ddorg.RequestTimeoutError, match="through the proxy 127.0.0.1"):
-                c.get_org("abc")
+                c.get_org("abcdef12345")
 
 
 def test_the_ca_bundle_is_one_file_removed_on_close() -> None:
@@ -195,7 +195,7 @@ def test_reset_closes_the_listeners_and_keeps_the_ca() -> None:
         pem = fake.ca_pem()
         proxy = fake.listen(proxy="auth_required")
         with ddorg.Client(API_KEY, APP_KEY, proxy=proxy.url) as c, pytest.raises(ddorg.NetworkError):
-            c.get_org("abc")
+            c.get_org("abcdef12345")
         assert fake.proxy_requests
         fake.reset()
         assert fake.proxy_requests == []

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ddorg_audit::{audit_fleet, Fleet, FleetOptions, OrgStatus, Policy};
-use ddorg_fake::FakeServer;
+use ddorg_fake::{FakeServer, UnknownOrgs};
 
 /// A scratch directory holding one private key file, `key`.
 fn key_dir(name: &str, key: &str) -> PathBuf {
@@ -42,6 +42,7 @@ const ENDPOINTS: usize = 2;
 #[test]
 fn a_fleet_sharing_one_key_waits_for_each_window_and_gets_at_most_one_429_per_period() {
     let fake = FakeServer::start().unwrap();
+    fake.set_unknown_orgs(UnknownOrgs::Example); // the fleet's ids are made up
     fake.set_rate_limit(LIMIT, PERIOD);
     let key = "pacing-test-shared-key-0123456789";
     let dir = key_dir("origins", key);
@@ -84,8 +85,9 @@ fn a_stopped_fleet_ends_the_waits_for_a_spent_window_without_sending() {
     const STOP_ORGS: usize = 10;
     const WORKERS: usize = 4;
     let fake = FakeServer::start().unwrap();
-    // Two requests per endpoint in an hour: two orgs are audited, the next ones wait (up to the
-    // longest rate-limit wait, 60 s) until the audit is stopped.
+    fake.set_unknown_orgs(UnknownOrgs::Example); // the fleet's ids are made up
+                                                 // Two requests per endpoint in an hour: two orgs are audited, the next ones wait (up to the
+                                                 // longest rate-limit wait, 60 s) until the audit is stopped.
     fake.set_rate_limit(2, 3600);
     let dir = key_dir("stop", "pacing-stop-key-0123456789");
     let fleet = one_key_fleet(&fake, &dir, STOP_ORGS, "timeout = 120\n");

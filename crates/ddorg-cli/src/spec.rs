@@ -536,6 +536,14 @@ pub static COMMANDS: &[Cmd] = &[
                 "with --fleet: write the fleet file for `ddorg audit --fleet` (keys beside it, \
                  mode 0600)",
             ),
+            valued(
+                "--unknown-orgs",
+                "ANSWER",
+                Values::OneOf(&["not-found", "example"]),
+                "what `org get` of an ID the fake does not know (any but abcdef12345) gets: \
+                 not-found, a 404 as from Datadog, or example, the example org [default: \
+                 not-found]",
+            ),
             flag(
                 "--no-record",
                 None,
@@ -549,7 +557,9 @@ pub static COMMANDS: &[Cmd] = &[
         ],
         summary: "run a fake Datadog to try ddorg against (the one the tests use)",
         about: "Runs a fake Datadog on 127.0.0.1 that answers both endpoints (and GET \
-                /api/v1/org) with Datadog's documented example bodies, for any non-empty keys, \
+                /api/v1/org) with Datadog's documented example bodies, for any non-empty keys \
+                (the example org is abcdef12345; another ID gets 404, unless --unknown-orgs \
+                example), \
                 prints `PORT <n>` on stdout once listening and, on stderr, the environment that \
                 points ddorg at it. Tests script it through its control API under /_fake/ \
                 (see the ddorg-fake crate docs). With --fleet N it serves N orgs and --write-fleet writes the \

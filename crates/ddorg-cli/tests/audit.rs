@@ -143,8 +143,8 @@ fn json_flag_with_another_format_is_a_usage_error_naming_both() {
     let fake = FakeServer::start().unwrap();
     for format in ["text", "sarif", "markdown"] {
         for args in [
-            vec!["audit", "abc", "--json", "--format", format],
-            vec!["--format", format, "--json", "audit", "abc"],
+            vec!["audit", "abcdef12345", "--json", "--format", format],
+            vec!["--format", format, "--json", "audit", "abcdef12345"],
         ] {
             let o = ddorg(Some(&fake), &args);
             assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
@@ -157,7 +157,7 @@ fn json_flag_with_another_format_is_a_usage_error_naming_both() {
                 "{message}"
             );
         }
-        let o = ddorg(Some(&fake), &["audit", "abc", "--format", format]);
+        let o = ddorg(Some(&fake), &["audit", "abcdef12345", "--format", format]);
         assert_ne!(code(&o), 2, "--format {format} alone is fine");
     }
     // Two calls for each of the three runs without --json; the refused ones sent nothing.
@@ -601,7 +601,7 @@ fn a_key_variable_not_set_fails_that_org_only() {
     let fake = FakeServer::start().unwrap();
     let scratch = Scratch::new("env");
     let fleet = scratch.write("fleet.toml", &format!(
-        "[defaults]\nbase_url = \"{}\"\n\n[[orgs]]\nname = \"ok\"\npublic_id = \"abc\"\n\n[[orgs]]\nname = \"unset\"\npublic_id = \"def\"\napi_key_env = \"DDORG_TEST_UNSET_KEY\"\n",
+        "[defaults]\nbase_url = \"{}\"\n\n[[orgs]]\nname = \"ok\"\npublic_id = \"abcdef12345\"\n\n[[orgs]]\nname = \"unset\"\npublic_id = \"def\"\napi_key_env = \"DDORG_TEST_UNSET_KEY\"\n",
         fake.base_url()
     ));
     let o = audit_fleet(&fleet, &["--format", "json"]);

@@ -537,7 +537,7 @@ fn verbose_logs_are_sentences_not_rust_debug_output() {
             ca.to_str().unwrap(),
             "org",
             "get",
-            "abc",
+            "abcdef12345",
         ],
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -640,12 +640,15 @@ fn ca_bundle_flag_and_env_trust_the_fake_ca() {
     let scratch = Scratch::new("trust");
     let ca = ca_file(&fake, &scratch);
     let ca = ca.to_str().unwrap();
-    let o = ddorg(Some(&fake), &["--ca-bundle", ca, "org", "get", "abc"]);
+    let o = ddorg(
+        Some(&fake),
+        &["--ca-bundle", ca, "org", "get", "abcdef12345"],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("New child org"));
 
     let o = command()
-        .args(["--base-url", &fake.base_url(), "org", "get", "abc"])
+        .args(["--base-url", &fake.base_url(), "org", "get", "abcdef12345"])
         .env("DDORG_CA_BUNDLE", ca)
         .output()
         .unwrap();

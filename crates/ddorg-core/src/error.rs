@@ -357,7 +357,7 @@ impl Error {
     ///     .base_url(fake.base_url())
     ///     .timeout(Duration::from_millis(200))
     ///     .build()?;
-    /// let err = client.get_org("abc").unwrap_err();
+    /// let err = client.get_org("abcdef12345").unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::Timeout);
     /// assert_eq!(err.deadline(), Some(Duration::from_millis(200)));
     /// assert!(err.message().starts_with("timed out after 0.2 s (the overall deadline)"));

@@ -141,7 +141,7 @@ fn user_agent_can_be_replaced_and_appended() {
         .append_user_agent("audit-bot/2.0")
         .build()
         .unwrap();
-    c.get_org("abc").unwrap();
+    c.get_org("abcdef12345").unwrap();
     assert_eq!(
         fake.requests()[0].header("user-agent"),
         Some("ddorg-python/0.1.0 audit-bot/2.0")
@@ -161,7 +161,7 @@ fn a_configured_proxy_is_used_for_https_sites() {
         .max_retries(0)
         .build()
         .unwrap();
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Network, "{err:?}");
     let reqs = proxy.requests();
     assert_eq!(reqs.len(), 1, "{reqs:?}");
@@ -184,7 +184,7 @@ fn loopback_base_urls_never_use_the_proxy() {
         .proxy(proxy.base_url())
         .build()
         .unwrap();
-    client.get_org("abc").unwrap();
+    client.get_org("abcdef12345").unwrap();
     assert_eq!(proxy.request_count(), 0);
     assert_eq!(fake.request_count(), 1);
 }

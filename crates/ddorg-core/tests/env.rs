@@ -114,7 +114,7 @@ fn ddorg_base_url_wins_over_dd_site_and_the_keys_are_sent() {
     let c = Client::from_env().unwrap();
     assert_eq!(c.base_url(), fake.base_url());
     assert_eq!(c.site(), None);
-    c.get_org("abc").unwrap();
+    c.get_org("abcdef12345").unwrap();
     let r = &fake.requests()[0];
     assert_eq!(r.header("dd-api-key"), Some("env-api-key"));
     assert_eq!(r.header("dd-application-key"), Some("env-app-key"));
@@ -145,7 +145,10 @@ fn https_proxy_is_used_for_a_host_that_is_not_loopback() {
         .max_retries(0)
         .build()
         .unwrap();
-    assert_eq!(c.get_org("abc").unwrap_err().kind(), ErrorKind::Network);
+    assert_eq!(
+        c.get_org("abcdef12345").unwrap_err().kind(),
+        ErrorKind::Network
+    );
     let seen = proxy.requests();
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0].method, "CONNECT");
@@ -165,7 +168,10 @@ fn no_proxy_exempts_a_host_from_https_proxy() {
         .build()
         .unwrap();
     // Straight to 0.0.0.0:9, where nothing listens: refused, and the proxy never hears of it.
-    assert_eq!(c.get_org("abc").unwrap_err().kind(), ErrorKind::Network);
+    assert_eq!(
+        c.get_org("abcdef12345").unwrap_err().kind(),
+        ErrorKind::Network
+    );
     assert_eq!(
         proxy.request_count(),
         0,
@@ -181,7 +187,7 @@ fn loopback_base_urls_ignore_https_proxy() {
     env.keys()
         .set("HTTPS_PROXY", &proxy.base_url())
         .set("DDORG_BASE_URL", &fake.base_url());
-    Client::from_env().unwrap().get_org("abc").unwrap();
+    Client::from_env().unwrap().get_org("abcdef12345").unwrap();
     assert_eq!(proxy.request_count(), 0);
     assert_eq!(fake.request_count(), 1);
 }

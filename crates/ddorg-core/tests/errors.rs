@@ -32,7 +32,7 @@ fn client_errors_map_to_their_kinds_with_datadog_messages() {
         (503, ErrorKind::Server),
     ] {
         fake.enqueue(Reply::errors(status, &["first problem", "second problem"]));
-        let err = client.get_org("abc").unwrap_err();
+        let err = client.get_org("abcdef12345").unwrap_err();
         assert_eq!(err.kind(), kind, "{status}");
         assert_eq!(err.status(), Some(status));
         assert_eq!(err.errors(), ["first problem", "second problem"]);
@@ -49,7 +49,7 @@ fn error_statuses_without_a_body_or_with_another_shape_still_type_correctly() {
     let fake = FakeServer::start().unwrap();
     let client = no_retry_client(&fake);
     fake.enqueue(Reply::status(404));
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert!(err.errors().is_empty());
     assert_eq!(err.to_string(), "not found (HTTP 404)");
@@ -64,7 +64,7 @@ fn error_statuses_without_a_body_or_with_another_shape_still_type_correctly() {
     fake.enqueue(Reply::status(502).content_type("text/html").body(
         "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
     ));
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Server);
     assert_eq!(err.errors().len(), 1);
     assert!(
@@ -101,7 +101,7 @@ fn bodies_that_are_not_the_documented_json_are_decode_errors() {
     ];
     for (reply, needle) in cases {
         fake.enqueue(reply);
-        let err = client.get_org("abc").unwrap_err();
+        let err = client.get_org("abcdef12345").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Decode, "{needle}: {err}");
         assert_eq!(err.status(), Some(200));
         assert!(err.to_string().contains(needle), "{needle}: {err}");
@@ -132,7 +132,10 @@ fn deeply_nested_json_is_a_decode_error_not_a_stack_overflow() {
         "]".repeat(100_000)
     );
     fake.enqueue(Reply::json(200, &deep));
-    assert_eq!(client.get_org("abc").unwrap_err().kind(), ErrorKind::Decode);
+    assert_eq!(
+        client.get_org("abcdef12345").unwrap_err().kind(),
+        ErrorKind::Decode
+    );
 }
 
 #[test]
@@ -145,7 +148,7 @@ fn a_corrupt_gzip_body_is_a_decode_error() {
             .content_type("application/json")
             .body(&b"\x1f\x8b\x08\x00garbage-not-deflate"[..]),
     );
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Decode), "{err:?}");
 }
 
@@ -158,13 +161,13 @@ fn a_body_over_the_cap_is_response_too_large() {
         .unwrap();
     let big = format!(r#"{{"org":{{"description":"{}"}}}}"#, "x".repeat(4096));
     fake.enqueue(Reply::json(200, &big));
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ResponseTooLarge);
     assert!(err.to_string().contains("1024"), "{err}");
     // The same limit applies after decompression: a small gzip body that inflates past it.
     fake.enqueue(Reply::json(200, &big).gzip());
     assert_eq!(
-        client.get_org("abc").unwrap_err().kind(),
+        client.get_org("abcdef12345").unwrap_err().kind(),
         ErrorKind::ResponseTooLarge
     );
 }
@@ -178,7 +181,7 @@ fn a_slow_server_is_a_timeout_well_before_it_answers() {
         .unwrap();
     fake.enqueue(Reply::json(200, ddorg_fake::ORG_EXAMPLE).delay(Duration::from_secs(10)));
     let started = Instant::now();
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -200,7 +203,7 @@ fn a_refused_port_is_a_network_error() {
         .max_retries(0)
         .build()
         .unwrap();
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Network, "{err:?}");
     assert_eq!(err.status(), None);
 }
@@ -216,7 +219,7 @@ fn connection_faults_are_network_errors() {
         Fault::TruncatedBody,
     ] {
         fake.enqueue(Reply::json(200, ddorg_fake::ORG_EXAMPLE).fault(fault));
-        let err = client.get_org("abc").unwrap_err();
+        let err = client.get_org("abcdef12345").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Network, "{fault:?}: {err:?}");
     }
 }
@@ -226,8 +229,8 @@ fn a_connection_closed_between_calls_does_not_fail_the_next_call() {
     let fake = FakeServer::start().unwrap();
     let client = no_retry_client(&fake);
     fake.enqueue(Reply::json(200, ddorg_fake::ORG_EXAMPLE).fault(Fault::CloseAfterResponse));
-    client.get_org("abc").unwrap();
-    let resp = client.get_org("abc").unwrap();
+    client.get_org("abcdef12345").unwrap();
+    let resp = client.get_org("abcdef12345").unwrap();
     assert_eq!(
         resp.org.as_ref().unwrap().name.as_deref(),
         Some("New child org")
@@ -239,7 +242,7 @@ fn rate_limit_info_is_kept_on_errors() {
     let fake = FakeServer::start().unwrap();
     let client = no_retry_client(&fake);
     fake.enqueue(Reply::errors(429, &["Too many requests"]).rate_limit(100, 60, 0, 17, "org_get"));
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     let rl = err.rate_limit().unwrap();
     assert_eq!(

@@ -34,8 +34,8 @@ fn a_spent_window_is_waited_for_instead_of_sent_into_a_429() {
     fake.set_rate_limit(1, PERIOD);
     let waits = Waits::default();
     let client = sleeping(&fake, &waits, API_KEY).build().unwrap();
-    client.get_org("abc").unwrap();
-    let second = client.get_org("abc").unwrap();
+    client.get_org("abcdef12345").unwrap();
+    let second = client.get_org("abcdef12345").unwrap();
     assert_eq!(second.attempts(), 1, "sent once, after the wait");
     assert_eq!(fake.rate_limited_count(), 0);
     assert_eq!(fake.request_count(), 2);
@@ -56,8 +56,8 @@ fn a_wait_past_the_deadline_is_a_rate_limited_error_and_nothing_is_sent() {
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
-    client.get_org("abc").unwrap();
-    let err = client.get_org("abc").unwrap_err();
+    client.get_org("abcdef12345").unwrap();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!((err.status(), err.attempts()), (None, 0));
     assert!(err.message().starts_with("not sent:"), "{err}");
@@ -93,13 +93,13 @@ fn clients_given_one_pacer_share_the_budget_of_their_key_only() {
         .pacer(pacer)
         .build()
         .unwrap();
-    first.get_org("abc").unwrap();
-    other.get_org("abc").unwrap();
+    first.get_org("abcdef12345").unwrap();
+    other.get_org("abcdef12345").unwrap();
     assert!(
         other_waits.all().is_empty(),
         "another key has its own budget"
     );
-    assert_eq!(second.get_org("abc").unwrap().attempts(), 1);
+    assert_eq!(second.get_org("abcdef12345").unwrap().attempts(), 1);
     assert_eq!(second_waits.all().len(), 1, "the shared budget was spent");
     assert!(first_waits.all().is_empty());
     assert_eq!(fake.rate_limited_count(), 0);
@@ -112,11 +112,11 @@ fn clones_share_their_clients_pacer_across_threads() {
     let waits = Waits::default();
     let client = sleeping(&fake, &waits, API_KEY).build().unwrap();
     // The first answer tells the budget: three left in this window.
-    client.get_org("abc").unwrap();
+    client.get_org("abcdef12345").unwrap();
     std::thread::scope(|s| {
         for _ in 0..6 {
             let c = client.clone();
-            s.spawn(move || c.get_org("abc").unwrap());
+            s.spawn(move || c.get_org("abcdef12345").unwrap());
         }
     });
     assert_eq!(fake.rate_limited_count(), 0);
@@ -140,7 +140,7 @@ fn a_pacer_for_many_clients_sends_a_keys_first_request_alone() {
         .collect();
     std::thread::scope(|s| {
         for c in &clients {
-            s.spawn(move || c.get_org("abc").unwrap());
+            s.spawn(move || c.get_org("abcdef12345").unwrap());
         }
     });
     assert_eq!(fake.rate_limited_count(), 0, "no burst into the limit");

@@ -19,7 +19,7 @@ fn rate_limited(reset: u64) -> Reply {
 fn org_get_retries_429_honoring_reset() {
     let (fake, client, waits) = setup();
     fake.enqueue(rate_limited(7).repeat(2));
-    let resp = client.get_org("abc").unwrap();
+    let resp = client.get_org("abcdef12345").unwrap();
     assert_eq!(resp.attempts(), 3);
     assert_eq!(fake.request_count(), 3);
     assert_eq!(
@@ -37,7 +37,7 @@ fn rate_limit_waits_are_capped() {
         .build()
         .unwrap();
     fake.enqueue(rate_limited(3600));
-    client.get_org("abc").unwrap();
+    client.get_org("abcdef12345").unwrap();
     assert_eq!(waits.all(), [Duration::from_secs(2)]);
 }
 
@@ -45,7 +45,7 @@ fn rate_limit_waits_are_capped() {
 fn persistent_429_is_rate_limited_with_details_and_attempt_count() {
     let (fake, client, waits) = setup();
     fake.enqueue(rate_limited(1).repeat(10));
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.attempts(), 4, "1 attempt + 3 retries by default");
     assert_eq!(fake.request_count(), 4);
@@ -83,7 +83,7 @@ fn transient_5xx_are_retried_with_growing_backoff() {
 fn persistent_5xx_is_a_server_error_after_the_retries() {
     let (fake, client, _) = setup();
     fake.enqueue(Reply::errors(503, &["Service Unavailable"]).repeat(10));
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Server);
     assert_eq!(err.status(), Some(503));
     assert_eq!(err.attempts(), 4);
@@ -94,7 +94,7 @@ fn other_statuses_are_not_retried() {
     for status in [400, 401, 403, 404, 418, 501] {
         let (fake, client, waits) = setup();
         fake.enqueue(Reply::errors(status, &["no"]).repeat(5));
-        let err = client.get_org("abc").unwrap_err();
+        let err = client.get_org("abcdef12345").unwrap_err();
         assert_eq!(err.attempts(), 1, "{status}");
         assert_eq!(fake.request_count(), 1, "{status}");
         assert!(waits.all().is_empty());
@@ -105,7 +105,10 @@ fn other_statuses_are_not_retried() {
 fn decode_errors_are_not_retried() {
     let (fake, client, _) = setup();
     fake.enqueue(Reply::json(200, "not json").repeat(5));
-    assert_eq!(client.get_org("abc").unwrap_err().kind(), ErrorKind::Decode);
+    assert_eq!(
+        client.get_org("abcdef12345").unwrap_err().kind(),
+        ErrorKind::Decode
+    );
     assert_eq!(fake.request_count(), 1);
 }
 
@@ -114,7 +117,7 @@ fn connection_failures_are_retried() {
     let (fake, client, waits) = setup();
     fake.enqueue(Reply::json(200, "{}").fault(Fault::CloseWithoutResponse));
     fake.enqueue(Reply::json(200, "{}").fault(Fault::ResetMidBody));
-    let resp = client.get_org("abc").unwrap();
+    let resp = client.get_org("abcdef12345").unwrap();
     assert_eq!(resp.attempts(), 3);
     assert_eq!(waits.all().len(), 2);
 }
@@ -127,7 +130,7 @@ fn max_retries_zero_makes_exactly_one_attempt() {
         .build()
         .unwrap();
     fake.enqueue(Reply::errors(503, &["down"]).repeat(5));
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.attempts(), 1);
     assert_eq!(fake.request_count(), 1);
 }
@@ -141,7 +144,7 @@ fn a_wait_that_would_pass_the_deadline_is_not_taken() {
         .build()
         .unwrap();
     fake.enqueue(rate_limited(30).repeat(5));
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.attempts(), 1);
     assert!(waits.all().is_empty());
@@ -163,7 +166,7 @@ fn a_sleeper_that_breaks_abandons_the_retries() {
         .build()
         .unwrap();
     fake.enqueue(rate_limited(5).repeat(5));
-    let err = client.get_org("abc").unwrap_err();
+    let err = client.get_org("abcdef12345").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.attempts(), 1);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
@@ -181,7 +184,7 @@ fn real_sleeps_are_used_by_default() {
         .unwrap();
     fake.enqueue(Reply::errors(503, &["down"]));
     let started = std::time::Instant::now();
-    let resp = client.get_org("abc").unwrap();
+    let resp = client.get_org("abcdef12345").unwrap();
     assert_eq!(resp.attempts(), 2, "the 503 was retried");
     assert_eq!(fake.request_count(), 2);
     // Equal jitter waits at least half the 40 ms backoff: a lower bound, so never flaky. With no

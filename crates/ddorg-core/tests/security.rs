@@ -15,9 +15,9 @@ fn a_redirect_to_another_host_is_refused_and_keys_never_reach_it() {
     for status in [301, 302, 303, 307, 308] {
         fake.enqueue(Reply::redirect(
             status,
-            &format!("{}/api/v1/org/abc", elsewhere.base_url()),
+            &format!("{}/api/v1/org/abcdef12345", elsewhere.base_url()),
         ));
-        let err = client.get_org("abc").unwrap_err();
+        let err = client.get_org("abcdef12345").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::UnexpectedStatus, "{status}");
         assert_eq!(err.status(), Some(status));
         assert!(err.to_string().contains("redirect"), "{err}");
@@ -30,7 +30,7 @@ fn a_redirect_to_another_host_is_refused_and_keys_never_reach_it() {
     // A relative redirect on the same host is refused the same way: Datadog never redirects API calls.
     fake.enqueue(Reply::redirect(302, "/api/v1/org/other"));
     assert_eq!(
-        client.get_org("abc").unwrap_err().kind(),
+        client.get_org("abcdef12345").unwrap_err().kind(),
         ErrorKind::UnexpectedStatus
     );
     assert_eq!(fake.request_count(), 6);
@@ -88,7 +88,7 @@ fn keys_never_appear_in_debug_display_errors_or_logs() {
     for (i, reply) in replies.into_iter().enumerate() {
         fake.enqueue(reply);
         let c = if i == 10 { &small } else { &client };
-        let err = c.get_org("abc").unwrap_err();
+        let err = c.get_org("abcdef12345").unwrap_err();
         outputs.push(format!("{err} {err:?}"));
         let mut source = std::error::Error::source(&err);
         while let Some(s) = source {
@@ -96,7 +96,7 @@ fn keys_never_appear_in_debug_display_errors_or_logs() {
             source = s.source();
         }
     }
-    let ok = client.get_org("abc").unwrap();
+    let ok = client.get_org("abcdef12345").unwrap();
     outputs.push(format!("{ok:?}"));
     for bad in [
         Client::builder()

@@ -5,13 +5,14 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use crate::{Endpoint, FakeServer, Fleet, TlsCert, EXAMPLE_PUBLIC_ID};
+use crate::{Endpoint, FakeServer, Fleet, TlsCert, UnknownOrgs, EXAMPLE_PUBLIC_ID};
 
 /// The help of `ddorg-fake` (`ddorg fake` renders its own from the CLI's tables).
 pub const USAGE: &str = "\
 usage: ddorg-fake [--port N] [--tls] [--tls-cert CERT] [--tls-ca-out PATH]
                   [--require-keys API_KEY APP_KEY] [--latency MS]
-                  [--rate-limit [ENDPOINT=]LIMIT/PERIOD]... [--no-record] [--exit-on-eof]
+                  [--rate-limit [ENDPOINT=]LIMIT/PERIOD]... [--unknown-orgs ANSWER]
+                  [--no-record] [--exit-on-eof]
                   [--fleet N [--fleet-faults] [--write-fleet PATH]]
 
 Runs a fake Datadog organization API on 127.0.0.1 and prints `PORT <n>`
@@ -41,6 +42,10 @@ options:
                                   ends) and -name. For every endpoint, or one: org_get,
                                   org_list, salesforce_orgs (repeatable; later ones win;
                                   default: no limit, fixed x-ratelimit-* headers)
+  --unknown-orgs ANSWER           what GET /api/v1/org/ID answers for an ID the fake does
+                                  not know (any but abcdef12345, the example's, unless set
+                                  through the control API): not-found (default: 404, as
+                                  Datadog) or example (the example org, for any ID)
   --no-record                     do not keep a request log (for benchmarks)
   --fleet N                       serve N simulated orgs, each with its own key pair
                                   and posture (see the crate docs' fleet mode); the
@@ -66,6 +71,7 @@ pub struct Options {
     record: bool,
     latency: Duration,
     rate_limits: Vec<RateLimitFlag>,
+    unknown_orgs: UnknownOrgs,
     exit_on_eof: bool,
     fleet: Option<usize>,
     fleet_faults: bool,
@@ -98,6 +104,7 @@ pub fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Optio
         record: true,
         latency: Duration::ZERO,
         rate_limits: Vec::new(),
+        unknown_orgs: UnknownOrgs::NotFound,
         exit_on_eof: false,
         fleet: None,
         fleet_faults: false,
@@ -144,6 +151,14 @@ pub fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Optio
                     .next()
                     .ok_or("--rate-limit needs [ENDPOINT=]LIMIT/PERIOD")?;
                 opts.rate_limits.push(parse_rate_limit(&v)?);
+            }
+            "--unknown-orgs" => {
+                let v = args
+                    .next()
+                    .ok_or("--unknown-orgs needs not-found or example")?;
+                opts.unknown_orgs = UnknownOrgs::from_name(&v).ok_or_else(|| {
+                    format!("unknown answer {v:?} for --unknown-orgs: not-found or example")
+                })?;
             }
             "--no-record" => opts.record = false,
             "--exit-on-eof" => opts.exit_on_eof = true,
@@ -202,6 +217,7 @@ pub fn serve(prog: &str, opts: &Options, listening: impl FnOnce(&FakeServer)) ->
     }
     server.set_recording(opts.record);
     server.set_latency(opts.latency);
+    server.set_unknown_orgs(opts.unknown_orgs);
     for &(endpoint, limit, period) in &opts.rate_limits {
         match endpoint {
             Some(endpoint) => server.set_endpoint_rate_limit(endpoint, limit, period),

@@ -12,7 +12,7 @@ use crate::listen::Listen;
 use crate::org_list;
 use crate::reply::Reply;
 use crate::routes::defaults;
-use crate::state::{Shared, State};
+use crate::state::{Shared, State, UnknownOrgs};
 use crate::wire::Prepared;
 
 /// Every control path starts with this; nothing under it is an API request.
@@ -31,15 +31,31 @@ fn body_json(body: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(body).map_err(|e| format!("body is not valid JSON: {e}"))
 }
 
-/// Reads the body of `POST /_fake/latency`: `{"ms": <milliseconds, 0 or more>}`.
+/// Reads the body of `POST /_fake/latency`: `{"seconds": <0 to 3600>}`, the name and unit of
+/// Python's `set_latency(seconds)`, or `{"ms": <0 to 3600000>}` as `--latency` takes it.
 fn latency_from_value(v: &Value) -> Result<Duration, String> {
-    const EXPECTED: &str = r#"expected {"ms": <milliseconds, 0 or more>}"#;
-    let ms = v.get("ms").and_then(Value::as_f64).ok_or(EXPECTED)?;
+    const EXPECTED: &str = r#"expected {"seconds": <0 to 3600>} or {"ms": <0 to 3600000>}"#;
     let obj_len = v.as_object().map_or(0, |o| o.len());
-    if obj_len != 1 || !ms.is_finite() || !(0.0..=3_600_000.0).contains(&ms) {
+    let seconds = match (v.get("seconds"), v.get("ms")) {
+        (Some(s), None) => s.as_f64(),
+        (None, Some(ms)) => ms.as_f64().map(|ms| ms / 1000.0),
+        _ => None,
+    }
+    .ok_or(EXPECTED)?;
+    if obj_len != 1 || !seconds.is_finite() || !(0.0..=3600.0).contains(&seconds) {
         return Err(EXPECTED.into());
     }
-    Ok(Duration::from_secs_f64(ms / 1000.0))
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// Reads the body of `POST /_fake/unknown_orgs`: `{"answer": "not_found" | "example"}`.
+fn unknown_orgs_from_value(v: &Value) -> Result<UnknownOrgs, String> {
+    const EXPECTED: &str = r#"expected {"answer": "not_found"} or {"answer": "example"}"#;
+    let obj_len = v.as_object().map_or(0, |o| o.len());
+    match v.get("answer").and_then(Value::as_str) {
+        Some(name) if obj_len == 1 => UnknownOrgs::from_name(name).ok_or(EXPECTED.into()),
+        _ => Err(EXPECTED.into()),
+    }
 }
 
 /// Serves the HTTP control API under `/_fake/` (see the crate docs).
@@ -52,7 +68,7 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
     let parse_reply = || body_json(body).and_then(|v| Reply::from_value(&v));
     match rest {
         "enqueue" | "salesforce" | "org_list" | "orgs" | "require_keys" | "reset" | "listen"
-        | "latency" | "rate_limit"
+        | "latency" | "rate_limit" | "unknown_orgs"
             if !post =>
         {
             Arc::clone(&d.method_not_allowed)
@@ -146,6 +162,13 @@ pub(crate) fn control(shared: &Arc<Shared>, req: &Request, body: &[u8]) -> Arc<P
         "latency" => match body_json(body).and_then(|v| latency_from_value(&v)) {
             Ok(latency) => {
                 shared.latency.set(latency);
+                Arc::clone(&d.no_content)
+            }
+            Err(e) => bad_request(&e),
+        },
+        "unknown_orgs" => match body_json(body).and_then(|v| unknown_orgs_from_value(&v)) {
+            Ok(answer) => {
+                shared.state().unknown_orgs = answer;
                 Arc::clone(&d.no_content)
             }
             Err(e) => bad_request(&e),

@@ -5,7 +5,8 @@
 //! [`FakeServer`] listens on a loopback port and answers
 //! `GET /api/v1/org/<public_id>`, `GET /api/v1/org` (the managed orgs) and
 //! `GET /api/v2/integration/salesforce-incidents/organizations` with the
-//! documented example bodies ([`ORG_EXAMPLE`], [`ORG_LIST_EXAMPLE`],
+//! documented example bodies ([`ORG_EXAMPLE`] for [`EXAMPLE_PUBLIC_ID`], 404 for an id it
+//! does not know unless told otherwise ([`UnknownOrgs`]), [`ORG_LIST_EXAMPLE`],
 //! [`SALESFORCE_EXAMPLE`]) and
 //! Datadog's rate-limit headers, checks the `DD-API-KEY` /
 //! `DD-APPLICATION-KEY` headers, and records every request. Tests script it
@@ -74,7 +75,8 @@
 //! | `POST /_fake/orgs`, body `[{"public_id":"..","name":".."},..]` | [`FakeServer::set_orgs`] (each object's fields over the example org's); 204 |
 //! | `POST /_fake/salesforce`, body: reply JSON | [`FakeServer::set_salesforce`]; 204 |
 //! | `POST /_fake/require_keys`, body `{"api_key":"..","app_key":".."}` | [`FakeServer::require_keys`]; 204 |
-//! | `POST /_fake/latency`, body `{"ms":20}` | [`FakeServer::set_latency`] (milliseconds, 0 to 3600000; 0 turns it off); 204 |
+//! | `POST /_fake/latency`, body `{"seconds":0.02}` (or `{"ms":20}`) | [`FakeServer::set_latency`] (0 to 3600 seconds, as Python's `set_latency(seconds)`; 0 turns it off); 204 |
+//! | `POST /_fake/unknown_orgs`, body `{"answer":"example"}` or `{"answer":"not_found"}` | [`FakeServer::set_unknown_orgs`]; 204 |
 //! | `POST /_fake/rate_limit`, body `{"limit":100,"period":60}`, optionally `"endpoint":"org_get"` | [`FakeServer::set_rate_limit`] (every endpoint), or [`FakeServer::set_endpoint_rate_limit`] (one, by [`Endpoint::name`]); 204 |
 //! | `POST /_fake/rate_limit`, body `{"off":true}` | [`FakeServer::clear_rate_limits`]; 204 |
 //! | `POST /_fake/reset` | [`FakeServer::reset`]; 204 |
@@ -115,7 +117,7 @@ pub use listen::{Listen, Listening};
 pub use proxy::ProxyMode;
 pub use reply::{Fault, Reply};
 pub use server::FakeServer;
-pub use state::RecordedRequest;
+pub use state::{RecordedRequest, UnknownOrgs};
 pub use tls::TlsCert;
 
 // Tests share one server across threads and hand replies to it from any thread.

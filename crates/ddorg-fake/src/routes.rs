@@ -9,9 +9,9 @@ use crate::http::{self, Request};
 use crate::limits::{Endpoint, Verdict};
 use crate::org_list::with_rate_limit;
 use crate::reply::Reply;
-use crate::state::{RecordedRequest, Shared, State};
+use crate::state::{RecordedRequest, Shared, State, UnknownOrgs};
 use crate::wire::Prepared;
-use crate::{ORG_EXAMPLE, ORG_LIST_EXAMPLE, SALESFORCE_EXAMPLE};
+use crate::{EXAMPLE_PUBLIC_ID, ORG_EXAMPLE, ORG_LIST_EXAMPLE, SALESFORCE_EXAMPLE};
 
 const ORG_PREFIX: &str = "/api/v1/org/";
 const ORG_LIST_PATH: &str = "/api/v1/org";
@@ -24,6 +24,8 @@ pub(crate) struct Defaults {
     pub(crate) salesforce: Arc<Prepared>,
     pub(crate) forbidden: Arc<Prepared>,
     pub(crate) not_found: Arc<Prepared>,
+    /// `GET /api/v1/org/<id>` for an id the fake does not know (see [`UnknownOrgs`]).
+    pub(crate) org_not_found: Arc<Prepared>,
     pub(crate) method_not_allowed: Arc<Prepared>,
     pub(crate) no_content: Arc<Prepared>,
     /// What the rate limiter answers past the limit (its headers are added per request).
@@ -46,6 +48,8 @@ pub(crate) fn defaults() -> &'static Defaults {
             )),
             forbidden: p(Reply::errors(403, &["Forbidden"])),
             not_found: p(Reply::errors(404, &["Not Found"])),
+            org_not_found: p(Reply::errors(404, &["Organization not found"])
+                .rate_limit(1000, 60, 999, 42, "org_get")),
             method_not_allowed: p(Reply::errors(405, &["Method Not Allowed"])),
             no_content: p(Reply::status(204)),
             too_many_requests: p(Reply::errors(429, &["Too many requests"])),
@@ -200,7 +204,13 @@ fn routed(st: &State, req: &Request, route: Route) -> Arc<Prepared> {
     match route {
         Route::Other => Arc::clone(&d.not_found),
         _ if req.method != "GET" => Arc::clone(&d.method_not_allowed),
-        Route::Org(id) => Arc::clone(st.orgs.get(&id).unwrap_or(&d.org)),
+        Route::Org(id) => match st.orgs.get(&id) {
+            Some(reply) => Arc::clone(reply),
+            None if id == EXAMPLE_PUBLIC_ID || st.unknown_orgs == UnknownOrgs::Example => {
+                Arc::clone(&d.org)
+            }
+            None => Arc::clone(&d.org_not_found),
+        },
         Route::OrgList => Arc::clone(st.org_list.as_ref().unwrap_or(&d.org_list)),
         Route::Salesforce => Arc::clone(st.salesforce.as_ref().unwrap_or(&d.salesforce)),
     }

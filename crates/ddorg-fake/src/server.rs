@@ -14,7 +14,7 @@ use crate::listen::{self, Kind, Listen, Listening};
 use crate::org_list;
 use crate::reply::Reply;
 use crate::routes::defaults;
-use crate::state::{RecordedRequest, Shared, State};
+use crate::state::{RecordedRequest, Shared, State, UnknownOrgs};
 use crate::tls::TlsCert;
 
 /// A fake Datadog API server on a loopback port, serving the organization
@@ -171,6 +171,22 @@ impl FakeServer {
             .state()
             .orgs
             .insert(public_id.to_string(), prepared);
+    }
+
+    /// What `GET /api/v1/org/<public_id>` answers for an id nothing was set for (other than
+    /// [`EXAMPLE_PUBLIC_ID`](crate::EXAMPLE_PUBLIC_ID)): 404 by default, or the example org for
+    /// any id ([`UnknownOrgs::Example`]). A setting of the server, like the latency: not cleared by
+    /// [`FakeServer::reset`]. (`ddorg fake
+    /// --unknown-orgs example`, `POST /_fake/unknown_orgs`, Python's `unknown_orgs=`.)
+    ///
+    /// ```
+    /// use ddorg_fake::{FakeServer, UnknownOrgs};
+    /// let server = FakeServer::start()?;
+    /// server.set_unknown_orgs(UnknownOrgs::Example); // any id answers the example org
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn set_unknown_orgs(&self, answer: UnknownOrgs) {
+        self.shared.state().unknown_orgs = answer;
     }
 
     /// Sets the reply for every `GET /api/v1/org` (replacing

@@ -57,6 +57,42 @@ pub(crate) struct State {
     pub(crate) fleet: Option<Arc<FleetState>>,
     /// The rate limits, every key's windows and the count of 429s they sent.
     pub(crate) limiter: Limiter,
+    /// What `GET /api/v1/org/<id>` answers for an id nothing was set for; kept by reset.
+    pub(crate) unknown_orgs: UnknownOrgs,
+}
+
+/// What the fake answers `GET /api/v1/org/<public_id>` with when nothing was set for that id
+/// ([`FakeServer::set_org`](crate::FakeServer::set_org), [`FakeServer::set_orgs`](crate::FakeServer::set_orgs))
+/// and it is not [`EXAMPLE_PUBLIC_ID`](crate::EXAMPLE_PUBLIC_ID). Defaults to
+/// [`UnknownOrgs::NotFound`], as Datadog answers an id it does not know.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnknownOrgs {
+    /// 404 `{"errors":["Organization not found"]}`, with the endpoint's rate-limit headers.
+    #[default]
+    NotFound,
+    /// The example organization ([`ORG_EXAMPLE`](crate::ORG_EXAMPLE)), whatever the id: for
+    /// tests and benchmarks that call with any id.
+    Example,
+}
+
+impl UnknownOrgs {
+    /// The name of the control API, the `--unknown-orgs` option and Python's `unknown_orgs`:
+    /// `not_found` or `example`.
+    pub fn name(self) -> &'static str {
+        match self {
+            UnknownOrgs::NotFound => "not_found",
+            UnknownOrgs::Example => "example",
+        }
+    }
+
+    /// The value [`UnknownOrgs::name`] gives (`not-found` is accepted too, as options spell it).
+    pub fn from_name(name: &str) -> Option<UnknownOrgs> {
+        match name {
+            "not_found" | "not-found" => Some(UnknownOrgs::NotFound),
+            "example" => Some(UnknownOrgs::Example),
+            _ => None,
+        }
+    }
 }
 
 pub(crate) struct Shared {
@@ -167,6 +203,7 @@ impl Shared {
                 recording: true,
                 fleet: None,
                 limiter: Limiter::default(),
+                unknown_orgs: UnknownOrgs::default(),
             }),
             connections: AtomicUsize::new(0),
             tls_handshakes: Arc::new(AtomicUsize::new(0)),

@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::{get, Client, KEYS, ORG_PATH, SALESFORCE_PATH};
-use ddorg_fake::{FakeServer, Fault, Reply, ORG_EXAMPLE, SALESFORCE_EXAMPLE};
+use ddorg_fake::{FakeServer, Fault, Reply, UnknownOrgs, ORG_EXAMPLE, SALESFORCE_EXAMPLE};
 
 fn server() -> FakeServer {
     FakeServer::start().expect("start fake server")
@@ -52,8 +52,33 @@ fn default_org_reply() {
     assert_eq!(r.header("x-ratelimit-reset"), Some("42"));
     assert_eq!(r.header("x-ratelimit-name"), Some("org_get"));
     assert_eq!(r.header("connection"), None);
-    // Any id gets the example; a query string does not change routing.
-    assert_eq!(get(s.port(), "/api/v1/org/other?x=1").text(), ORG_EXAMPLE);
+    // A query string does not change routing.
+    assert_eq!(
+        get(s.port(), "/api/v1/org/abcdef12345?x=1").text(),
+        ORG_EXAMPLE
+    );
+}
+
+#[test]
+fn an_unknown_org_id_is_404_unless_told_to_answer_the_example() {
+    let s = server();
+    let r = get(s.port(), "/api/v1/org/other");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.text(), r#"{"errors":["Organization not found"]}"#);
+    assert_eq!(r.header("x-ratelimit-name"), Some("org_get"));
+    s.set_unknown_orgs(UnknownOrgs::Example);
+    assert_eq!(get(s.port(), "/api/v1/org/other").text(), ORG_EXAMPLE);
+    // A setting of the server, like the latency: reset() keeps it.
+    s.reset();
+    assert_eq!(get(s.port(), "/api/v1/org/other").text(), ORG_EXAMPLE);
+    s.set_unknown_orgs(UnknownOrgs::NotFound);
+    assert_eq!(get(s.port(), "/api/v1/org/other").status, 404);
+    // An id set with set_org is known.
+    s.set_org(
+        "other",
+        Reply::json(200, r#"{"org":{"public_id":"other"}}"#),
+    );
+    assert_eq!(get(s.port(), "/api/v1/org/other").status, 200);
 }
 
 #[test]
@@ -179,10 +204,13 @@ fn percent_encoded_ids_route_to_the_decoded_id() {
         c.get("/api/v1/org/x%20y").text(),
         r#"{"errors":["Org not found"]}"#
     );
-    // Other ids still get the default; an escaped path never reaches salesforce.
-    assert_eq!(c.get("/api/v1/org/a").text(), ORG_EXAMPLE);
+    // Other ids are unknown; an escaped path never reaches salesforce: it is an org id.
+    assert_eq!(c.get("/api/v1/org/a").status, 404);
     let sneaky = "/api/v1/org/..%2F..%2Fv2%2Fintegration%2Fsalesforce-incidents%2Forganizations";
-    assert_eq!(c.get(sneaky).text(), ORG_EXAMPLE);
+    assert_eq!(
+        c.get(sneaky).text(),
+        r#"{"errors":["Organization not found"]}"#
+    );
     // The log keeps the raw target.
     assert_eq!(s.requests()[0].path, "/api/v1/org/a%2Fb");
 }
@@ -291,7 +319,7 @@ fn http10_closes_unless_keep_alive() {
     let s = server();
     let mut stream = TcpStream::connect(("127.0.0.1", s.port())).unwrap();
     stream
-        .write_all(b"GET /api/v1/org/x HTTP/1.0\r\ndd-api-key: k\r\ndd-application-key: a\r\n\r\n")
+        .write_all(b"GET /api/v1/org/abcdef12345 HTTP/1.0\r\ndd-api-key: k\r\ndd-application-key: a\r\n\r\n")
         .unwrap();
     let mut all = String::new();
     stream.read_to_string(&mut all).unwrap();
@@ -461,7 +489,8 @@ fn pipelined_requests_are_answered_in_order() {
     let s = server();
     s.enqueue(Reply::status(201));
     let mut stream = TcpStream::connect(("127.0.0.1", s.port())).unwrap();
-    let one = "GET /api/v1/org/x HTTP/1.1\r\ndd-api-key: k\r\ndd-application-key: a\r\n\r\n";
+    let one =
+        "GET /api/v1/org/abcdef12345 HTTP/1.1\r\ndd-api-key: k\r\ndd-application-key: a\r\n\r\n";
     let last =
         "GET /nope HTTP/1.1\r\ndd-api-key: k\r\ndd-application-key: a\r\nconnection: close\r\n\r\n";
     stream

@@ -119,7 +119,25 @@ fn set_org_set_salesforce_and_require_keys_over_http() {
         (r.status, r.json()),
         (404, json!({"errors": ["Org not found"]}))
     );
+    assert_eq!(c.get("/api/v1/org/abcdef12345").text(), ORG_EXAMPLE);
+    assert_eq!(
+        c.get("/api/v1/org/ab").status,
+        404,
+        "an id nothing was set for"
+    );
+    assert_eq!(
+        post(&mut ctl, "/_fake/unknown_orgs", r#"{"answer":"example"}"#).status,
+        204
+    );
     assert_eq!(c.get("/api/v1/org/ab").text(), ORG_EXAMPLE);
+    for bad in [
+        r#"{"answer":"maybe"}"#,
+        r#"{}"#,
+        r#"{"answer":"example","x":1}"#,
+    ] {
+        let r = post(&mut ctl, "/_fake/unknown_orgs", bad);
+        assert_eq!(r.status, 400, "{bad}");
+    }
     assert_eq!(c.get(SALESFORCE_PATH).json(), json!({"data": []}));
 
     let r = post(
@@ -139,7 +157,13 @@ fn set_org_set_salesforce_and_require_keys_over_http() {
 
     // Reset clears all of it.
     assert_eq!(post(&mut ctl, "/_fake/reset", "").status, 204);
+    // The set_org reply is gone; unknown_orgs stays "example", as the latency stays.
     assert_eq!(c.get("/api/v1/org/a%2Fb").text(), ORG_EXAMPLE);
+    assert_eq!(
+        post(&mut ctl, "/_fake/unknown_orgs", r#"{"answer":"not_found"}"#).status,
+        204
+    );
+    assert_eq!(c.get("/api/v1/org/a%2Fb").status, 404, "unknown again");
     assert_eq!(c.get(SALESFORCE_PATH).text(), SALESFORCE_EXAMPLE);
 }
 

@@ -55,7 +55,7 @@ fn a_new_tls_connection_pays_tcp_the_tls_handshake_and_the_request() {
         "TCP and TLS handshakes took {handshake:?}"
     );
     tls.write_all(
-        b"GET /api/v1/org/abc HTTP/1.1\r\nhost: localhost\r\ndd-api-key: k\r\n\
+        b"GET /api/v1/org/abcdef12345 HTTP/1.1\r\nhost: localhost\r\ndd-api-key: k\r\n\
           dd-application-key: a\r\nconnection: close\r\n\r\n",
     )
     .unwrap();
@@ -97,17 +97,23 @@ fn control_api_sets_the_latency_and_rejects_bad_values() {
         |c: &mut Client, body: &str| c.request("POST", "/_fake/latency", &[], body.as_bytes());
     assert_eq!(post(&mut c, r#"{"ms":25}"#).status, 204);
     assert_eq!(s.latency(), Duration::from_millis(25));
+    // Seconds, as Python's set_latency(seconds) takes them.
+    assert_eq!(post(&mut c, r#"{"seconds":0.04}"#).status, 204);
+    assert_eq!(s.latency(), Duration::from_millis(40));
     for bad in [
         r#"{"ms":-1}"#,
         r#"{"ms":"5"}"#,
         r#"{}"#,
         r#"{"ms":5,"x":1}"#,
+        r#"{"ms":5,"seconds":1}"#,
+        r#"{"seconds":3601}"#,
         "[5]",
     ] {
         let r = post(&mut c, bad);
         assert_eq!(r.status, 400, "{bad}");
         assert!(
-            r.text().contains(r#"{\"ms\": <milliseconds, 0 or more>}"#),
+            r.text()
+                .contains(r#"{\"seconds\": <0 to 3600>} or {\"ms\": <0 to 3600000>}"#),
             "{}",
             r.text()
         );

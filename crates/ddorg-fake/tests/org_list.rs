@@ -61,8 +61,9 @@ fn set_orgs_lists_each_org_and_serves_it_by_public_id() {
     assert_eq!(list["orgs"][1]["name"], "Child one");
     let child = c.get("/api/v1/org/child01").json();
     assert_eq!(child["org"], list["orgs"][1]);
-    // Other ids still get the example.
-    assert_eq!(c.get("/api/v1/org/zzz").text(), ORG_EXAMPLE);
+    // Other ids are unknown, the example's excepted.
+    assert_eq!(c.get("/api/v1/org/zzz").status, 404);
+    assert_eq!(c.get("/api/v1/org/abcdef12345").text(), ORG_EXAMPLE);
 }
 
 #[test]

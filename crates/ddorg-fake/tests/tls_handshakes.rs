@@ -62,11 +62,11 @@ fn each_tls_connection_is_one_handshake_whatever_it_carries() {
     assert_eq!(s.tls_handshake_count(), 0);
     let mut first = connect(&s, &ca).unwrap();
     for _ in 0..3 {
-        get(&mut first, "/api/v1/org/abc");
+        get(&mut first, "/api/v1/org/abcdef12345");
     }
     assert_eq!(s.tls_handshake_count(), 1);
     let mut second = connect(&s, &ca).unwrap();
-    get(&mut second, "/api/v1/org/abc");
+    get(&mut second, "/api/v1/org/abcdef12345");
     assert_eq!(s.tls_handshake_count(), 2);
     assert_eq!(s.connection_count(), 2);
 }

@@ -11,7 +11,7 @@ use pyo3::types::PyTuple;
 
 use std::time::Duration;
 
-use ddorg_fake::{Endpoint, Fault, Listen, ProxyMode, Reply, TlsCert};
+use ddorg_fake::{Endpoint, Fault, Listen, ProxyMode, Reply, TlsCert, UnknownOrgs};
 
 use crate::errors::config_error;
 
@@ -128,6 +128,16 @@ impl FakeServer {
 
     fn require_keys(&self, api_key: &str, app_key: &str) -> PyResult<()> {
         self.with(|s| s.require_keys(api_key, app_key))
+    }
+
+    /// `answer`: `"not_found"` or `"example"` ([`UnknownOrgs::name`]).
+    fn set_unknown_orgs(&self, answer: &str) -> PyResult<()> {
+        let answer = UnknownOrgs::from_name(answer).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "unknown_orgs must be 'not_found' or 'example', got {answer:?}"
+            ))
+        })?;
+        self.with(|s| s.set_unknown_orgs(answer))
     }
 
     /// `seconds`: the simulated round trip, 0 or more (0 turns it off).

@@ -73,6 +73,7 @@ __all__ = [
     "ReplyOptions",
     "QueuedReplyOptions",
     "TlsCertName",
+    "UnknownOrgsName",
     "ProxyModeName",
     "RateLimitEndpointName",
     "FAULTS",
@@ -115,6 +116,10 @@ RATE_LIMIT_ENDPOINTS: Tuple[str, ...] = tuple(_ddorg._RATE_LIMIT_ENDPOINTS)
 
 # Unions of one-value Literals, not one Literal of many values: the same type to a type checker,
 # and a Union at runtime too, as stubtest wants of a union alias.
+#: A name from :data:`TLS_CERTS`, for type checkers.
+#: What :class:`FakeServer` answers ``get_org`` of an id it does not know: Datadog's 404, or the
+#: example organization whatever the id.
+UnknownOrgsName = Union[Literal["not_found"], Literal["example"]]
 #: A name from :data:`TLS_CERTS`, for type checkers.
 TlsCertName = Union[
     Literal["valid"], Literal["expired"], Literal["wrong_host"], Literal["self_signed"]
@@ -271,7 +276,9 @@ class FakeServer:
     the :meth:`require_keys` pair); 429 past a :meth:`set_rate_limit`; the :meth:`set_org` /
     :meth:`set_org_list` /
     :meth:`set_orgs` / :meth:`set_salesforce` reply; Datadog's
-    documented example for the endpoint; 404 for any other path. The extra listeners of
+    documented example for the endpoint (for ``get_org``, only for the example's id,
+    ``"abcdef12345"``: any other id is 404 ``Organization not found``, as Datadog answers an id it
+    does not know, unless ``unknown_orgs="example"``); 404 for any other path. The extra listeners of
     :meth:`listen` (HTTPS, and the API inside an inspecting proxy's tunnel) share this scripting
     and history.
 
@@ -280,13 +287,19 @@ class FakeServer:
             :data:`TLS_CERTS`; ``True`` is ``"valid"``), issued by the server's CA
             (:meth:`ca_pem`, :attr:`ca_bundle`). :attr:`base_url` is then
             ``https://localhost:<port>``. Defaults to ``False``: plain HTTP.
+        unknown_orgs: what ``GET /api/v1/org/<public_id>`` answers for an id nothing was set
+            for: ``"not_found"`` (404, as Datadog) or ``"example"`` (the example org for any id;
+            :meth:`set_unknown_orgs` changes it later). Defaults to ``"not_found"``.
 
     An unknown certificate name raises ``ValueError``.
     """
 
-    def __init__(self, *, tls: Union[bool, TlsCertName] = False) -> None:
+    def __init__(
+        self, *, tls: Union[bool, TlsCertName] = False, unknown_orgs: UnknownOrgsName = "not_found"
+    ) -> None:
         cert = None if tls is False else "valid" if tls is True else tls
         self._server = _ddorg._FakeServer(cert)
+        self._server.set_unknown_orgs(unknown_orgs)
         self._ca_lock = threading.Lock()
         self._ca_path: Optional[str] = None
         self._ca_cleanup: Optional[weakref.finalize[[str], FakeServer]] = None
@@ -399,6 +412,13 @@ class FakeServer:
         ``{"errors": ["Forbidden"]}``. Defaults to accepting any non-empty keys."""
         self._server.require_keys(api_key, app_key)
 
+    def set_unknown_orgs(self, answer: UnknownOrgsName) -> None:
+        """What ``get_org`` of an id nothing was set for gets: ``"not_found"`` (404
+        ``Organization not found``, as Datadog answers) or ``"example"`` (:data:`ORG_EXAMPLE`,
+        whatever the id). The example's own id, ``"abcdef12345"``, is always known. A setting of
+        the server, like the latency: :meth:`reset` keeps it."""
+        self._server.set_unknown_orgs(answer)
+
     def set_latency(self, seconds: float) -> None:
         """Holds back every flight the server sends by ``seconds`` (0 to 3600; 0 turns it off),
         as a network with that round-trip time would, on every listener, open connections
@@ -440,7 +460,7 @@ class FakeServer:
         """Forgets the queue, the :meth:`set_org` / :meth:`set_org_list` / :meth:`set_orgs` /
         :meth:`set_salesforce` replies, the key requirement, the rate limits and the request
         histories and the :attr:`tls_handshake_count`, and closes the :meth:`listen`\\ ers. The
-        port, the CA, the latency and the connection count stay."""
+        port, the CA, the latency, :meth:`set_unknown_orgs` and the connection count stay."""
         self._server.reset()
 
     @property
