@@ -91,7 +91,13 @@ fn options_table(out: &mut String, opts: &[Opt]) {
         .map(|o| {
             let mut help = o.help.to_string();
             if o.values == Values::Sites {
-                let _ = write!(help, ": {}", Values::Sites.words().join(", "));
+                // Each host with the region name Datadog's docs and site selector use, which is
+                // accepted too: `datadoghq.eu (EU1)`.
+                let sites: Vec<String> = ddorg_core::Site::ALL
+                    .iter()
+                    .map(|s| format!("{s} ({})", s.region()))
+                    .collect();
+                let _ = write!(help, ": {}", sites.join(", "));
             }
             if let Some(note) = o.note {
                 let _ = write!(help, " {}", note());
