@@ -1,4 +1,4 @@
-"""Every Python code block of README.md and docs/*.md runs as written.
+"""Every Python code block of README.md, python/README.md and docs/*.md runs as written.
 
 Blocks are extracted from the Markdown at test time, never copied here. A block with `def test_`
 is a user's test file, run by pytest in a subprocess (so the ddorg plugin comes from the installed
@@ -40,7 +40,9 @@ class Block(NamedTuple):
 
 def blocks() -> list[Block]:
     out = []
-    for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+    # python/README.md is the package's page on PyPI.
+    pages = [REPO / "README.md", REPO / "python" / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    for path in pages:
         lines = path.read_text(encoding="utf-8").split("\n")
         i = 0
         while i < len(lines):
