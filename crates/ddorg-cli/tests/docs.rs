@@ -1,5 +1,6 @@
 //! docs/cli.md's blocks, extracted and checked: the `ddorg --help` it quotes is the binary's,
-//! and its shell completion install commands work in an empty home directory.
+//! its `--json` error example prints what it says (against the fake), and its shell completion
+//! install commands work in an empty home directory.
 
 mod common;
 
@@ -7,6 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{code, ddorg, stdout, Scratch};
+use ddorg_fake::FakeServer;
 
 /// The code block between `<!-- NAME:begin -->` and `<!-- NAME:end -->`, without its fence
 /// (the rule of scripts/doc-block).
@@ -37,20 +39,29 @@ fn docs_cli_md_quotes_ddorg_help() {
     );
 }
 
-/// Whether a shell runs here; one named in DDORG_TEST_SHELLS (scripts/test installs them) must.
-fn have(shell: &str) -> bool {
-    let runs = Command::new(shell)
-        .arg("-c")
-        .arg("true")
+/// Whether `program` runs here (`program` `probe`). One that scripts/test installs and names in
+/// DDORG_TEST_SHELLS or DDORG_TEST_TOOLS must: there a missing one fails instead of skipping.
+fn have_program(program: &str, probe: &[&str]) -> bool {
+    let runs = Command::new(program)
+        .args(probe)
         .stdin(Stdio::null())
+        .stdout(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    let required = std::env::var("DDORG_TEST_SHELLS").unwrap_or_default();
+    let required: Vec<String> = ["DDORG_TEST_SHELLS", "DDORG_TEST_TOOLS"]
+        .iter()
+        .map(|v| std::env::var(v).unwrap_or_default())
+        .collect();
     assert!(
-        runs || !required.split(',').any(|s| s == shell),
-        "{shell} is required by DDORG_TEST_SHELLS but cannot run"
+        runs || !required.iter().any(|r| r.split(',').any(|s| s == program)),
+        "{program} is required by scripts/test but cannot run"
     );
     runs
+}
+
+/// Whether a shell runs here.
+fn have(shell: &str) -> bool {
+    have_program(shell, &["-c", "true"])
 }
 
 /// Runs `script` with `shell -c` in `home` as HOME, with the built `ddorg` on PATH.
@@ -119,4 +130,47 @@ fn docs_cli_md_completion_install_commands_work_in_an_empty_home() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
+}
+
+#[test]
+fn docs_cli_md_json_error_example_prints_what_it_says() {
+    if !have_program("jq", &["--version"]) {
+        return;
+    }
+    let block = doc_block("cli:json-error");
+    let fake = FakeServer::start().unwrap();
+    let scratch = Scratch::new("json-error");
+    let home = scratch.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_ddorg")).parent().unwrap();
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(&block)
+        .env_clear()
+        .env("HOME", &home)
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .env("DD_API_KEY", "docs-api-key")
+        .env("DD_APP_KEY", "docs-app-key")
+        .env("DDORG_BASE_URL", fake.base_url())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&o),
+        "not_found\n",
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // The object the comment shows is the one ddorg writes.
+    let quoted: String = block
+        .lines()
+        .skip(2)
+        .map(|l| l.trim_start_matches('#').trim())
+        .collect();
+    let quoted: serde_json::Value = serde_json::from_str(&quoted).expect("the quoted object");
+    let o = ddorg(Some(&fake), &["--json", "org", "get", "abc"]);
+    let written: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&o.stderr).trim()).unwrap();
+    assert_eq!(quoted, written);
 }
