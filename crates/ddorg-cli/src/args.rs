@@ -88,33 +88,49 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
             _ => (arg.clone(), None),
         };
         if flag == "--api-key" || flag == "--app-key" {
-            return Err(usage(
-                format!(
-                    "{flag} is not accepted: keys on the command line show in `ps`; set DD_API_KEY and DD_APP_KEY"
+            return Err(in_context(
+                usage(
+                    format!(
+                        "{flag} is not accepted: keys on the command line show in `ps`; set DD_API_KEY and DD_APP_KEY"
+                    ),
+                    &[],
                 ),
-                &[],
+                &words,
+                it,
             ));
         }
         let Some((opt, global)) = lookup(&flag) else {
             let hint = did_you_mean(&flag, all_longs());
-            return Err(usage(format!("unknown option {flag}{hint}"), &[]));
+            return Err(in_context(
+                usage(format!("unknown option {flag}{hint}"), &[]),
+                &words,
+                it,
+            ));
         };
         let value = match (opt.value, inline) {
             (None, None) => None,
             (None, Some(_)) => {
-                return Err(usage(format!("{} takes no value", opt.long), &[]));
+                let e = usage(format!("{} takes no value", opt.long), &[]);
+                return Err(in_context(e, &words, it));
             }
             (Some(_), Some(v)) => Some(v),
-            (Some(name), None) => Some(
-                it.next()
-                    .ok_or_else(|| usage(format!("{} needs a value ({name})", opt.long), &[]))?,
-            ),
+            (Some(name), None) => match it.next() {
+                Some(v) => Some(v),
+                None => {
+                    let e = usage(format!("{} needs a value ({name})", opt.long), &[]);
+                    return Err(in_context(e, &words, it));
+                }
+            },
         };
         match (global, opt.long) {
             (true, "--help") => help = true,
             (true, "--version") => version = true,
             // A global option's value is the core's to judge (`--tls-roots`, `--site`).
-            (true, long) => opts.set(long, value).map_err(|m| usage(m, &[]))?,
+            (true, long) => {
+                if let Err(m) = opts.set(long, value) {
+                    return Err(in_context(usage(m, &[]), &words, it));
+                }
+            }
             (false, _) => own.push((opt, value)),
         }
     }
@@ -156,6 +172,18 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
         own: own_values,
         opts,
     })))
+}
+
+/// A usage error found while reading the options, before the command is known: its usage is that
+/// of the command the words name (those read so far, then the rest that are not options), so
+/// `ddorg org get --sitee x` shows `org get`'s usage, as a missing argument does.
+fn in_context(mut e: UsageError, words: &[String], rest: std::vec::IntoIter<String>) -> UsageError {
+    if e.topic.is_empty() {
+        let rest: Vec<String> = rest.filter(|a| !a.starts_with('-')).collect();
+        let seen: Vec<&str> = words.iter().chain(&rest).map(String::as_str).collect();
+        e.topic = topic_of(&seen);
+    }
+    e
 }
 
 /// The command or group `--help` applies to: the longest prefix of the words that names one.
@@ -267,6 +295,23 @@ mod tests {
         match p(args) {
             Err(e) => e,
             Ok(_) => panic!("{args:?} parsed"),
+        }
+    }
+
+    #[test]
+    fn an_option_mistake_shows_the_usage_of_the_command_the_words_name() {
+        for (args, topic) in [
+            (&["org", "get", "--sitee", "x"][..], &["org", "get"][..]),
+            (&["--bogus", "org", "list"], &["org", "list"]),
+            (&["audit", "abc", "--timeout"], &["audit"]),
+            (&["org", "get", "abc", "--json=yes"], &["org", "get"]),
+            (
+                &["salesforce", "list", "--max-retries"],
+                &["salesforce", "list"],
+            ),
+            (&["--bogus"], &[]),
+        ] {
+            assert_eq!(err(args).topic, topic, "{args:?}");
         }
     }
 

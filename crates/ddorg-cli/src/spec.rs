@@ -540,9 +540,10 @@ pub static COMMANDS: &[Cmd] = &[
                 "--unknown-orgs",
                 "ANSWER",
                 Values::OneOf(&["not-found", "example"]),
-                "what `org get` of an ID the fake does not know (any but abcdef12345) gets: \
-                 not-found, a 404 as from Datadog, or example, the example org [default: \
-                 not-found]",
+                "what `org get` of an ID the fake has no reply for (the example's \
+                 abcdef12345 and IDs set through the control API have one) gets: not-found, a \
+                 404 as from Datadog, or example, the example org; a --fleet answers only its \
+                 own IDs either way [default: not-found]",
             ),
             flag(
                 "--no-record",

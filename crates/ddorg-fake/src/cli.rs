@@ -42,10 +42,11 @@ options:
                                   ends) and -name. For every endpoint, or one: org_get,
                                   org_list, salesforce_orgs (repeatable; later ones win;
                                   default: no limit, fixed x-ratelimit-* headers)
-  --unknown-orgs ANSWER           what GET /api/v1/org/ID answers for an ID the fake does
-                                  not know (any but abcdef12345, the example's, unless set
-                                  through the control API): not-found (default: 404, as
-                                  Datadog) or example (the example org, for any ID)
+  --unknown-orgs ANSWER           what GET /api/v1/org/ID answers for an ID the fake has
+                                  no reply for (abcdef12345, the example's, and IDs set
+                                  through the control API have one): not-found (default:
+                                  404, as Datadog) or example (the example org, for any
+                                  ID); a --fleet answers only its own IDs either way
   --no-record                     do not keep a request log (for benchmarks)
   --fleet N                       serve N simulated orgs, each with its own key pair
                                   and posture (see the crate docs' fleet mode); the

@@ -128,8 +128,8 @@ const _: () = {
     assert_send_sync::<RecordedRequest>();
 };
 
-/// The documented 200 example body of `GET /api/v1/org/{public_id}`, served
-/// by default for any org id.
+/// The documented 200 example body of `GET /api/v1/org/{public_id}`, served by default for
+/// [`EXAMPLE_PUBLIC_ID`] (any other id gets 404 unless [`UnknownOrgs::Example`]).
 ///
 /// The text is `src/examples/org.json`, which the Python tests read too.
 pub const ORG_EXAMPLE: &str = include_str!("examples/org.json");

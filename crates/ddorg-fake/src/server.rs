@@ -36,7 +36,11 @@ use crate::tls::TlsCert;
 ///    carries the limiter's `x-ratelimit-*` headers instead of its own);
 /// 5. the persistent reply from [`FakeServer::set_org`] / [`FakeServer::set_org_list`] /
 ///    [`FakeServer::set_orgs`] / [`FakeServer::set_salesforce`];
-/// 6. the defaults: [`ORG_EXAMPLE`](crate::ORG_EXAMPLE) for `GET /api/v1/org/<id>`,
+/// 6. the defaults: [`ORG_EXAMPLE`](crate::ORG_EXAMPLE) for
+///    `GET /api/v1/org/abcdef12345` ([`EXAMPLE_PUBLIC_ID`](crate::EXAMPLE_PUBLIC_ID)) and 404
+///    `{"errors":["Organization not found"]}` (with the `org_get` rate-limit headers) for any
+///    other id, or the example for every id after
+///    [`set_unknown_orgs(UnknownOrgs::Example)`](FakeServer::set_unknown_orgs);
 ///    [`ORG_LIST_EXAMPLE`](crate::ORG_LIST_EXAMPLE) for `GET /api/v1/org` (name `org_list`),
 ///    [`SALESFORCE_EXAMPLE`](crate::SALESFORCE_EXAMPLE) for
 ///    `GET /api/v2/integration/salesforce-incidents/organizations` (both with

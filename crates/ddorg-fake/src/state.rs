@@ -61,7 +61,8 @@ pub(crate) struct State {
     pub(crate) unknown_orgs: UnknownOrgs,
 }
 
-/// What the fake answers `GET /api/v1/org/<public_id>` with when nothing was set for that id
+/// What the fake answers `GET /api/v1/org/<public_id>` with, outside fleet mode (where each key
+/// reads only its fleet's ids), when nothing was set for that id
 /// ([`FakeServer::set_org`](crate::FakeServer::set_org), [`FakeServer::set_orgs`](crate::FakeServer::set_orgs))
 /// and it is not [`EXAMPLE_PUBLIC_ID`](crate::EXAMPLE_PUBLIC_ID). Defaults to
 /// [`UnknownOrgs::NotFound`], as Datadog answers an id it does not know.

@@ -27,7 +27,7 @@ never answers or wants credentials (:data:`PROXY_MODES`)::
     with FakeServer() as fake:
         proxy = fake.listen(proxy="inspect")
         client = ddorg.Client("k", "k", proxy=proxy.url, ca_bundle=fake.ca_bundle)
-        client.get_org("abc")  # through the proxy, which re-signs api.datadoghq.com
+        client.get_org("abcdef12345")  # through the proxy, which re-signs api.datadoghq.com
 
 With pytest, the ``ddorg_fake``, ``ddorg_fake_tls`` and ``ddorg_client`` fixtures (the plugin
 registers itself when ddorg is installed) give each test a fresh server and a client pointed at
@@ -116,7 +116,6 @@ RATE_LIMIT_ENDPOINTS: Tuple[str, ...] = tuple(_ddorg._RATE_LIMIT_ENDPOINTS)
 
 # Unions of one-value Literals, not one Literal of many values: the same type to a type checker,
 # and a Union at runtime too, as stubtest wants of a union alias.
-#: A name from :data:`TLS_CERTS`, for type checkers.
 #: What :class:`FakeServer` answers ``get_org`` of an id it does not know: Datadog's 404, or the
 #: example organization whatever the id.
 UnknownOrgsName = Union[Literal["not_found"], Literal["example"]]
@@ -131,7 +130,8 @@ ProxyModeName = Union[
 #: A name from :data:`RATE_LIMIT_ENDPOINTS`, for type checkers.
 RateLimitEndpointName = Union[Literal["org_get"], Literal["org_list"], Literal["salesforce_orgs"]]
 
-#: What ``GET /api/v1/org/{public_id}`` answers by default: Datadog's documented example.
+#: What ``GET /api/v1/org/{public_id}`` answers by default for the example's id,
+#: ``"abcdef12345"`` (and for any id with ``unknown_orgs="example"``): Datadog's documented example.
 ORG_EXAMPLE: dict[str, Any] = _json.loads(_ddorg._ORG_EXAMPLE)
 #: What ``GET /api/v1/org`` answers by default: :data:`ORG_EXAMPLE`'s organization alone.
 ORG_LIST_EXAMPLE: dict[str, Any] = _json.loads(_ddorg._ORG_LIST_EXAMPLE)
@@ -386,7 +386,8 @@ class FakeServer:
     ) -> None:
         """Answers every ``GET /api/v1/org/<public_id>`` for this id with this reply (arguments as
         in :meth:`enqueue`, without ``repeat`` and ``redirect``) until :meth:`reset`; other ids
-        keep the example."""
+        answer as before: the example for ``"abcdef12345"``, 404 for the rest unless
+        ``unknown_orgs="example"``."""
         self._server.set_org(public_id, _json.dumps(_reply_json(status, **reply)))
 
     def set_org_list(self, status: Optional[int] = None, **reply: Unpack[ReplyOptions]) -> None:
