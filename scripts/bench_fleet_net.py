@@ -45,7 +45,9 @@ class Fake:
 
     def __init__(self, args: argparse.Namespace, work: Path, orgs: Optional[int]) -> None:
         self.ca = work / "fake-ca.pem"
-        fleet = ["--fleet", str(orgs), "--write-fleet", str(work / "fleet.toml")] if orgs else []
+        # Without --fleet the orgs of the fleet file are made-up ids: answer each with the example.
+        fleet = (["--fleet", str(orgs), "--write-fleet", str(work / "fleet.toml")] if orgs
+                 else ["--unknown-orgs", "example"])
         self.proc = subprocess.Popen(
             [args.fake, "--no-record", "--exit-on-eof", "--tls", "--tls-ca-out", str(self.ca),
              "--latency", str(LATENCY_MS), *fleet],
