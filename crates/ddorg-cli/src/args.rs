@@ -66,13 +66,66 @@ fn all_longs() -> impl Iterator<Item = &'static str> {
         .map(|o| o.long)
 }
 
+/// What the options read so far asked for.
+#[derive(Default)]
+struct OptionsRead {
+    opts: Options,
+    own: Vec<(&'static Opt, Option<String>)>,
+    help: bool,
+    version: bool,
+}
+
+impl OptionsRead {
+    /// Reads one option word (`--name`, `--name=value` or `-s`), taking its value from `rest`
+    /// when it needs one.
+    fn read(
+        &mut self,
+        arg: &str,
+        rest: &mut impl Iterator<Item = String>,
+    ) -> Result<(), UsageError> {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.to_string(), None),
+        };
+        if flag == "--api-key" || flag == "--app-key" {
+            return Err(usage(
+                format!(
+                    "{flag} is not accepted: keys on the command line show in `ps`; set DD_API_KEY and DD_APP_KEY"
+                ),
+                &[],
+            ));
+        }
+        let Some((opt, global)) = lookup(&flag) else {
+            let hint = did_you_mean(&flag, all_longs());
+            return Err(usage(format!("unknown option {flag}{hint}"), &[]));
+        };
+        let value = match (opt.value, inline) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(usage(format!("{} takes no value", opt.long), &[]));
+            }
+            (Some(_), Some(v)) => Some(v),
+            (Some(name), None) => Some(
+                rest.next()
+                    .ok_or_else(|| usage(format!("{} needs a value ({name})", opt.long), &[]))?,
+            ),
+        };
+        match (global, opt.long) {
+            (true, "--help") => self.help = true,
+            (true, "--version") => self.version = true,
+            // A global option's value is the core's to judge (`--tls-roots`, `--site`).
+            (true, long) => self.opts.set(long, value).map_err(|m| usage(m, &[]))?,
+            (false, _) => self.own.push((opt, value)),
+        }
+        Ok(())
+    }
+}
+
 /// Parses the arguments after the program name. Options may come before or after the command
 /// words; `--` ends the options (for an id that starts with `-`).
 pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
-    let mut opts = Options::default();
+    let mut read = OptionsRead::default();
     let mut words: Vec<String> = Vec::new();
-    let mut own: Vec<(&'static Opt, Option<String>)> = Vec::new();
-    let (mut help, mut version) = (false, false);
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         if arg == "--" {
@@ -83,57 +136,16 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, UsageError> {
             words.push(arg);
             continue;
         }
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        if flag == "--api-key" || flag == "--app-key" {
-            return Err(in_context(
-                usage(
-                    format!(
-                        "{flag} is not accepted: keys on the command line show in `ps`; set DD_API_KEY and DD_APP_KEY"
-                    ),
-                    &[],
-                ),
-                &words,
-                it,
-            ));
-        }
-        let Some((opt, global)) = lookup(&flag) else {
-            let hint = did_you_mean(&flag, all_longs());
-            return Err(in_context(
-                usage(format!("unknown option {flag}{hint}"), &[]),
-                &words,
-                it,
-            ));
-        };
-        let value = match (opt.value, inline) {
-            (None, None) => None,
-            (None, Some(_)) => {
-                let e = usage(format!("{} takes no value", opt.long), &[]);
-                return Err(in_context(e, &words, it));
-            }
-            (Some(_), Some(v)) => Some(v),
-            (Some(name), None) => match it.next() {
-                Some(v) => Some(v),
-                None => {
-                    let e = usage(format!("{} needs a value ({name})", opt.long), &[]);
-                    return Err(in_context(e, &words, it));
-                }
-            },
-        };
-        match (global, opt.long) {
-            (true, "--help") => help = true,
-            (true, "--version") => version = true,
-            // A global option's value is the core's to judge (`--tls-roots`, `--site`).
-            (true, long) => {
-                if let Err(m) = opts.set(long, value) {
-                    return Err(in_context(usage(m, &[]), &words, it));
-                }
-            }
-            (false, _) => own.push((opt, value)),
+        if let Err(e) = read.read(&arg, &mut it) {
+            return Err(in_context(e, &words, it));
         }
     }
+    let OptionsRead {
+        opts,
+        own,
+        help,
+        version,
+    } = read;
     if version && !help {
         return Ok(Parsed::Version);
     }

@@ -93,11 +93,7 @@ fn options_table(out: &mut String, opts: &[Opt]) {
             if o.values == Values::Sites {
                 // Each host with the region name Datadog's docs and site selector use, which is
                 // accepted too: `datadoghq.eu (EU1)`.
-                let sites: Vec<String> = ddorg_core::Site::ALL
-                    .iter()
-                    .map(|s| format!("{s} ({})", s.region()))
-                    .collect();
-                let _ = write!(help, ": {}", sites.join(", "));
+                let _ = write!(help, ": {}", ddorg_core::Site::valid_list());
             }
             if let Some(note) = o.note {
                 let _ = write!(help, " {}", note());

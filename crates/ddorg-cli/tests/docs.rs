@@ -10,22 +10,20 @@ use std::process::{Command, Stdio};
 use common::{code, ddorg, stdout, Scratch};
 use ddorg_fake::FakeServer;
 
-/// The code block between `<!-- NAME:begin -->` and `<!-- NAME:end -->`, without its fence
-/// (the rule of scripts/doc-block).
+/// The code block named `name` in the docs, without its fence, as `scripts/doc-block` prints it
+/// (the one extractor every suite uses: it also fails when copies of a block differ).
 fn doc_block(name: &str) -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md");
-    let doc = std::fs::read_to_string(path).expect("docs/cli.md");
-    let begin = format!("<!-- {name}:begin -->\n");
-    let start = doc
-        .find(&begin)
-        .unwrap_or_else(|| panic!("no {name} block"))
-        + begin.len();
-    let end = doc[start..].find(&format!("<!-- {name}:end -->")).unwrap() + start;
-    let block = &doc[start..end];
-    let body = block.split_once('\n').expect("a fence").1;
-    body.strip_suffix("```\n")
-        .expect("a closing fence")
-        .to_string()
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/doc-block");
+    let o = Command::new(script)
+        .arg(name)
+        .output()
+        .expect("run scripts/doc-block");
+    assert!(
+        o.status.success(),
+        "scripts/doc-block {name}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
 }
 
 #[test]

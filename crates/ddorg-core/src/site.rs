@@ -96,8 +96,9 @@ impl Site {
         format!("https://api.{}", self.as_str())
     }
 
-    /// The valid `DD_SITE` values, comma separated, each with its name, for error messages.
-    fn valid_list() -> String {
+    /// The valid `DD_SITE` values, comma separated, each with its region name, for error messages
+    /// and help: `datadoghq.com (US1), us3.datadoghq.com (US3), …`.
+    pub fn valid_list() -> String {
         Site::ALL
             .iter()
             .map(|s| format!("{} ({})", s.as_str(), s.region()))

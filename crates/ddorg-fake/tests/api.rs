@@ -66,6 +66,14 @@ fn an_unknown_org_id_is_404_unless_told_to_answer_the_example() {
     assert_eq!(r.status, 404);
     assert_eq!(r.text(), r#"{"errors":["Organization not found"]}"#);
     assert_eq!(r.header("x-ratelimit-name"), Some("org_get"));
+    // The names the control API, the option and Python use.
+    for answer in [UnknownOrgs::NotFound, UnknownOrgs::Example] {
+        assert_eq!(UnknownOrgs::from_name(answer.name()), Some(answer));
+    }
+    assert_eq!(
+        UnknownOrgs::from_name("not-found"),
+        Some(UnknownOrgs::NotFound)
+    );
     s.set_unknown_orgs(UnknownOrgs::Example);
     assert_eq!(get(s.port(), "/api/v1/org/other").text(), ORG_EXAMPLE);
     // A setting of the server, like the latency: reset() keeps it.
